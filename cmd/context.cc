@@ -1,0 +1,128 @@
+#include "cmd/context.h"
+
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+#include <thread>
+
+#ifdef _WIN32
+#include <io.h>
+#define caora_isatty _isatty
+#define caora_fileno _fileno
+#else
+#include <unistd.h>
+#define caora_isatty isatty
+#define caora_fileno fileno
+#endif
+
+#include "core/state.h"
+#include "core/strings.h"
+
+namespace caora {
+
+Lang Context::lang() const {
+  Lang l;
+  if (!lang_name.empty() && parse_lang(lang_name, &l)) return l;
+  return lang_from_environment();
+}
+
+fs::path Context::state() const { return state_dir ? fs::u8path(*state_dir) : default_state_dir(); }
+
+SiteOptions Context::site_options() const { return SiteOptions{root, site, profile, state()}; }
+
+Expected<RecipeSet> Context::recipes() const {
+  if (recipes_dir) return RecipeSet::from_dir(fs::u8path(*recipes_dir));
+  return RecipeSet::embedded();
+}
+
+int exit_code_for_error(const Error& e) {
+  switch (e.kind) {
+    case ErrorKind::Usage: return kExitUsage;
+    case ErrorKind::NeedsTechnician: return kExitTechnician;
+    case ErrorKind::Internal: return kExitInternal;
+    case ErrorKind::Locked: return kExitTechnician;
+    default: return kExitProblem;
+  }
+}
+
+int Context::fail(const Error& e) const {
+  int code = exit_code_for_error(e);
+  if (json) {
+    print_json({{"schema", "caora.error/1"}, {"error", {{"ja", e.message.ja}, {"en", e.message.en}}}, {"exit_code", code}});
+  }
+  std::cerr << "caora: " << e.message.in(lang()) << "\n";
+  return code;
+}
+
+void Context::print_json(const nlohmann::json& doc) const { std::cout << doc.dump(2) << "\n"; }
+
+void Context::out(const std::string& text) const { std::cout << text; }
+
+Expected<std::map<std::string, std::string>> parse_pairs(const std::vector<std::string>& items, const char* option) {
+  std::map<std::string, std::string> out;
+  for (const auto& item : items) {
+    size_t eq = item.find('=');
+    if (eq == std::string::npos || eq == 0)
+      return make_error(ErrorKind::Usage, std::string(option) + " は 名前=値 の形で指定してください: " + item,
+                        std::string(option) + " takes name=value: " + item);
+    out[item.substr(0, eq)] = item.substr(eq + 1);
+  }
+  return out;
+}
+
+Expected<bool> parse_answer(const std::string& raw) {
+  std::string v = to_lower_ascii(trim(fold_full_width(raw)));
+  if (v == "yes" || v == "y" || v == "true" || v == "1" || v == "はい") return true;
+  if (v == "no" || v == "n" || v == "false" || v == "0" || v == "いいえ") return false;
+  return make_error(ErrorKind::Usage, "回答は yes か no で指定してください: " + raw, "an answer is yes or no: " + raw);
+}
+
+TerminalInteraction::TerminalInteraction(Lang lang, bool json)
+    : lang_(lang),
+      interactive_(caora_isatty(caora_fileno(stdin)) && caora_isatty(caora_fileno(stderr))),
+      progress_(!json && caora_isatty(caora_fileno(stderr))) {}
+
+std::optional<bool> TerminalInteraction::read_yes_no(bool allow_unknown) {
+  std::string line;
+  while (std::getline(std::cin, line)) {
+    std::string v = to_lower_ascii(trim(fold_full_width(line)));
+    if (allow_unknown && (v.empty() || v == "?")) return std::nullopt;
+    auto a = parse_answer(v);
+    if (a) return *a;
+    std::cerr << (lang_ == Lang::Ja ? "y か n で答えてください: " : "please answer y or n: ");
+  }
+  return std::nullopt;
+}
+
+std::optional<bool> TerminalInteraction::ask(const Question& q) {
+  std::cerr << "\n? " << q.text.in(lang_) << (lang_ == Lang::Ja ? " [y/n/?] " : " [y/n/?] ");
+  return read_yes_no(true);
+}
+
+bool TerminalInteraction::confirm(const Text& what, const std::vector<std::string>& changes) {
+  std::cerr << "\n" << what.in(lang_) << "\n";
+  for (const auto& c : changes) std::cerr << "  - " << c << "\n";
+  std::cerr << (lang_ == Lang::Ja ? "実行しますか？ [y/N] " : "Apply? [y/N] ");
+  auto a = read_yes_no(false);
+  return a && *a;
+}
+
+bool TerminalInteraction::do_manual(const Step& step) {
+  std::cerr << "\n▶ " << step.text.in(lang_) << "\n" << (lang_ == Lang::Ja ? "終わったら y、飛ばすなら n: " : "y when done, n to skip: ");
+  auto a = read_yes_no(false);
+  return a && *a;
+}
+
+void TerminalInteraction::wait_seconds(int seconds, const Text& what) {
+  for (int left = seconds; left > 0; --left) {
+    std::cerr << "\r" << (lang_ == Lang::Ja ? "待機中 " : "waiting ") << left << "s  " << std::flush;
+    std::this_thread::sleep_for(std::chrono::seconds(1));
+  }
+  std::cerr << "\r" << (lang_ == Lang::Ja ? "完了: " : "done: ") << what.in(lang_).substr(0, 0) << "          \n";
+}
+
+void TerminalInteraction::progress(const Text& what) {
+  if (progress_) std::cerr << "\r\x1b[K" << what.in(lang_).substr(0, 160) << std::flush;
+}
+
+}  // namespace caora

@@ -1,0 +1,77 @@
+// What every subcommand shares: the global options, the language, output and
+// the exit-code contract (see DESIGN.md). Subcommand files only wire CLI11 to
+// lib/ and diag/ and print.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include "core/result.h"
+#include "diag/recipe_set.h"
+#include "diag/runner.h"
+#include "diag/site_host.h"
+
+namespace caora {
+
+enum Exit { kExitOk = 0, kExitProblem = 1, kExitUsage = 2, kExitTechnician = 3, kExitEscalate = 4, kExitNoDevice = 5,
+            kExitTimeout = 6, kExitInternal = 10 };
+
+struct Context {
+  // Global options.
+  std::string lang_name;
+  bool json = false;
+  std::optional<std::string> root, site, profile, recipes_dir, state_dir, log_file;
+  bool yes = false, dry_run = false, verbose = false;
+
+  // Set by the chosen subcommand; returns the exit code.
+  std::function<int()> run;
+
+  Lang lang() const;
+  fs::path state() const;
+  SiteOptions site_options() const;
+  Expected<RecipeSet> recipes() const;
+  // Prints an error on stderr (both languages when asked for none) and returns its exit code.
+  int fail(const Error& e) const;
+  void print_json(const nlohmann::json& doc) const;
+  // Text on stdout.
+  void out(const std::string& text) const;
+};
+
+// Prompts on stderr, answers from stdin; used when a person is at the terminal.
+class TerminalInteraction : public Interaction {
+ public:
+  explicit TerminalInteraction(Lang lang, bool json);
+  bool interactive() const override { return interactive_; }
+  std::optional<bool> ask(const Question& q) override;
+  bool confirm(const Text& what, const std::vector<std::string>& changes) override;
+  bool do_manual(const Step& step) override;
+  void wait_seconds(int seconds, const Text& what) override;
+  void progress(const Text& what) override;
+
+ private:
+  std::optional<bool> read_yes_no(bool allow_unknown);
+  Lang lang_;
+  bool interactive_;
+  bool progress_;
+};
+
+int exit_code_for_error(const Error& e);
+// "id=value" pairs; a usage error names the bad one.
+Expected<std::map<std::string, std::string>> parse_pairs(const std::vector<std::string>& items, const char* option);
+Expected<bool> parse_answer(const std::string& value);
+
+using SetupFn = void (*)(CLI::App&, Context&);
+struct CommandSpec {
+  const char* name;
+  Text summary;
+  SetupFn setup;
+};
+const std::vector<CommandSpec>& command_table();
+
+}  // namespace caora

@@ -1,0 +1,110 @@
+// caora diagnose <code> [detail]: detect, and with --fix resolve and verify.
+#include <iostream>
+
+#include "cmd/context.h"
+#include "core/lock.h"
+#include "diag/lookup.h"
+#include "diag/report.h"
+
+namespace caora {
+
+void setup_diagnose(CLI::App& app, Context& ctx) {
+  struct Opts {
+    std::vector<std::string> query, answers, ticket;
+    bool fix = false;
+  };
+  auto o = std::make_shared<Opts>();
+  app.add_option("query", o->query, "Error code, detail code, screen text or recipe id (CODE DETAIL for both)")->required();
+  app.add_flag("--fix", o->fix, "Apply the automatic fixes (asks first; --yes for scripts)");
+  app.add_option("--answer", o->answers, "Answer a question without a prompt: ID=yes|no (repeatable)");
+  app.add_option("--ticket", o->ticket, "Fill an escalation field: FIELD=VALUE (institution, contact, phenomenon, ...)");
+  app.callback([&ctx, o] {
+    ctx.run = [&ctx, o]() -> int {
+      auto set = ctx.recipes();
+      if (!set) return ctx.fail(set.error());
+      std::string query;
+      for (const auto& q : o->query) query += (query.empty() ? "" : " ") + q;
+      LookupResult found = lookup(*set, query);
+      Lang lang = ctx.lang();
+      TerminalInteraction io(lang, ctx.json);
+      if (found.kind == LookupResult::Kind::Ambiguous && io.interactive() && !ctx.json) {
+        std::cerr << (lang == Lang::Ja ? "この詳細コードは複数のエラーコードにあります。どれですか？\n" : "This detail code belongs to several codes. Which one?\n");
+        for (size_t i = 0; i < found.candidates.size(); ++i)
+          std::cerr << "  " << i + 1 << ") " << found.candidates[i].recipe->codes.front() << "  " << found.candidates[i].recipe->title.in(lang) << "\n";
+        std::string line;
+        std::getline(std::cin, line);
+        size_t pick = static_cast<size_t>(std::atoi(line.c_str()));
+        if (pick >= 1 && pick <= found.candidates.size()) {
+          found.recipe = found.candidates[pick - 1].recipe;
+          found.code = found.recipe->codes.front();
+          found.kind = LookupResult::Kind::Exact;
+        }
+      }
+      if (found.kind != LookupResult::Kind::Exact) {
+        Text msg;
+        switch (found.kind) {
+          case LookupResult::Kind::Ambiguous:
+            msg = {"この詳細コードは複数のエラーコードにあります。コードも指定してください（例: caora diagnose 011 " + found.detail.value_or("") + "）",
+                   "this detail code belongs to several codes; give the code too (e.g. caora diagnose 011 " + found.detail.value_or("") + ")"};
+            break;
+          case LookupResult::Kind::DetailMismatch:
+            msg = {"詳細コード " + found.detail.value_or("") + " は " + found.code.value_or("") + " にはありません",
+                   "detail code " + found.detail.value_or("") + " is not documented under " + found.code.value_or("")};
+            break;
+          case LookupResult::Kind::FreeText:
+            msg = {"コードではなく症状として検索しました。レシピIDを指定してください（caora explain で詳細）",
+                   "that is a symptom, not a code: pick a recipe id below (caora explain shows each)"};
+            break;
+          default:
+            msg = {"該当するコードがありません: " + query, "unknown code: " + query};
+        }
+        if (ctx.json) {
+          nlohmann::json doc = explain_json(found);
+          doc["schema"] = "caora.diagnose/1";
+          doc["status"] = "usage";
+          doc["error"] = text_json(msg);
+          ctx.print_json(doc);
+        }
+        std::cerr << "caora: " << msg.in(lang) << "\n";
+        if (!found.candidates.empty()) {
+          std::cerr << (lang == Lang::Ja ? "候補:\n" : "Candidates:\n") << candidates_text(found.candidates, lang);
+        }
+        return kExitUsage;
+      }
+      RunOptions opts;
+      opts.fix = o->fix;
+      opts.yes = ctx.yes;
+      opts.dry_run = ctx.dry_run;
+      opts.code = found.code;
+      opts.detail = found.detail;
+      auto answers = parse_pairs(o->answers, "--answer");
+      if (!answers) return ctx.fail(answers.error());
+      for (const auto& a : *answers) {
+        auto v = parse_answer(a.second);
+        if (!v) return ctx.fail(v.error());
+        opts.answers[a.first] = *v;
+      }
+      auto ticket = parse_pairs(o->ticket, "--ticket");
+      if (!ticket) return ctx.fail(ticket.error());
+      opts.ticket = *ticket;
+
+      auto site = open_site(ctx.site_options());
+      if (!site) return ctx.fail(site.error());
+      // Only a run that may change the site takes the lock.
+      std::optional<SiteLock> lock;
+      if (opts.fix && !opts.dry_run) {
+        auto l = SiteLock::acquire(ctx.state());
+        if (!l) return ctx.fail(l.error());
+        lock.emplace(std::move(l.value()));
+      }
+      Journal journal(ctx.state());
+      Report report = run_recipe(*found.recipe, *set, *site->host, &journal, io, opts);
+      if (io.interactive()) io.progress({"", ""});
+      if (ctx.json) ctx.print_json(diagnose_json(report, *set));
+      else ctx.out(diagnose_text(report, *set, lang));
+      return exit_code_for(report.status);
+    };
+  });
+}
+
+}  // namespace caora

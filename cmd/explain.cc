@@ -1,0 +1,46 @@
+// caora explain <code|symptom>: what a code means, its causes and fixes, offline.
+#include <iostream>
+
+#include "cmd/context.h"
+#include "diag/lookup.h"
+#include "diag/report.h"
+
+namespace caora {
+
+void setup_explain(CLI::App& app, Context& ctx) {
+  auto query = std::make_shared<std::vector<std::string>>();
+  app.add_option("query", *query, "Error code, detail code, screen text, recipe id or symptom words")->required();
+  app.callback([&ctx, query] {
+    ctx.run = [&ctx, query]() -> int {
+      auto set = ctx.recipes();
+      if (!set) return ctx.fail(set.error());
+      std::string q;
+      for (const auto& part : *query) q += (q.empty() ? "" : " ") + part;
+      LookupResult found = lookup(*set, q);
+      Lang lang = ctx.lang();
+      bool answered = found.recipe != nullptr && found.kind != LookupResult::Kind::NotFound;
+      if (ctx.json) ctx.print_json(explain_json(found));
+      if (!answered) {
+        std::cerr << "caora: " << (lang == Lang::Ja ? "該当するものがありません: " : "nothing matches: ") << q << "\n";
+        if (!found.candidates.empty())
+          std::cerr << (lang == Lang::Ja ? "近いもの:\n" : "Nearest:\n") << candidates_text(found.candidates, lang);
+        return kExitUsage;
+      }
+      if (found.kind == LookupResult::Kind::DetailMismatch) {
+        std::cerr << "caora: " << (lang == Lang::Ja ? "詳細コード " + *found.detail + " は " + *found.code + " にはありません"
+                                                    : "detail code " + *found.detail + " is not documented under " + *found.code)
+                  << "\n" << candidates_text(found.candidates, lang);
+        return kExitUsage;
+      }
+      if (!ctx.json) {
+        if (found.kind == LookupResult::Kind::Ambiguous)
+          ctx.out(lang == Lang::Ja ? "この詳細コードは複数のエラーコードにあります:\n" + candidates_text(found.candidates, lang) + "\n"
+                                   : "This detail code belongs to several codes:\n" + candidates_text(found.candidates, lang) + "\n");
+        ctx.out(explain_text(*found.recipe, found, *set, lang));
+      }
+      return kExitOk;
+    };
+  });
+}
+
+}  // namespace caora

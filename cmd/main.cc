@@ -1,0 +1,111 @@
+// caora: install and support the Caora face-recognition card reader.
+// The subcommands are declared once in command_table(); CLI11 wiring only.
+#include <spdlog/sinks/basic_file_sink.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <iostream>
+
+#include "cmd/context.h"
+
+namespace caora {
+
+void setup_diagnose(CLI::App&, Context&);
+void setup_explain(CLI::App&, Context&);
+void setup_list(CLI::App&, Context&);
+void setup_doctor(CLI::App&, Context&);
+void setup_snapshot(CLI::App&, Context&);
+void setup_history(CLI::App&, Context&);
+void setup_undo(CLI::App&, Context&);
+void setup_set_startup_delay(CLI::App&, Context&);
+
+const std::vector<CommandSpec>& command_table() {
+  static const std::vector<CommandSpec> table = {
+      {"diagnose", {"エラーコードの原因を確認し、--fix で修正する", "Check a code's causes on this terminal; --fix resolves"}, setup_diagnose},
+      {"explain", {"コード・画面・症状の意味と対処を表示する", "Explain a code, screen or symptom and its fixes"}, setup_explain},
+      {"list", {"レシピ（コード・QA・FAQ）やプローブを一覧する", "List recipes (codes, QA, FAQ) or the probe vocabulary"}, setup_list},
+      {"doctor", {"コード不明のとき、自動で確認できる原因をすべて確認する", "Run every automatic check when no code is known"}, setup_doctor},
+      {"snapshot", {"この端末の状態を記録する（--site で再生）", "Record this terminal's state for offline replay (--site)"}, setup_snapshot},
+      {"history", {"caora が行った変更の履歴", "The journal of changes caora made"}, setup_history},
+      {"undo", {"caora が行った変更を元に戻す", "Undo a change caora made"}, setup_undo},
+      {"set-startup-delay", {"Caoraアプリの起動待ち時間（StartUpEnv.bat）を表示・変更する", "Show or set the Caora application's startup delay (StartUpEnv.bat)"}, setup_set_startup_delay},
+  };
+  return table;
+}
+
+// The CLI as data, for the test that keeps man pages and completions in step.
+static nlohmann::json describe(const CLI::App& app) {
+  nlohmann::json options = nlohmann::json::array();
+  for (const CLI::Option* opt : app.get_options()) {
+    if (opt->get_name() == "--help" || opt->get_name() == "-h,--help" || opt->get_group().empty()) continue;
+    options.push_back({{"names", opt->get_name()}, {"positional", opt->get_lnames().empty() && opt->get_snames().empty()},
+                       {"flag", opt->get_type_size() == 0}});
+  }
+  nlohmann::json subs = nlohmann::json::array();
+  for (const CLI::App* sub : app.get_subcommands({})) subs.push_back(describe(*sub));
+  return {{"name", app.get_name()}, {"options", options}, {"subcommands", subs}};
+}
+
+static int run(int argc, char** argv) {
+  Context ctx;
+  Lang env_lang = lang_from_environment();
+  bool ja = env_lang == Lang::Ja;
+  CLI::App app{ja ? "caora: 顔認証付きカードリーダー Caora の導入・保守ツール" : "caora: install and support the Caora face-recognition card reader", "caora"};
+  app.require_subcommand(0, 1);
+  app.set_version_flag("--version", std::string("caora ") + CAORA_VERSION);
+  bool dump_cli = false;
+  app.add_option("--lang", ctx.lang_name, "Language of the output: ja or en (default: from the locale)")->check(CLI::IsMember({"ja", "en"}));
+  app.add_flag("--json", ctx.json, "One JSON document on stdout");
+  app.add_option("--root", ctx.root, "Caora install root (default: CAORA_ROOT; C:\\PFU-Caora on Windows)");
+  app.add_option("--site", ctx.site, "Replay a recorded site: a snapshot file, or 'demo'");
+  app.add_option("--profile", ctx.profile, "Site profile override (where facts live in the install root)");
+  app.add_option("--recipes", ctx.recipes_dir, "Use the recipes in this folder instead of the built-in ones");
+  app.add_option("--state-dir", ctx.state_dir, "State folder (journal, backups, lock)");
+  app.add_flag("--yes", ctx.yes, "Do not ask before changing anything (for scripts)");
+  app.add_flag("--dry-run", ctx.dry_run, "Print what would change; change nothing");
+  app.add_flag("-v,--verbose", ctx.verbose, "Log details on stderr");
+  app.add_option("--log-file", ctx.log_file, "Also write the log to this file");
+  app.add_flag("--dump-cli", dump_cli, "Print the command-line interface as JSON")->group("");
+  for (const auto& cmd : command_table()) {
+    CLI::App* sub = app.add_subcommand(cmd.name, cmd.summary.in(env_lang));
+    sub->fallthrough();
+    cmd.setup(*sub, ctx);
+  }
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "caora: " << (ja ? "コマンドラインが正しくありません: " : "") << e.what() << "\n"
+              << (ja ? "caora --help で使い方を表示します\n" : "run caora --help for usage\n");
+    return kExitUsage;
+  }
+  if (dump_cli) {
+    std::cout << describe(app).dump(2) << "\n";
+    return kExitOk;
+  }
+  auto logger = spdlog::stderr_color_mt("caora");
+  if (ctx.log_file) logger->sinks().push_back(std::make_shared<spdlog::sinks::basic_file_sink_mt>(*ctx.log_file));
+  logger->set_level(ctx.verbose ? spdlog::level::debug : spdlog::level::warn);
+  spdlog::set_default_logger(logger);
+  if (!ctx.run) {
+    std::cout << app.help();
+    return kExitUsage;
+  }
+  return ctx.run();
+}
+
+}  // namespace caora
+
+int main(int argc, char** argv) {
+  try {
+    return caora::run(argc, argv);
+  } catch (const std::exception& e) {
+    std::cerr << "caora: internal error: " << e.what() << "\n";
+    return caora::kExitInternal;
+  }
+}

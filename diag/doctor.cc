@@ -1,0 +1,89 @@
+#include "diag/doctor.h"
+
+#include <sstream>
+
+#include "diag/report.h"
+#include "host/vocabulary.h"
+
+namespace caora {
+
+using nlohmann::json;
+
+static bool is_slow(const Cause& c) {
+  for (const auto& ch : c.detect->checks)
+    if (const ProbeSpec* s = find_probe_spec(ch.probe); s && s->slow) return true;
+  return false;
+}
+
+DoctorReport run_doctor(const RecipeSet& set, Host& host, Interaction& io) {
+  DoctorReport report;
+  std::vector<std::pair<const Recipe*, const Cause*>> fast, slow;
+  for (const auto& r : set.recipes())
+    for (const auto& c : r.causes)
+      if (c.detect && !c.detect->checks.empty()) (is_slow(c) ? slow : fast).emplace_back(&r, &c);
+  std::map<std::pair<const Recipe*, const Cause*>, CauseResult> results;
+  RunOptions no_questions;
+  NoInteraction quiet;
+  for (auto* batch : {&fast, &slow})
+    for (const auto& rc : *batch) {
+      io.progress({"確認中: " + rc.second->title.ja, "checking: " + rc.second->title.en});
+      Cause probes_only = *rc.second;
+      probes_only.detect->question.reset();
+      CauseResult res = detect_cause(probes_only, host, quiet, no_questions);
+      res.cause = rc.second;
+      results.emplace(rc, res);
+    }
+  for (const auto& r : set.recipes())
+    for (const auto& c : r.causes) {
+      auto it = results.find({&r, &c});
+      if (it == results.end()) continue;
+      report.findings.push_back({&r, it->second});
+      switch (it->second.status) {
+        case CauseStatus::Present: ++report.present; break;
+        case CauseStatus::Absent: ++report.absent; break;
+        case CauseStatus::Unknown: ++report.unknown; break;
+      }
+    }
+  return report;
+}
+
+json doctor_json(const DoctorReport& d) {
+  json findings = json::array();
+  for (const auto& f : d.findings) {
+    json j = {{"recipe", f.recipe->id},
+              {"code", f.recipe->codes.empty() ? json(nullptr) : json(f.recipe->codes.front())},
+              {"cause", f.result.cause->id},
+              {"title", text_json(f.result.cause->title)},
+              {"status", cause_status_name(f.result.status)},
+              {"evidence", f.result.evidence}};
+    if (f.result.status == CauseStatus::Unknown) j["reason"] = text_json(f.result.reason);
+    findings.push_back(j);
+  }
+  return {{"schema", "caora.doctor/1"},
+          {"status", d.present > 0 ? "problem" : "ok"},
+          {"summary", {{"present", d.present}, {"absent", d.absent}, {"unknown", d.unknown}}},
+          {"findings", findings}};
+}
+
+std::string doctor_text(const DoctorReport& d, Lang lang) {
+  bool ja = lang == Lang::Ja;
+  std::ostringstream o;
+  const Recipe* current = nullptr;
+  for (const auto& f : d.findings) {
+    if (f.result.status != CauseStatus::Present) continue;
+    if (f.recipe != current) {
+      current = f.recipe;
+      o << (f.recipe->codes.empty() ? "" : f.recipe->codes.front() + " ") << f.recipe->title.in(lang) << "  [" << f.recipe->id << "]\n";
+    }
+    o << "  ✗ " << f.result.cause->title.in(lang) << "\n";
+    for (const auto& e : f.result.evidence) o << "      " << e << "\n";
+  }
+  if (d.present > 0) o << (ja ? "\n詳しくは caora diagnose <コード> で確認してください。\n" : "\nRun caora diagnose <code> for the steps.\n");
+  o << (ja ? "\n確認結果: 問題あり " : "\nChecked: present ") << d.present << (ja ? " / 問題なし " : " / absent ") << d.absent
+    << (ja ? " / 確認できず " : " / could not check ") << d.unknown << "\n";
+  if (d.unknown > 0)
+    o << (ja ? "（確認できなかった項目は --json で理由とともに一覧できます）\n" : "(--json lists what could not be checked, with the reason)\n");
+  return o.str();
+}
+
+}  // namespace caora

@@ -1,0 +1,27 @@
+// `doctor`: every automatically detectable cause of every recipe in one run,
+// for when no code is known. Questions are not asked; fast probes run first,
+// slow ones (USB, network, PC/SC) last, and a failing probe is an unknown,
+// never the end of the run.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include "diag/runner.h"
+
+namespace caora {
+
+struct Finding {
+  const Recipe* recipe;
+  CauseResult result;
+};
+
+struct DoctorReport {
+  std::vector<Finding> findings;  // recipe order, causes in the vendor's order
+  int present = 0, absent = 0, unknown = 0;
+};
+
+DoctorReport run_doctor(const RecipeSet& set, Host& host, Interaction& io);
+nlohmann::json doctor_json(const DoctorReport& report);
+std::string doctor_text(const DoctorReport& report, Lang lang);
+
+}  // namespace caora

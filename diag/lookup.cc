@@ -1,0 +1,238 @@
+#include "diag/lookup.h"
+
+#include <algorithm>
+#include <cctype>
+#include <set>
+
+#include "core/strings.h"
+
+namespace caora {
+
+static bool all_of(const std::string& s, int (*pred)(int)) {
+  if (s.empty()) return false;
+  for (unsigned char c : s)
+    if (!pred(c)) return false;
+  return true;
+}
+
+std::string canonical_detail(const std::string& token) {
+  std::string t = to_upper_ascii(token);
+  if (starts_with(t, "0X")) {
+    std::string hex = t.substr(2);
+    if (hex.size() < 1 || hex.size() > 8 || !all_of(hex, isxdigit)) return "";
+    // The vendor's tables drop zeros (0x8100004 for 0x81000004): pad after the
+    // first two digits, where the vendor's code families keep their zeros.
+    if (hex.size() < 8 && hex.size() >= 3) hex = hex.substr(0, 2) + std::string(8 - hex.size(), '0') + hex.substr(2);
+    else if (hex.size() < 8) hex = std::string(8 - hex.size(), '0') + hex;
+    return "0x" + hex;
+  }
+  if (t.size() == 8 && all_of(t, isxdigit) && !all_of(t.substr(0, 3), isdigit)) return "0x" + t;
+  if (t.size() == 8 && all_of(t, isxdigit) && t[0] != '0') return "0x" + t;
+  size_t dash = t.find('-');
+  if (dash == std::string::npos || dash < 5 || dash + 1 >= t.size()) return "";
+  std::string head = t.substr(0, dash), tail = t.substr(dash + 1);
+  for (unsigned char c : head + tail)
+    if (!std::isalnum(c)) return "";
+  // FUJ906 C02 details start with a 4-character prefix derived from the serial.
+  if (head.size() == 7 && head.compare(4, 3, "C02") == 0) return "xxxxC02-" + tail;
+  return head + "-" + tail;
+}
+
+static std::string canonical_code(const std::string& token) {
+  std::string t = to_upper_ascii(token);
+  if (all_of(t, isdigit) && t.size() <= 3) return std::string(3 - t.size(), '0') + t;
+  if (all_of(t, isdigit) && t.size() == 4 && t[0] == '0') return t.substr(1);
+  if (starts_with(t, "FUJ") && t.size() >= 4 && t.size() <= 8 && all_of(t, isalnum)) {
+    // OCR of the vendor's table reads FUJP55 as FUJPS5; people copy it.
+    if (t == "FUJPS5") return "FUJP55";
+    return t;
+  }
+  return "";
+}
+
+NormalisedQuery normalise_query(const std::string& raw) {
+  NormalisedQuery q;
+  std::string s = trim(fold_full_width(raw));
+  // 【008：端末接続不良】 -> "008" as the code part and the rest as text.
+  for (const char* open : {"【", "["}) {
+    size_t b = s.find(open);
+    if (b == std::string::npos) continue;
+    size_t ob = std::string(open).size();
+    size_t e = s.find(open[0] == '[' ? "]" : "】", b + ob);
+    std::string inner = s.substr(b + ob, e == std::string::npos ? std::string::npos : e - b - ob);
+    size_t colon = inner.find(':');
+    if (colon != std::string::npos) {
+      std::string head = trim(inner.substr(0, colon));
+      std::string code = canonical_code(head);
+      if (!code.empty()) q.code = code;
+    }
+    break;
+  }
+  // Token by token: codes, detail codes, recipe ids.
+  std::string spaced;
+  for (char c : s) spaced.push_back(c == ',' || c == '/' || c == '(' || c == ')' || c == '[' || c == ']' ? ' ' : c);
+  std::string rest;
+  for (std::string tok : split_ws(spaced)) {
+    while (!tok.empty() && (tok.back() == ':' || tok.back() == '.')) tok.pop_back();
+    if (tok.empty()) continue;
+    std::string lower = to_lower_ascii(tok);
+    bool ascii = std::all_of(tok.begin(), tok.end(), [](unsigned char c) { return c < 0x80; });
+    if (ascii && (starts_with(lower, "qa-") || starts_with(lower, "faq-") || starts_with(lower, "screen-") ||
+                  starts_with(lower, "error-"))) {
+      q.recipe_id = lower;
+      continue;
+    }
+    std::string detail = ascii ? canonical_detail(tok) : "";
+    if (!detail.empty() && !q.detail) {
+      q.detail = detail;
+      continue;
+    }
+    std::string code = ascii ? canonical_code(tok) : "";
+    if (!code.empty() && !q.code) {
+      q.code = code;
+      continue;
+    }
+    if (ascii && tok.size() >= 3 && std::any_of(tok.begin(), tok.end(), [](unsigned char c) { return std::isdigit(c); }) &&
+        std::all_of(tok.begin(), tok.end(), [](unsigned char c) { return std::isalnum(c) || c == '-'; }))
+      q.unmatched.push_back(to_upper_ascii(tok));
+    rest += (rest.empty() ? "" : " ") + tok;
+  }
+  q.text = to_lower_ascii(rest.empty() ? s : rest);
+  return q;
+}
+
+// Character bigrams of a folded string (UTF-8 aware; spaces dropped).
+static std::set<std::string> bigrams(const std::string& s) {
+  std::vector<std::string> chars;
+  for (auto& c : utf8_chars(to_lower_ascii(fold_full_width(s))))
+    if (c != " " && c != "\t") chars.push_back(c);
+  std::set<std::string> out;
+  for (size_t i = 0; i + 1 < chars.size(); ++i) out.insert(chars[i] + chars[i + 1]);
+  if (chars.size() == 1) out.insert(chars[0]);
+  return out;
+}
+
+static double field_score(const std::string& query, const std::set<std::string>& qgrams, const std::string& field) {
+  std::string f = to_lower_ascii(fold_full_width(field));
+  if (f.empty() || query.empty()) return 0;
+  if (f.find(query) != std::string::npos || (f.size() >= 6 && query.find(f) != std::string::npos)) {
+    // Containment: the closer in length, the stronger.
+    double a = static_cast<double>(std::min(f.size(), query.size())), b = static_cast<double>(std::max(f.size(), query.size()));
+    return 0.7 + 0.3 * a / b;
+  }
+  std::set<std::string> fg = bigrams(field);
+  if (fg.empty() || qgrams.empty()) return 0;
+  size_t common = 0;
+  for (const auto& g : qgrams) common += fg.count(g);
+  // Share of the query covered, tempered by the field's length.
+  double coverage = static_cast<double>(common) / qgrams.size();
+  double dice = 2.0 * common / (qgrams.size() + fg.size());
+  return 0.75 * coverage * 0.8 + 0.25 * dice;
+}
+
+std::vector<Candidate> rank_text(const RecipeSet& set, const std::string& text, size_t limit) {
+  std::string query = to_lower_ascii(trim(fold_full_width(text)));
+  std::set<std::string> qgrams = bigrams(query);
+  std::vector<Candidate> out;
+  for (const auto& r : set.recipes()) {
+    std::vector<std::pair<std::string, double>> fields;
+    for (const auto& s : r.screen_texts) fields.emplace_back(s, 1.0);
+    for (const auto& k : r.keywords_ja) fields.emplace_back(k, 1.0);
+    for (const auto& k : r.keywords_en) fields.emplace_back(k, 1.0);
+    fields.emplace_back(r.title.ja, 0.9);
+    fields.emplace_back(r.title.en, 0.9);
+    fields.emplace_back(r.summary.ja, 0.5);
+    fields.emplace_back(r.summary.en, 0.5);
+    for (const auto& c : r.causes) {
+      fields.emplace_back(c.title.ja, 0.6);
+      fields.emplace_back(c.title.en, 0.6);
+    }
+    double best = 0, strong = 0;
+    for (const auto& f : fields) {
+      double s = field_score(query, qgrams, f.first) * f.second;
+      best = std::max(best, s);
+      if (s > 0.5) strong += 1;
+    }
+    double score = best + 0.02 * std::min(strong, 5.0);
+    if (score >= 0.3) out.push_back({&r, score});
+  }
+  std::stable_sort(out.begin(), out.end(), [](const Candidate& a, const Candidate& b) { return a.score > b.score; });
+  if (out.size() > limit) out.resize(limit);
+  return out;
+}
+
+// Nearest codes and detail codes by edit distance, for "did you mean".
+static std::vector<Candidate> nearest(const RecipeSet& set, const std::string& token) {
+  std::vector<Candidate> out;
+  for (const auto& r : set.recipes()) {
+    size_t best = 99;
+    for (const auto& c : r.codes) best = std::min(best, edit_distance(token, c));
+    for (const auto& d : r.details) best = std::min(best, edit_distance(token, d.code));
+    best = std::min(best, edit_distance(to_lower_ascii(token), r.id));
+    if (best <= 2) out.push_back({&r, 1.0 / (1.0 + best)});
+  }
+  std::stable_sort(out.begin(), out.end(), [](const Candidate& a, const Candidate& b) { return a.score > b.score; });
+  if (out.size() > 5) out.resize(5);
+  return out;
+}
+
+LookupResult lookup(const RecipeSet& set, const std::string& raw) {
+  LookupResult res;
+  NormalisedQuery q = normalise_query(raw);
+  res.code = q.code;
+  res.detail = q.detail;
+  if (q.recipe_id) {
+    if (const Recipe* r = set.by_id(*q.recipe_id)) {
+      res.kind = LookupResult::Kind::Exact;
+      res.recipe = r;
+      if (!res.code && !r->codes.empty()) res.code = r->codes.front();
+      return res;
+    }
+    res.candidates = nearest(set, *q.recipe_id);
+    return res;
+  }
+  if (q.code) {
+    const Recipe* r = set.by_code(*q.code);
+    if (r == nullptr) {
+      res.candidates = nearest(set, *q.code);
+      return res;
+    }
+    res.recipe = r;
+    if (q.detail && r->find_detail(*q.detail) == nullptr) {
+      res.kind = LookupResult::Kind::DetailMismatch;
+      for (const Recipe* other : set.by_detail(*q.detail)) res.candidates.push_back({other, 1.0});
+      return res;
+    }
+    res.kind = LookupResult::Kind::Exact;
+    return res;
+  }
+  if (q.detail) {
+    auto owners = set.by_detail(*q.detail);
+    if (owners.size() == 1) {
+      res.kind = LookupResult::Kind::Exact;
+      res.recipe = owners.front();
+      if (!owners.front()->codes.empty()) res.code = owners.front()->codes.front();
+      return res;
+    }
+    if (owners.size() > 1) {
+      res.kind = LookupResult::Kind::Ambiguous;
+      for (const Recipe* r : owners) res.candidates.push_back({r, 1.0});
+      res.recipe = owners.front();
+      return res;
+    }
+    res.candidates = nearest(set, *q.detail);
+    return res;
+  }
+  res.candidates = rank_text(set, q.text);
+  if (!res.candidates.empty() && q.unmatched.empty()) {
+    res.kind = LookupResult::Kind::FreeText;
+    res.recipe = res.candidates.front().recipe;
+    if (!res.recipe->codes.empty()) res.code = res.recipe->codes.front();
+    return res;
+  }
+  for (const auto& tok : q.unmatched)
+    for (const auto& c : nearest(set, tok)) res.candidates.push_back(c);
+  return res;
+}
+
+}  // namespace caora

@@ -1,0 +1,46 @@
+// Lookup: what a person types or reads off the screen -> a recipe.
+// Accepts 008, fuj008, ０００８ (full width), 0x81000023, 81000023, 0x2000001
+// (zero padding), 1234C02-4 (FUJ906's serial-derived prefix), the bracketed
+// screen text 【008：端末接続不良】, "CODE DETAIL" pairs, recipe ids (qa-17) and,
+// failing all that, free-text symptoms ranked against the recipes' words.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "diag/recipe_set.h"
+
+namespace caora {
+
+struct NormalisedQuery {
+  std::optional<std::string> code;    // canonical: 008, FUJ906, FUJP55
+  std::optional<std::string> detail;  // canonical: 0x81000023, xxxxC02-4, 22013C04-2
+  std::optional<std::string> recipe_id;
+  std::vector<std::string> unmatched;  // tokens that looked like codes but matched no form
+  std::string text;                    // folded free text (for ranking)
+};
+
+// Pure: no recipe knowledge beyond the shape of codes. Fuzzed.
+NormalisedQuery normalise_query(const std::string& raw);
+std::string canonical_detail(const std::string& token);  // "" when not a detail code
+
+struct Candidate {
+  const Recipe* recipe;
+  double score;
+};
+
+struct LookupResult {
+  enum class Kind { Exact, Ambiguous, FreeText, NotFound, DetailMismatch };
+  Kind kind = Kind::NotFound;
+  const Recipe* recipe = nullptr;
+  std::optional<std::string> code;
+  std::optional<std::string> detail;
+  std::vector<Candidate> candidates;  // best first
+};
+
+LookupResult lookup(const RecipeSet& set, const std::string& raw);
+// Free-text ranking alone (best first, at most `limit`).
+std::vector<Candidate> rank_text(const RecipeSet& set, const std::string& text, size_t limit = 5);
+
+}  // namespace caora

@@ -1,0 +1,96 @@
+// The recipe model: one error code, screen, QA item or FAQ fact, with its
+// causes in the vendor's order (see caora-recipes(5) and recipes/recipe.schema.json).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/result.h"
+#include "core/text.h"
+
+namespace caora {
+
+struct Condition {
+  std::string op;  // eq ne lt le gt ge in not_in empty
+  nlohmann::json operand;
+};
+
+struct Check {
+  std::string probe;
+  Condition present_if;
+};
+
+struct Question {
+  std::string id;
+  Text text;
+};
+
+struct Detect {
+  std::vector<Check> checks;
+  bool match_all = false;
+  std::optional<Question> question;
+};
+
+struct WaitFor {
+  int seconds = 0;  // a timer, or
+  std::string probe;  // poll this probe
+  std::optional<Condition> until;
+  int timeout_s = 120;
+};
+
+struct Step {
+  enum class Type { Action, Manual, Info, Escalate };
+  Type type = Type::Info;
+  std::string action;
+  nlohmann::json params = nlohmann::json::object();
+  Text text;
+  std::optional<WaitFor> wait_for;
+  std::string to;                   // escalate: contact id
+  std::vector<std::string> fields;  // escalate: ticket fields
+};
+
+struct Cause {
+  std::string id;
+  Text title;
+  std::vector<std::string> details;  // empty = all details of the recipe
+  std::optional<Detect> detect;
+  std::vector<Step> resolve;
+  std::optional<std::vector<Check>> verify_checks;  // nullopt = detect again
+  bool applies_to(const std::optional<std::string>& detail) const;
+};
+
+struct DetailCode {
+  std::string code;
+  Text title;
+};
+
+struct Recipe {
+  std::string id;
+  std::string kind;
+  std::vector<std::string> audience;
+  std::string source_document;
+  std::string source_item;
+  std::vector<std::string> codes;
+  std::vector<std::string> screen_texts;
+  std::vector<DetailCode> details;
+  Text title;
+  Text summary;
+  std::vector<std::string> keywords_ja;
+  std::vector<std::string> keywords_en;
+  std::vector<Cause> causes;
+  std::vector<Step> steps;
+  std::optional<Step> escalate;
+  std::string origin;  // file it came from
+
+  bool has_code(const std::string& code) const;
+  const DetailCode* find_detail(const std::string& detail) const;
+};
+
+// Parses and checks one recipe; errors name `origin` and the position
+// (line:column for syntax, a JSON pointer for content).
+Expected<Recipe> parse_recipe(const std::string& text, const std::string& origin);
+
+}  // namespace caora

@@ -1,0 +1,339 @@
+#include "diag/runner.h"
+
+#include <chrono>
+#include <thread>
+
+#include "core/state.h"
+#include "host/vocabulary.h"
+#include "site/version.h"
+
+namespace caora {
+
+using nlohmann::json;
+
+const char* cause_status_name(CauseStatus s) {
+  switch (s) {
+    case CauseStatus::Present: return "present";
+    case CauseStatus::Absent: return "absent";
+    case CauseStatus::Unknown: return "unknown";
+  }
+  return "?";
+}
+
+const char* run_status_name(RunStatus s) {
+  switch (s) {
+    case RunStatus::Ok: return "ok";
+    case RunStatus::Problem: return "problem";
+    case RunStatus::Resolved: return "resolved";
+    case RunStatus::NeedsTechnician: return "needs-technician";
+    case RunStatus::Escalate: return "escalate";
+  }
+  return "?";
+}
+
+int exit_code_for(RunStatus s) {
+  switch (s) {
+    case RunStatus::Ok:
+    case RunStatus::Resolved: return 0;
+    case RunStatus::Problem: return 1;
+    case RunStatus::NeedsTechnician: return 3;
+    case RunStatus::Escalate: return 4;
+  }
+  return 10;
+}
+
+// true/false, or nullopt when the value and operand do not compare.
+static std::optional<bool> holds(const Condition& c, const json& value, ValueType type) {
+  auto ordered = [&](const json& operand) -> std::optional<int> {
+    if (type == ValueType::Version && value.is_string() && operand.is_string()) {
+      auto a = Version::parse(value.get<std::string>());
+      auto b = Version::parse(operand.get<std::string>());
+      if (!a || !b) return std::nullopt;
+      return a->compare(*b);
+    }
+    if (value.is_number() && operand.is_number()) {
+      double a = value.get<double>(), b = operand.get<double>();
+      return a < b ? -1 : a > b ? 1 : 0;
+    }
+    if (value.is_string() && operand.is_string()) return value.get<std::string>().compare(operand.get<std::string>());
+    return std::nullopt;
+  };
+  auto equal = [&](const json& operand) -> bool {
+    if (type == ValueType::Version) {
+      auto o = ordered(operand);
+      return o && *o == 0;
+    }
+    return value == operand;
+  };
+  if (c.op == "eq") return equal(c.operand);
+  if (c.op == "ne") return !equal(c.operand);
+  if (c.op == "in" || c.op == "not_in") {
+    bool found = false;
+    for (const auto& o : c.operand) found = found || equal(o);
+    return c.op == "in" ? found : !found;
+  }
+  if (c.op == "empty") {
+    if (!value.is_array() && !value.is_string()) return std::nullopt;
+    return value.empty() == c.operand.get<bool>();
+  }
+  auto o = ordered(c.operand);
+  if (!o) return std::nullopt;
+  if (c.op == "lt") return *o < 0;
+  if (c.op == "le") return *o <= 0;
+  if (c.op == "gt") return *o > 0;
+  if (c.op == "ge") return *o >= 0;
+  return std::nullopt;
+}
+
+static std::string show(const json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); }
+
+static CauseResult evaluate_checks(const std::vector<Check>& checks, bool match_all, Host& host) {
+  CauseResult r{nullptr};
+  int present = 0, absent = 0, unknown = 0;
+  for (const auto& check : checks) {
+    ProbeResult p = host.probe(check.probe);
+    const ProbeSpec* spec = find_probe_spec(check.probe);
+    if (!p.known) {
+      ++unknown;
+      r.reason = p.reason;
+      r.evidence.push_back(check.probe + ": unknown (" + p.reason.en + ")");
+      continue;
+    }
+    auto h = holds(check.present_if, p.value, spec ? spec->type : ValueType::String);
+    if (!h) {
+      ++unknown;
+      r.reason = {check.probe + " の値 " + show(p.value) + " を比較できません",
+                  "cannot compare " + check.probe + " = " + show(p.value)};
+      continue;
+    }
+    (*h ? present : absent) += 1;
+    r.evidence.push_back(check.probe + " = " + show(p.value));
+    for (const auto& e : p.evidence) r.evidence.push_back("  " + e);
+  }
+  int n = static_cast<int>(checks.size());
+  if (match_all) r.status = present == n ? CauseStatus::Present : absent > 0 ? CauseStatus::Absent : CauseStatus::Unknown;
+  else r.status = present > 0 ? CauseStatus::Present : absent == n ? CauseStatus::Absent : CauseStatus::Unknown;
+  return r;
+}
+
+CauseResult detect_cause(const Cause& cause, Host& host, Interaction& io, const RunOptions& opts) {
+  CauseResult r{&cause};
+  if (!cause.detect) {
+    r.reason = {"自動では確認できません（目視で確認してください）", "cannot be checked automatically (check it by hand)"};
+    return r;
+  }
+  if (!cause.detect->checks.empty()) {
+    CauseResult c = evaluate_checks(cause.detect->checks, cause.detect->match_all, host);
+    r.status = c.status;
+    r.evidence = c.evidence;
+    r.reason = c.reason;
+    if (r.status != CauseStatus::Unknown || !cause.detect->question) return r;
+  }
+  const Question& q = *cause.detect->question;
+  std::optional<bool> answer;
+  auto given = opts.answers.find(q.id);
+  if (given != opts.answers.end()) answer = given->second;
+  else if (io.interactive()) answer = io.ask(q);
+  if (!answer) {
+    r.status = CauseStatus::Unknown;
+    r.reason = {"質問 " + q.id + " に未回答です（--answer " + q.id + "=yes|no）",
+                "question " + q.id + " not answered (--answer " + q.id + "=yes|no)"};
+    return r;
+  }
+  r.status = *answer ? CauseStatus::Present : CauseStatus::Absent;
+  r.evidence.push_back("answer " + q.id + " = " + (*answer ? "yes" : "no"));
+  return r;
+}
+
+static void wait_for_probe(const WaitFor& w, Host& host, Interaction& io, const Text& what) {
+  const ProbeSpec* spec = find_probe_spec(w.probe);
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(w.timeout_s);
+  io.progress(what);
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (auto* layered = dynamic_cast<LayeredHost*>(&host)) layered->forget();
+    ProbeResult p = host.probe(w.probe);
+    if (!p.known) return;  // cannot watch it here: the person confirms instead
+    auto h = holds(*w.until, p.value, spec ? spec->type : ValueType::String);
+    if (h && *h) return;
+    std::this_thread::sleep_for(std::chrono::seconds(2));
+  }
+}
+
+static Ticket make_ticket(const Step& esc, const RecipeSet&, Host& host, const Report& report, const RunOptions& opts) {
+  Ticket t;
+  t.contact = esc.to;
+  t.text = esc.text;
+  std::vector<std::string> fields = esc.fields;
+  if (fields.empty())
+    fields = {"institution", "contact", "unit_serial", "reader_software_version", "phenomenon", "error_code", "detail_code", "occurred_at"};
+  for (const auto& f : fields) {
+    std::string value;
+    auto given = opts.ticket.find(f);
+    if (given != opts.ticket.end()) value = given->second;
+    else if (f == "error_code" && report.code) value = *report.code;
+    else if (f == "detail_code" && report.detail) value = *report.detail;
+    else if (f == "occurred_at") value = now_iso8601();
+    else if (f == "unit_serial") {
+      for (const char* probe : {"usb.units.serials", "site.ini.serials"}) {
+        ProbeResult p = host.probe(probe);
+        if (p.known && p.value.is_array() && !p.value.empty()) {
+          for (const auto& s : p.value) value += (value.empty() ? "" : ", ") + s.get<std::string>();
+          break;
+        }
+      }
+    } else if (f == "reader_software_version") {
+      ProbeResult p = host.probe("site.reader_software.version");
+      if (p.known) value = p.value.get<std::string>();
+    } else if (f == "phenomenon" && report.recipe) {
+      value = report.recipe->title.ja;
+    }
+    t.fields.emplace_back(f, value);
+  }
+  return t;
+}
+
+Report run_recipe(const Recipe& recipe, const RecipeSet& set, Host& host, Journal* journal, Interaction& io,
+                  const RunOptions& opts) {
+  Report report;
+  report.recipe = &recipe;
+  report.code = opts.code;
+  report.detail = opts.detail;
+
+  // Detect, in the vendor's order.
+  for (const auto& cause : recipe.causes) {
+    if (!cause.applies_to(opts.detail)) continue;
+    io.progress({"確認中: " + cause.title.ja, "checking: " + cause.title.en});
+    report.causes.push_back(detect_cause(cause, host, io, opts));
+  }
+
+  // Resolve what is present.
+  bool declined = false, planned_only = false;
+  const Step* escalation = recipe.escalate ? &*recipe.escalate : nullptr;
+  for (auto& cr : report.causes) {
+    if (cr.status != CauseStatus::Present) continue;
+    bool manual_left = false;
+    for (const auto& step : cr.cause->resolve) {
+      if (step.type == Step::Type::Escalate) {
+        if (!escalation) escalation = &step;
+        continue;
+      }
+      if (step.type == Step::Type::Info) continue;
+      if (step.type == Step::Type::Manual) {
+        if (opts.fix && io.interactive() && !opts.dry_run) {
+          if (step.wait_for && step.wait_for->seconds > 0) {
+            if (io.do_manual(step)) io.wait_seconds(step.wait_for->seconds, step.text);
+            else manual_left = true;
+          } else if (io.do_manual(step)) {
+            if (step.wait_for) wait_for_probe(*step.wait_for, host, io, step.text);
+          } else {
+            manual_left = true;
+          }
+        } else {
+          manual_left = true;
+        }
+        if (manual_left) report.pending.push_back({cr.cause->id, &step});
+        continue;
+      }
+      // An automatic action.
+      ActionResult ar;
+      ar.action = step.action;
+      ar.cause = cr.cause->id;
+      const ActionSpec* spec = find_action_spec(step.action);
+      ar.needs_restart = spec && spec->needs_restart;
+      ActionPlan plan = host.plan(step.action, step.params);
+      ar.changes = plan.changes;
+      if (!opts.fix || opts.dry_run) {
+        ar.note = opts.dry_run ? Text{"--dry-run: 実行しません", "--dry-run: not applied"}
+                               : Text{"--fix で実行します", "applied with --fix"};
+        if (!plan.applicable) ar.note = plan.summary;
+        report.actions.push_back(ar);
+        if (opts.fix) planned_only = true;
+        continue;
+      }
+      if (!plan.applicable) {
+        // The backend cannot do it: the step falls to a person.
+        ar.note = plan.summary;
+        report.actions.push_back(ar);
+        report.pending.push_back({cr.cause->id, &step});
+        planned_only = planned_only || host.backend().find("recorded") != std::string::npos;
+        manual_left = true;
+        continue;
+      }
+      bool go = opts.yes || (io.interactive() && io.confirm(step.text, plan.changes));
+      if (!go) {
+        ar.note = io.interactive() ? Text{"実行を見送りました", "declined"}
+                                   : Text{"端末がないため確認できません。--yes で実行します", "no terminal to confirm: rerun with --yes"};
+        declined = true;
+        report.actions.push_back(ar);
+        continue;
+      }
+      if (journal == nullptr) {
+        ar.note = {"ジャーナルがないため実行しません", "no journal: not applied"};
+        report.actions.push_back(ar);
+        continue;
+      }
+      auto outcome = host.apply(step.action, step.params, *journal);
+      if (!outcome) {
+        ar.note = outcome.error().message;
+        report.actions.push_back(ar);
+        manual_left = true;
+        report.pending.push_back({cr.cause->id, &step});
+        continue;
+      }
+      ar.applied = true;
+      ar.journal = outcome->journal_id;
+      ar.changes = outcome->changes;
+      report.restart_needed = report.restart_needed || ar.needs_restart;
+      report.actions.push_back(ar);
+    }
+    // Verify: the detection again, on fresh probe values.
+    bool acted = false;
+    for (const auto& a : report.actions)
+      if (a.cause == cr.cause->id && a.applied) acted = true;
+    if (acted || (opts.fix && io.interactive() && !manual_left && !opts.dry_run)) {
+      if (auto* layered = dynamic_cast<LayeredHost*>(&host)) layered->forget();
+      CauseResult again = cr.cause->verify_checks ? evaluate_checks(*cr.cause->verify_checks, false, host)
+                                                  : detect_cause(*cr.cause, host, io, RunOptions{});
+      if (again.status == CauseStatus::Absent) {
+        cr.resolved = true;
+        cr.evidence.push_back("verified: absent after the fix");
+      }
+    }
+  }
+
+  // The overall status.
+  int present = 0, unresolved = 0, unknown = 0, detectable = 0;
+  for (const auto& cr : report.causes) {
+    if (cr.cause->detect) ++detectable;
+    if (cr.status == CauseStatus::Present) {
+      ++present;
+      if (!cr.resolved) ++unresolved;
+    }
+    if (cr.status == CauseStatus::Unknown) ++unknown;
+  }
+  if (unresolved > 0) {
+    if (!opts.fix || planned_only) report.status = RunStatus::Problem;
+    else if (!report.pending.empty() || declined) report.status = RunStatus::NeedsTechnician;
+    else report.status = escalation ? RunStatus::Escalate : RunStatus::NeedsTechnician;
+    if (declined && !io.interactive() && opts.fix) report.status = RunStatus::NeedsTechnician;
+  } else if (present > 0) {
+    report.status = RunStatus::Resolved;
+  } else if (unknown > 0) {
+    report.status = (detectable == 0 && escalation) ? RunStatus::Escalate : RunStatus::NeedsTechnician;
+    for (const auto& cr : report.causes)
+      if (cr.status == CauseStatus::Unknown)
+        for (const auto& step : cr.cause->resolve)
+          if (step.type == Step::Type::Manual) report.pending.push_back({cr.cause->id, &step});
+  } else if (report.causes.empty() && escalation && recipe.kind == "error") {
+    // Nothing the vendor lets us check: the vendor wants the call.
+    report.status = RunStatus::Escalate;
+  } else {
+    report.status = RunStatus::Ok;
+  }
+  if (escalation && (report.status == RunStatus::Escalate || report.status == RunStatus::NeedsTechnician ||
+                     report.status == RunStatus::Problem))
+    report.ticket = make_ticket(*escalation, set, host, report, opts);
+  return report;
+}
+
+}  // namespace caora

@@ -1,0 +1,27 @@
+// Text encodings met on Japanese Windows terminals: UTF-8 (with or without a
+// BOM) and Shift_JIS / CP932. Files are edited as bytes; these helpers only
+// tell which encoding a file is in and where characters begin, so an edit
+// never splits a double-byte character.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+
+namespace caora {
+
+enum class TextEncoding { Ascii, Utf8, Utf8Bom, Cp932 };
+
+const char* encoding_name(TextEncoding enc);
+// Ascii if 7-bit clean, else UTF-8 (BOM or not) if valid, else CP932 if valid;
+// otherwise an Encoding error naming the first bad byte offset.
+Expected<TextEncoding> detect_encoding(const std::string& bytes);
+// Offset of the first invalid byte, or npos if the whole buffer is valid.
+size_t first_invalid_utf8(const std::string& bytes);
+size_t first_invalid_cp932(const std::string& bytes);
+// For each byte: true where a character starts (CP932 aware).
+std::vector<bool> char_starts(const std::string& bytes, TextEncoding enc);
+
+}  // namespace caora

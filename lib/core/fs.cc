@@ -1,0 +1,89 @@
+#include "core/fs.h"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <random>
+#include <sstream>
+
+#ifdef _WIN32
+#include <io.h>
+#define caora_fsync _commit
+#define caora_fileno _fileno
+#else
+#include <unistd.h>
+#define caora_fsync fsync
+#define caora_fileno fileno
+#endif
+
+namespace caora {
+
+std::string display_path(const fs::path& path) { return path.generic_u8string(); }
+
+Error errno_error(int err, const fs::path& path, const char* what_ja, const char* what_en) {
+  ErrorKind kind = ErrorKind::Io;
+  if (err == ENOENT || err == ENOTDIR) kind = ErrorKind::NotFound;
+  if (err == EACCES || err == EPERM || err == EROFS) kind = ErrorKind::Permission;
+  std::string p = display_path(path);
+  std::string reason = std::strerror(err);
+  const char* ja_reason = kind == ErrorKind::NotFound     ? "見つかりません"
+                          : kind == ErrorKind::Permission ? "アクセスが拒否されました"
+                                                          : "入出力エラー";
+  return make_error(kind, std::string(what_ja) + "できません: " + p + "（" + ja_reason + "）",
+                    std::string("cannot ") + what_en + " " + p + ": " + reason);
+}
+
+Error fs_error(const std::error_code& ec, const fs::path& path, const char* what_ja, const char* what_en) {
+  return errno_error(ec.value(), path, what_ja, what_en);
+}
+
+Expected<std::string> read_file(const fs::path& path) {
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) return errno_error(EISDIR, path, "読み込み", "read");
+  FILE* f = std::fopen(path.string().c_str(), "rb");
+  if (f == nullptr) return errno_error(errno, path, "読み込み", "read");
+  std::string bytes;
+  char buf[65536];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) bytes.append(buf, n);
+  bool failed = std::ferror(f) != 0;
+  int err = errno;
+  std::fclose(f);
+  if (failed) return errno_error(err, path, "読み込み", "read");
+  return bytes;
+}
+
+Status make_dirs(const fs::path& path) {
+  std::error_code ec;
+  fs::create_directories(path, ec);
+  if (ec) return fs_error(ec, path, "フォルダを作成", "create folder");
+  return ok_status();
+}
+
+Status write_file_atomic(const fs::path& path, const std::string& bytes) {
+  static std::mt19937_64 rng(std::random_device{}());
+  fs::path dir = path.parent_path().empty() ? fs::path(".") : path.parent_path();
+  std::ostringstream name;
+  name << "." << path.filename().string() << ".caora-" << std::hex << rng() << ".tmp";
+  fs::path tmp = dir / name.str();
+  FILE* f = std::fopen(tmp.string().c_str(), "wb");
+  if (f == nullptr) return errno_error(errno, path, "書き込み", "write");
+  bool ok = std::fwrite(bytes.data(), 1, bytes.size(), f) == bytes.size();
+  ok = ok && std::fflush(f) == 0 && caora_fsync(caora_fileno(f)) == 0;
+  int err = errno;
+  ok = (std::fclose(f) == 0) && ok;
+  if (!ok) {
+    std::remove(tmp.string().c_str());
+    return errno_error(err ? err : EIO, path, "書き込み", "write");
+  }
+  std::error_code ec;
+  fs::rename(tmp, path, ec);
+  if (ec) {
+    std::remove(tmp.string().c_str());
+    return fs_error(ec, path, "書き込み", "write");
+  }
+  return ok_status();
+}
+
+}  // namespace caora

@@ -1,0 +1,54 @@
+// The journal of changes caora made to a site: every change is backed up and
+// recorded before it happens, and `caora undo <id>` restores it.
+//
+// Layout in the state folder: journal.jsonl (one event per line, append-only)
+// and backups/<id>/ (original bytes, or a zip for removed folders).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/fs.h"
+
+namespace caora {
+
+struct FileChange {
+  enum class Op { Modify, Remove, RemoveTree };
+  Op op;
+  fs::path path;
+  std::string new_bytes;  // Modify only
+};
+
+struct JournalEntry {
+  std::string id;
+  std::string time;
+  std::string action;
+  nlohmann::json params;
+  nlohmann::json changes;  // as recorded
+  std::string state;       // begun | applied | failed | undone
+};
+
+class Journal {
+ public:
+  explicit Journal(fs::path state_dir) : dir_(std::move(state_dir)) {}
+  const fs::path& dir() const { return dir_; }
+
+  // Backs up, records, then applies `changes` in order. If one fails, the
+  // ones already made are restored and the entry is marked failed.
+  Expected<std::string> apply(const std::string& action, const nlohmann::json& params,
+                              const std::vector<FileChange>& changes);
+  Expected<std::vector<JournalEntry>> entries() const;
+  // Restores what entry `id` changed. Refuses when a file was changed again
+  // since, unless `force`.
+  Status undo(const std::string& id, bool force);
+
+ private:
+  Status append(const nlohmann::json& event);
+  fs::path dir_;
+};
+
+std::string content_hash(const std::string& bytes);
+
+}  // namespace caora

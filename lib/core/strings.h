@@ -1,0 +1,22 @@
+// String helpers that know nothing of Caora.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace caora {
+
+std::string trim(const std::string& s);
+std::string to_upper_ascii(std::string s);
+std::string to_lower_ascii(std::string s);
+// Full-width ASCII (U+FF01..U+FF5E) and the ideographic space to plain ASCII;
+// everything else is left as is. Input must be UTF-8.
+std::string fold_full_width(const std::string& s);
+std::vector<std::string> split_ws(const std::string& s);
+std::vector<std::string> utf8_chars(const std::string& s);
+// Levenshtein distance over UTF-8 characters.
+size_t edit_distance(const std::string& a, const std::string& b);
+bool starts_with(const std::string& s, const std::string& prefix);
+bool ends_with(const std::string& s, const std::string& suffix);
+
+}  // namespace caora

@@ -1,0 +1,63 @@
+#include "host/host.h"
+
+#include "host/vocabulary.h"
+
+namespace caora {
+
+Text not_on_this_backend(const std::string& backend) {
+  return {"この方法（" + backend + "）では読み取れません", "not available on this backend (" + backend + ")"};
+}
+
+std::string LayeredHost::backend() const {
+  std::string names;
+  for (const auto& l : layers_) names += (names.empty() ? "" : "+") + l->backend();
+  return names.empty() ? "none" : names;
+}
+
+ProbeResult LayeredHost::probe(const std::string& name) {
+  auto cached = cache_.find(name);
+  if (cached != cache_.end()) return cached->second;
+  ProbeResult result;
+  if (find_probe_spec(name) == nullptr) {
+    result = ProbeResult::unknown({"未定義のプローブです: " + name, "no such probe: " + name});
+  } else {
+    result = ProbeResult::unknown(not_on_this_backend(backend()));
+    for (const auto& layer : layers_) {
+      if (!layer->provides_probe(name)) continue;
+      // A probe must never take the run down: a throwing backend is an unknown.
+      try {
+        result = layer->probe(name);
+      } catch (const std::exception& e) {
+        result = ProbeResult::unknown({std::string("読み取り中にエラー: ") + e.what(), std::string("failed: ") + e.what()});
+      }
+      break;
+    }
+  }
+  cache_[name] = result;
+  return result;
+}
+
+Host* LayeredHost::for_action(const std::string& name) {
+  for (const auto& layer : layers_)
+    if (layer->provides_action(name)) return layer.get();
+  return nullptr;
+}
+
+ActionPlan LayeredHost::plan(const std::string& action, const nlohmann::json& params) {
+  Host* h = for_action(action);
+  if (h == nullptr) {
+    ActionPlan p;
+    p.summary = not_on_this_backend(backend());
+    return p;
+  }
+  return h->plan(action, params);
+}
+
+Expected<ActionOutcome> LayeredHost::apply(const std::string& action, const nlohmann::json& params, Journal& journal) {
+  Host* h = for_action(action);
+  if (h == nullptr) return Error{ErrorKind::Unsupported, not_on_this_backend(backend())};
+  cache_.clear();
+  return h->apply(action, params, journal);
+}
+
+}  // namespace caora

@@ -1,0 +1,87 @@
+// The Host interface: every probe and action of the vocabulary goes through
+// it, so the engine runs the same against a live terminal, a recorded snapshot
+// or an install root, and tests can swap the real thing out.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/journal.h"
+#include "core/result.h"
+#include "core/text.h"
+
+namespace caora {
+
+struct ProbeResult {
+  bool known = false;
+  nlohmann::json value;               // typed as the vocabulary says
+  Text reason;                        // why it is unknown
+  std::vector<std::string> evidence;  // what the value was read from
+
+  static ProbeResult of(nlohmann::json value, std::vector<std::string> evidence = {}) {
+    ProbeResult r;
+    r.known = true;
+    r.value = std::move(value);
+    r.evidence = std::move(evidence);
+    return r;
+  }
+  static ProbeResult unknown(Text reason, std::vector<std::string> evidence = {}) {
+    ProbeResult r;
+    r.reason = std::move(reason);
+    r.evidence = std::move(evidence);
+    return r;
+  }
+};
+
+struct ActionPlan {
+  bool applicable = false;           // this backend can carry it out now
+  Text summary;                      // what would happen, or why it cannot
+  std::vector<std::string> changes;  // concrete changes, one line each
+};
+
+struct ActionOutcome {
+  std::string journal_id;
+  std::vector<std::string> changes;
+  bool needs_restart = false;
+};
+
+class Host {
+ public:
+  virtual ~Host() = default;
+  virtual std::string backend() const = 0;
+  // Whether this backend answers for the probe (layered hosts ask in order).
+  virtual bool provides_probe(const std::string& name) const = 0;
+  virtual bool provides_action(const std::string& name) const = 0;
+  virtual ProbeResult probe(const std::string& name) = 0;
+  virtual ActionPlan plan(const std::string& action, const nlohmann::json& params) = 0;
+  virtual Expected<ActionOutcome> apply(const std::string& action, const nlohmann::json& params,
+                                        Journal& journal) = 0;
+};
+
+Text not_on_this_backend(const std::string& backend);
+
+// Asks each layer in order; the first that provides a probe or action answers.
+// Probe results are cached until the next apply, so a recipe that names a
+// probe in several causes reads it once.
+class LayeredHost : public Host {
+ public:
+  void add(std::unique_ptr<Host> layer) { layers_.push_back(std::move(layer)); }
+  std::string backend() const override;
+  bool provides_probe(const std::string&) const override { return true; }
+  bool provides_action(const std::string&) const override { return true; }
+  ProbeResult probe(const std::string& name) override;
+  ActionPlan plan(const std::string& action, const nlohmann::json& params) override;
+  Expected<ActionOutcome> apply(const std::string& action, const nlohmann::json& params, Journal& journal) override;
+  void forget() { cache_.clear(); }
+
+ private:
+  Host* for_action(const std::string& name);
+  std::vector<std::unique_ptr<Host>> layers_;
+  std::map<std::string, ProbeResult> cache_;
+};
+
+}  // namespace caora

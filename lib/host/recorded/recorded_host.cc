@@ -1,0 +1,97 @@
+#include "host/recorded/recorded_host.h"
+
+#include "host/vocabulary.h"
+#include "site/version.h"
+
+namespace caora {
+
+using nlohmann::json;
+
+static bool value_matches(ValueType type, const json& v) {
+  switch (type) {
+    case ValueType::Bool: return v.is_boolean();
+    case ValueType::Int: return v.is_number_integer();
+    case ValueType::String: return v.is_string();
+    case ValueType::Version: return v.is_string() && Version::parse(v.get<std::string>()).ok();
+    case ValueType::StringList:
+      if (!v.is_array()) return false;
+      for (const auto& e : v)
+        if (!e.is_string()) return false;
+      return true;
+  }
+  return false;
+}
+
+static Text text_of(const json& j) {
+  if (j.is_object()) return {j.value("ja", ""), j.value("en", "")};
+  if (j.is_string()) return {j.get<std::string>(), j.get<std::string>()};
+  return {};
+}
+
+Expected<RecordedHost> RecordedHost::parse(const std::string& text, const std::string& name) {
+  auto bad = [&](const std::string& where, const std::string& ja, const std::string& en) {
+    return make_error(ErrorKind::Parse, name + where + ": " + ja, name + where + ": " + en);
+  };
+  json j;
+  try {
+    j = json::parse(text);
+  } catch (const json::parse_error& e) {
+    return bad(" (byte " + std::to_string(e.byte) + ")", "JSONとして読めません", "not valid JSON");
+  }
+  if (!j.is_object() || j.value("schema", "") != "caora.snapshot/1")
+    return bad("", "caora.snapshot/1 のスナップショットではありません", "not a caora.snapshot/1 document");
+  if (!j.contains("probes") || !j["probes"].is_object()) return bad(" /probes", "probes がありません", "no probes object");
+  RecordedHost host;
+  for (auto it = j["probes"].begin(); it != j["probes"].end(); ++it) {
+    std::string where = " /probes/" + it.key();
+    const ProbeSpec* spec = find_probe_spec(it.key());
+    // A snapshot from a newer caora may hold probes this one does not know: skip them.
+    if (spec == nullptr) continue;
+    const json& p = it.value();
+    if (!p.is_object() || !p.contains("known") || !p["known"].is_boolean())
+      return bad(where, "known（true/false）がありません", "missing 'known' (true/false)");
+    std::vector<std::string> evidence;
+    if (p.contains("evidence")) {
+      if (!p["evidence"].is_array()) return bad(where + "/evidence", "配列ではありません", "not an array");
+      for (const auto& e : p["evidence"])
+        if (e.is_string()) evidence.push_back(e.get<std::string>());
+    }
+    if (p["known"].get<bool>()) {
+      if (!p.contains("value") || !value_matches(spec->type, p["value"]))
+        return bad(where + "/value", std::string("値の型が ") + value_type_name(spec->type) + " ではありません",
+                   std::string("value is not of type ") + value_type_name(spec->type));
+      host.probes_[it.key()] = ProbeResult::of(p["value"], evidence);
+    } else {
+      host.probes_[it.key()] = ProbeResult::unknown(text_of(p.value("reason", json())), evidence);
+    }
+  }
+  host.meta_ = j.value("meta", json::object());
+  return host;
+}
+
+ActionPlan RecordedHost::plan(const std::string& action, const json&) {
+  ActionPlan p;
+  const ActionSpec* spec = find_action_spec(action);
+  p.summary = {"記録されたサイトのため実行しません（計画のみ）: " + (spec ? spec->description.ja : action),
+               "recorded site: planned, not applied: " + (spec ? spec->description.en : action)};
+  return p;
+}
+
+Expected<ActionOutcome> RecordedHost::apply(const std::string& action, const json& params, Journal&) {
+  return Error{ErrorKind::Unsupported, plan(action, params).summary};
+}
+
+json take_snapshot(Host& host, const json& meta) {
+  json probes = json::object();
+  for (const auto& spec : probe_specs()) {
+    ProbeResult r = host.probe(spec.name);
+    json p = {{"known", r.known}};
+    if (r.known) p["value"] = r.value;
+    else p["reason"] = {{"ja", r.reason.ja}, {"en", r.reason.en}};
+    if (!r.evidence.empty()) p["evidence"] = r.evidence;
+    probes[spec.name] = p;
+  }
+  return {{"schema", "caora.snapshot/1"}, {"meta", meta}, {"probes", probes}};
+}
+
+}  // namespace caora
