@@ -38,8 +38,13 @@ static nlohmann::json describe(const CLI::App& app) {
   nlohmann::json options = nlohmann::json::array();
   for (const CLI::Option* opt : app.get_options()) {
     if (opt->get_name() == "--help" || opt->get_name() == "-h,--help" || opt->get_group().empty()) continue;
-    options.push_back({{"names", opt->get_name()}, {"positional", opt->get_lnames().empty() && opt->get_snames().empty()},
-                       {"flag", opt->get_type_size() == 0}});
+    nlohmann::json longs = nlohmann::json::array(), shorts = nlohmann::json::array();
+    for (const auto& l : opt->get_lnames()) longs.push_back("--" + l);
+    for (const auto& s : opt->get_snames()) shorts.push_back("-" + s);
+    bool positional = longs.empty() && shorts.empty();
+    options.push_back({{"name", positional ? opt->get_name() : longs.empty() ? shorts[0].get<std::string>() : longs[0].get<std::string>()},
+                       {"long", longs}, {"short", shorts}, {"positional", positional}, {"flag", opt->get_type_size() == 0},
+                       {"description", opt->get_description()}});
   }
   nlohmann::json subs = nlohmann::json::array();
   for (const CLI::App* sub : app.get_subcommands({})) subs.push_back(describe(*sub));

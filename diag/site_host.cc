@@ -16,7 +16,12 @@ class NoLiveHost : public Host {
   std::string backend() const override { return "install-root only"; }
   bool provides_probe(const std::string&) const override { return true; }
   bool provides_action(const std::string&) const override { return true; }
-  ProbeResult probe(const std::string&) override { return ProbeResult::unknown(not_on_this_backend(backend())); }
+  ProbeResult probe(const std::string& name) override {
+    if (name.rfind("site.", 0) == 0)
+      return ProbeResult::unknown({"インストールフォルダが指定されていません（--root または CAORA_ROOT）",
+                                   "no install root given (--root or CAORA_ROOT)"});
+    return ProbeResult::unknown(not_on_this_backend(backend()));
+  }
   ActionPlan plan(const std::string&, const nlohmann::json&) override {
     ActionPlan p;
     p.summary = not_on_this_backend(backend());

@@ -26,7 +26,8 @@ Error errno_error(int err, const fs::path& path, const char* what_ja, const char
   if (err == ENOENT || err == ENOTDIR) kind = ErrorKind::NotFound;
   if (err == EACCES || err == EPERM || err == EROFS) kind = ErrorKind::Permission;
   std::string p = display_path(path);
-  std::string reason = std::strerror(err);
+  std::string reason = kind == ErrorKind::Permission ? std::string("access denied (") + std::strerror(err) + ")"
+                                                    : std::strerror(err);
   const char* ja_reason = kind == ErrorKind::NotFound     ? "見つかりません"
                           : kind == ErrorKind::Permission ? "アクセスが拒否されました"
                                                           : "入出力エラー";

@@ -1,0 +1,206 @@
+#include "diag/runner.h"
+
+#include <catch2/catch.hpp>
+
+#include "core/embedded.h"
+
+using namespace caora;
+using nlohmann::json;
+
+namespace {
+
+// A terminal in memory: probe values in a map; an action flips the probes it fixes.
+class FakeHost : public Host {
+ public:
+  std::map<std::string, json> values;
+  std::map<std::string, std::pair<std::string, json>> fixes;  // action -> probe := value
+  std::vector<std::string> applied;
+  std::string backend() const override { return "fake"; }
+  bool provides_probe(const std::string&) const override { return true; }
+  bool provides_action(const std::string&) const override { return true; }
+  ProbeResult probe(const std::string& name) override {
+    auto it = values.find(name);
+    if (it == values.end()) return ProbeResult::unknown({"不明", "not recorded"});
+    return ProbeResult::of(it->second, {"fake: " + name});
+  }
+  ActionPlan plan(const std::string& action, const json&) override {
+    ActionPlan p;
+    p.applicable = fixes.count(action) > 0;
+    p.changes = {"fake change by " + action};
+    return p;
+  }
+  Expected<ActionOutcome> apply(const std::string& action, const json&, Journal&) override {
+    applied.push_back(action);
+    values[fixes[action].first] = fixes[action].second;
+    ActionOutcome o;
+    o.journal_id = "j-" + action;
+    return o;
+  }
+};
+
+class ScriptedInteraction : public NoInteraction {
+ public:
+  bool tty = false;
+  std::optional<bool> answer;
+  bool interactive() const override { return tty; }
+  std::optional<bool> ask(const Question&) override { return answer; }
+  bool confirm(const Text&, const std::vector<std::string>&) override { return true; }
+};
+
+const RecipeSet& set() {
+  static RecipeSet s = RecipeSet::embedded().value();
+  return s;
+}
+
+Recipe recipe_from(const std::string& causes_json) {
+  std::string text = R"({"id":"t","kind":"error","audience":["technician"],"source":{"document":"error-codes","item":"T"},
+    "codes":["T01"],"details":[{"code":"0x00000001","title":{"ja":"a","en":"a"}},{"code":"0x00000002","title":{"ja":"b","en":"b"}}],
+    "title":{"ja":"t","en":"t"},"summary":{"ja":"s","en":"s"},"keywords":{"ja":["k"],"en":["k"]},
+    "escalate":{"to":"vendor-support"},"causes":)" + causes_json + "}";
+  auto r = parse_recipe(text, "test.json");
+  REQUIRE(r.ok());
+  return r.value();
+}
+
+const char* kSleepCause = R"([{"id":"sleep","title":{"ja":"s","en":"s"},
+  "detect":{"checks":[{"probe":"host.sleep.enabled","present_if":{"eq":true}}]},
+  "resolve":[{"type":"action","action":"host.sleep.disable","text":{"ja":"x","en":"x"}}]}])";
+
+}  // namespace
+
+TEST_CASE("conditions decide present, absent and unknown") {
+  FakeHost host;
+  NoInteraction io;
+  Recipe r = recipe_from(R"([
+    {"id":"old","title":{"ja":"a","en":"a"},"detect":{"checks":[{"probe":"site.reader_software.version","present_if":{"lt":"1.5.3.0"}}]},"resolve":[]},
+    {"id":"many","title":{"ja":"a","en":"a"},"detect":{"checks":[{"probe":"usb.units.count","present_if":{"gt":4}}]},"resolve":[]},
+    {"id":"none","title":{"ja":"a","en":"a"},"detect":{"checks":[{"probe":"usb.units.serials","present_if":{"empty":true}}]},"resolve":[]},
+    {"id":"both","title":{"ja":"a","en":"a"},"detect":{"match":"all","checks":[
+       {"probe":"host.sleep.enabled","present_if":{"eq":true}},{"probe":"host.rdp.enabled","present_if":{"eq":true}}]},"resolve":[]},
+    {"id":"unk","title":{"ja":"a","en":"a"},"detect":{"checks":[{"probe":"net.uplink.connected","present_if":{"eq":false}}]},"resolve":[]}])");
+  host.values = {{"site.reader_software.version", "1.10.2.1"}, {"usb.units.count", 5}, {"usb.units.serials", json::array()},
+                 {"host.sleep.enabled", true}, {"host.rdp.enabled", false}};
+  Report rep = run_recipe(r, set(), host, nullptr, io, RunOptions{});
+  REQUIRE(rep.causes.size() == 5);
+  CHECK(rep.causes[0].status == CauseStatus::Absent);  // 1.10 is newer than 1.5, not older
+  CHECK(rep.causes[1].status == CauseStatus::Present);
+  CHECK(rep.causes[2].status == CauseStatus::Present);
+  CHECK(rep.causes[3].status == CauseStatus::Absent);
+  CHECK(rep.causes[4].status == CauseStatus::Unknown);
+  CHECK(rep.status == RunStatus::Problem);
+  CHECK(exit_code_for(rep.status) == 1);
+}
+
+TEST_CASE("without --fix an action is only described") {
+  FakeHost host;
+  host.values["host.sleep.enabled"] = true;
+  host.fixes["host.sleep.disable"] = {"host.sleep.enabled", false};
+  NoInteraction io;
+  Report rep = run_recipe(recipe_from(kSleepCause), set(), host, nullptr, io, RunOptions{});
+  CHECK(rep.status == RunStatus::Problem);
+  REQUIRE(rep.actions.size() == 1);
+  CHECK_FALSE(rep.actions[0].applied);
+  CHECK(host.applied.empty());
+}
+
+TEST_CASE("--fix --yes applies, verifies and resolves") {
+  FakeHost host;
+  host.values["host.sleep.enabled"] = true;
+  host.fixes["host.sleep.disable"] = {"host.sleep.enabled", false};
+  NoInteraction io;
+  Journal journal(fs::temp_directory_path() / "caora-runner-test");
+  RunOptions opts;
+  opts.fix = opts.yes = true;
+  Report rep = run_recipe(recipe_from(kSleepCause), set(), host, &journal, io, opts);
+  CHECK(host.applied == std::vector<std::string>{"host.sleep.disable"});
+  CHECK(rep.causes[0].resolved);
+  CHECK(rep.status == RunStatus::Resolved);
+  CHECK(rep.actions[0].journal == "j-host.sleep.disable");
+}
+
+TEST_CASE("--fix without --yes and without a terminal needs a technician") {
+  FakeHost host;
+  host.values["host.sleep.enabled"] = true;
+  host.fixes["host.sleep.disable"] = {"host.sleep.enabled", false};
+  NoInteraction io;
+  Journal journal(fs::temp_directory_path() / "caora-runner-test");
+  RunOptions opts;
+  opts.fix = true;
+  Report rep = run_recipe(recipe_from(kSleepCause), set(), host, &journal, io, opts);
+  CHECK(host.applied.empty());
+  CHECK(rep.status == RunStatus::NeedsTechnician);
+  CHECK(exit_code_for(rep.status) == 3);
+}
+
+TEST_CASE("a fix that does not take is not reported as resolved") {
+  FakeHost host;
+  host.values["host.sleep.enabled"] = true;
+  host.fixes["host.sleep.disable"] = {"host.sleep.enabled", true};  // the setting comes back
+  NoInteraction io;
+  Journal journal(fs::temp_directory_path() / "caora-runner-test");
+  RunOptions opts;
+  opts.fix = opts.yes = true;
+  Report rep = run_recipe(recipe_from(kSleepCause), set(), host, &journal, io, opts);
+  CHECK_FALSE(rep.causes[0].resolved);
+  CHECK(rep.status != RunStatus::Resolved);
+  CHECK(rep.status != RunStatus::Ok);
+}
+
+TEST_CASE("questions are answered by --answer or the prompt") {
+  Recipe r = recipe_from(R"([{"id":"sleeve","title":{"ja":"a","en":"a"},
+    "detect":{"question":{"id":"card-in-sleeve","text":{"ja":"q","en":"q"}}},
+    "resolve":[{"type":"manual","text":{"ja":"m","en":"m"}}]}])");
+  FakeHost host;
+  NoInteraction quiet;
+  Report unanswered = run_recipe(r, set(), host, nullptr, quiet, RunOptions{});
+  CHECK(unanswered.causes[0].status == CauseStatus::Unknown);
+  CHECK(unanswered.status == RunStatus::NeedsTechnician);
+  RunOptions yes;
+  yes.answers["card-in-sleeve"] = true;
+  Report answered = run_recipe(r, set(), host, nullptr, quiet, yes);
+  CHECK(answered.causes[0].status == CauseStatus::Present);
+  ScriptedInteraction tty;
+  tty.tty = true;
+  tty.answer = false;
+  Report prompted = run_recipe(r, set(), host, nullptr, tty, RunOptions{});
+  CHECK(prompted.causes[0].status == CauseStatus::Absent);
+  CHECK(prompted.status == RunStatus::Ok);
+}
+
+TEST_CASE("detail codes select their causes") {
+  Recipe r = recipe_from(R"([
+    {"id":"one","details":["0x00000001"],"title":{"ja":"a","en":"a"},"detect":{"checks":[{"probe":"host.sleep.enabled","present_if":{"eq":true}}]},"resolve":[]},
+    {"id":"two","details":["0x00000002"],"title":{"ja":"a","en":"a"},"detect":{"checks":[{"probe":"host.rdp.enabled","present_if":{"eq":true}}]},"resolve":[]},
+    {"id":"all","title":{"ja":"a","en":"a"},"detect":{"checks":[{"probe":"host.rdp.session_active","present_if":{"eq":true}}]},"resolve":[]}])");
+  FakeHost host;
+  NoInteraction io;
+  RunOptions opts;
+  opts.detail = "0x00000002";
+  Report rep = run_recipe(r, set(), host, nullptr, io, opts);
+  REQUIRE(rep.causes.size() == 2);
+  CHECK(rep.causes[0].cause->id == "two");
+  CHECK(rep.causes[1].cause->id == "all");
+}
+
+TEST_CASE("nothing detectable means escalate, with the vendor's ticket fields") {
+  Recipe r = recipe_from(R"([{"id":"internal","title":{"ja":"a","en":"a"},"resolve":[]}])");
+  FakeHost host;
+  host.values["site.reader_software.version"] = "1.6.0.0";
+  host.values["usb.units.serials"] = json::array({"2113001"});
+  NoInteraction io;
+  RunOptions opts;
+  opts.code = "T01";
+  opts.detail = "0x00000001";
+  opts.ticket["institution"] = "Clinic (1234567)";
+  Report rep = run_recipe(r, set(), host, nullptr, io, opts);
+  CHECK(rep.status == RunStatus::Escalate);
+  CHECK(exit_code_for(rep.status) == 4);
+  REQUIRE(rep.ticket);
+  std::map<std::string, std::string> fields(rep.ticket->fields.begin(), rep.ticket->fields.end());
+  CHECK(fields["institution"] == "Clinic (1234567)");
+  CHECK(fields["unit_serial"] == "2113001");
+  CHECK(fields["reader_software_version"] == "1.6.0.0");
+  CHECK(fields["error_code"] == "T01");
+  CHECK(fields["detail_code"] == "0x00000001");
+  CHECK_FALSE(fields["occurred_at"].empty());
+}
