@@ -1,5 +1,6 @@
 // caora history: the journal of changes caora made, newest last.
 #include "cmd/context.h"
+#include "core/json_util.h"
 #include "core/journal.h"
 
 namespace caora {
@@ -20,7 +21,7 @@ void setup_history(CLI::App& app, Context& ctx) {
       if (entries->empty()) ctx.out(ctx.lang() == Lang::Ja ? "記録された変更はありません\n" : "no changes recorded\n");
       for (const auto& e : *entries) {
         ctx.out(e.id + "  " + e.time + "  " + e.action + "  [" + e.state + "]\n");
-        for (const auto& c : e.changes) ctx.out("    " + c.value("op", "") + " " + c.value("path", "") + "\n");
+        for (const auto& c : e.changes) ctx.out("    " + json_string(c, "op") + " " + json_string(c, "path") + "\n");
       }
       return kExitOk;
     };

@@ -1,5 +1,6 @@
 // caora undo <id>: restore what a journal entry changed.
 #include "cmd/context.h"
+#include "core/json_util.h"
 #include "core/journal.h"
 #include "core/lock.h"
 
@@ -23,7 +24,7 @@ void setup_undo(CLI::App& app, Context& ctx) {
         if (!entries) return ctx.fail(entries.error());
         for (const auto& e : *entries)
           if (e.id == o->id) {
-            for (const auto& c : e.changes) ctx.out("restore " + c.value("path", "") + "\n");
+            for (const auto& c : e.changes) ctx.out("restore " + json_string(c, "path") + "\n");
             return kExitOk;
           }
         return ctx.fail(make_error(ErrorKind::Usage, "ジャーナルに " + o->id + " はありません", "no journal entry " + o->id));

@@ -101,29 +101,44 @@ NormalisedQuery normalise_query(const std::string& raw) {
   return q;
 }
 
-// Character bigrams of a folded string (UTF-8 aware; spaces dropped).
-static std::set<std::string> bigrams(const std::string& s) {
-  std::vector<std::string> chars;
-  for (auto& c : utf8_chars(to_lower_ascii(fold_full_width(s))))
-    if (c != " " && c != "\t") chars.push_back(c);
-  std::set<std::string> out;
-  for (size_t i = 0; i + 1 < chars.size(); ++i) out.insert(chars[i] + chars[i + 1]);
-  if (chars.size() == 1) out.insert(chars[0]);
+// Character bigrams of an already folded string (UTF-8 aware; blanks
+// dropped), each packed into an integer, sorted and unique.
+static std::vector<uint64_t> bigrams(const std::string& folded) {
+  std::vector<uint32_t> chars;
+  for (size_t i = 0; i < folded.size();) {
+    unsigned char c = folded[i];
+    size_t len = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+    uint32_t packed = 0;
+    for (size_t k = 0; k < len && i + k < folded.size(); ++k) packed = (packed << 8) | static_cast<unsigned char>(folded[i + k]);
+    i += len;
+    if (packed != ' ' && packed != '\t') chars.push_back(packed);
+  }
+  std::vector<uint64_t> out;
+  for (size_t i = 0; i + 1 < chars.size(); ++i) out.push_back((uint64_t{chars[i]} << 32) | chars[i + 1]);
+  if (chars.size() == 1) out.push_back(chars[0]);
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
   return out;
 }
 
-static double field_score(const std::string& query, const std::set<std::string>& qgrams, const std::string& field) {
-  std::string f = to_lower_ascii(fold_full_width(field));
+static std::string fold(const std::string& s) { return to_lower_ascii(fold_full_width(s)); }
+
+static double field_score(const std::string& query, const std::vector<uint64_t>& qgrams, const std::string& field) {
+  std::string f = fold(field);
   if (f.empty() || query.empty()) return 0;
   if (f.find(query) != std::string::npos || (f.size() >= 6 && query.find(f) != std::string::npos)) {
     // Containment: the closer in length, the stronger.
     double a = static_cast<double>(std::min(f.size(), query.size())), b = static_cast<double>(std::max(f.size(), query.size()));
     return 0.7 + 0.3 * a / b;
   }
-  std::set<std::string> fg = bigrams(field);
+  std::vector<uint64_t> fg = bigrams(f);
   if (fg.empty() || qgrams.empty()) return 0;
   size_t common = 0;
-  for (const auto& g : qgrams) common += fg.count(g);
+  for (size_t i = 0, j = 0; i < qgrams.size() && j < fg.size();) {
+    if (qgrams[i] == fg[j]) ++common, ++i, ++j;
+    else if (qgrams[i] < fg[j]) ++i;
+    else ++j;
+  }
   // Share of the query covered, tempered by the field's length.
   double coverage = static_cast<double>(common) / qgrams.size();
   double dice = 2.0 * common / (qgrams.size() + fg.size());
@@ -131,8 +146,8 @@ static double field_score(const std::string& query, const std::set<std::string>&
 }
 
 std::vector<Candidate> rank_text(const RecipeSet& set, const std::string& text, size_t limit) {
-  std::string query = to_lower_ascii(trim(fold_full_width(text)));
-  std::set<std::string> qgrams = bigrams(query);
+  std::string query = trim(fold(text));
+  std::vector<uint64_t> qgrams = bigrams(query);
   std::vector<Candidate> out;
   for (const auto& r : set.recipes()) {
     std::vector<std::pair<std::string, double>> fields;

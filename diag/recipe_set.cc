@@ -1,4 +1,5 @@
 #include "diag/recipe_set.h"
+#include "core/json_util.h"
 
 #include <algorithm>
 
@@ -19,10 +20,10 @@ static Expected<std::map<std::string, Contact>> parse_contacts(const std::string
     if (!c.is_object() || !c.contains("name") || !c["name"].is_object())
       return make_error(ErrorKind::Parse, origin + " (/" + it.key() + "): name がありません", origin + " (/" + it.key() + "): missing name");
     Contact contact;
-    contact.name = {c["name"].value("ja", ""), c["name"].value("en", "")};
-    contact.phone = c.value("phone", "");
-    contact.mail = c.value("mail", "");
-    if (c.contains("hours") && c["hours"].is_object()) contact.hours = {c["hours"].value("ja", ""), c["hours"].value("en", "")};
+    contact.name = {json_string(c["name"], "ja"), json_string(c["name"], "en")};
+    contact.phone = json_string(c, "phone");
+    contact.mail = json_string(c, "mail");
+    if (c.contains("hours") && c["hours"].is_object()) contact.hours = {json_string(c["hours"], "ja"), json_string(c["hours"], "en")};
     out[it.key()] = contact;
   }
   return out;

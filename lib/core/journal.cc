@@ -1,4 +1,5 @@
 #include "core/journal.h"
+#include "core/json_util.h"
 
 #include <cstdio>
 #include <random>
@@ -52,15 +53,15 @@ Status Journal::append(const json& event) {
 }
 
 static Status restore(const json& change, const fs::path& state_dir) {
-  std::string op = change.at("op");
-  fs::path path = fs::u8path(change.at("path").get<std::string>());
+  std::string op = json_string(change, "op");
+  fs::path path = fs::u8path(json_string(change, "path"));
   if (op == "create") {
     std::error_code ec;
     fs::remove(path, ec);
     if (ec) return fs_error(ec, path, "削除", "remove");
     return ok_status();
   }
-  fs::path backup = state_dir / fs::u8path(change.at("backup").get<std::string>());
+  fs::path backup = state_dir / fs::u8path(json_string(change, "backup"));
   if (op == "remove-tree") {
     std::error_code ec;
     fs::remove_all(path, ec);
@@ -149,7 +150,8 @@ Expected<std::vector<JournalEntry>> Journal::entries() const {
     ++line_no;
     if (line.empty()) continue;
     json ev = json::parse(line, nullptr, false);
-    if (ev.is_discarded() || !ev.is_object() || !ev.contains("id") || !ev.contains("event")) {
+    if (ev.is_discarded() || !ev.is_object() || !ev.contains("id") || !ev["id"].is_string() || !ev.contains("event") ||
+        !ev["event"].is_string()) {
       // A torn last line (power cut while appending) is skipped, not fatal.
       continue;
     }
@@ -158,10 +160,10 @@ Expected<std::vector<JournalEntry>> Journal::entries() const {
     if (event == "begin") {
       JournalEntry e;
       e.id = id;
-      e.time = ev.value("time", "");
-      e.action = ev.value("action", "");
-      e.params = ev.value("params", json::object());
-      e.changes = ev.value("changes", json::array());
+      e.time = json_string(ev, "time");
+      e.action = json_string(ev, "action");
+      e.params = ev.contains("params") ? ev["params"] : json::object();
+      e.changes = ev.contains("changes") && ev["changes"].is_array() ? ev["changes"] : json::array();
       e.state = "begun";
       out.push_back(e);
       continue;
@@ -188,13 +190,16 @@ Status Journal::undo(const std::string& id, bool force) {
 
   // Check first, change after: an undo either happens whole or not at all.
   for (const auto& change : entry->changes) {
-    fs::path path = fs::u8path(change.at("path").get<std::string>());
-    std::string op = change.at("op");
+    fs::path path = fs::u8path(json_string(change, "path"));
+    std::string op = json_string(change, "op");
+    if (path.empty() || op.empty() || (op != "create" && json_string(change, "backup").empty()))
+      return make_error(ErrorKind::Parse, "ジャーナルの記録 " + id + " が壊れているため戻せません",
+                        "journal entry " + id + " is damaged and cannot be undone");
     std::error_code ec;
     bool exists = fs::exists(path, ec);
     if (op == "modify" || op == "create") {
       auto now = read_file(path);
-      std::string expect = change.value("after", "");
+      std::string expect = json_string(change, "after");
       if (!force && (!now || content_hash(*now) != expect))
         return make_error(ErrorKind::Usage,
                           display_path(path) + " は caora の変更後に別途変更されています。--force で上書きして戻せます",

@@ -1,4 +1,5 @@
 #include "site/profile.h"
+#include "core/json_util.h"
 
 #include "core/embedded.h"
 
@@ -10,7 +11,7 @@ Expected<SiteProfile> parse_site_profile(const std::string& text, const std::str
   json j = json::parse(text, nullptr, false);
   if (j.is_discarded() || !j.is_object())
     return make_error(ErrorKind::Parse, name + ": サイトプロファイルがJSONとして読めません", name + ": the site profile is not valid JSON");
-  if (j.value("schema", "") != "caora.site-profile/1")
+  if (json_string(j, "schema") != "caora.site-profile/1")
     return make_error(ErrorKind::Parse, name + ": schema が caora.site-profile/1 ではありません",
                       name + ": schema is not caora.site-profile/1");
   SiteProfile p;
@@ -22,7 +23,7 @@ Expected<SiteProfile> parse_site_profile(const std::string& text, const std::str
     else if (missing.empty())
       missing = std::string(section) + "." + key;
   };
-  p.default_root_windows = j.value("default_root_windows", "C:\\PFU-Caora");
+  p.default_root_windows = json_string(j, "default_root_windows", "C:\\PFU-Caora");
   get("startup_bat", "execute", &p.startup_bat_execute);
   get("startup_bat", "appstartup", &p.startup_bat_appstartup);
   get("startup_bat", "variable", &p.startup_variable);

@@ -1,4 +1,5 @@
 #include "host/recorded/recorded_host.h"
+#include "core/json_util.h"
 
 #include "host/vocabulary.h"
 #include "site/version.h"
@@ -23,7 +24,7 @@ static bool value_matches(ValueType type, const json& v) {
 }
 
 static Text text_of(const json& j) {
-  if (j.is_object()) return {j.value("ja", ""), j.value("en", "")};
+  if (j.is_object()) return {json_string(j, "ja"), json_string(j, "en")};
   if (j.is_string()) return {j.get<std::string>(), j.get<std::string>()};
   return {};
 }
@@ -38,7 +39,7 @@ Expected<RecordedHost> RecordedHost::parse(const std::string& text, const std::s
   } catch (const json::parse_error& e) {
     return bad(" (byte " + std::to_string(e.byte) + ")", "JSONとして読めません", "not valid JSON");
   }
-  if (!j.is_object() || j.value("schema", "") != "caora.snapshot/1")
+  if (!j.is_object() || json_string(j, "schema") != "caora.snapshot/1")
     return bad("", "caora.snapshot/1 のスナップショットではありません", "not a caora.snapshot/1 document");
   if (!j.contains("probes") || !j["probes"].is_object()) return bad(" /probes", "probes がありません", "no probes object");
   RecordedHost host;
@@ -62,10 +63,10 @@ Expected<RecordedHost> RecordedHost::parse(const std::string& text, const std::s
                    std::string("value is not of type ") + value_type_name(spec->type));
       host.probes_[it.key()] = ProbeResult::of(p["value"], evidence);
     } else {
-      host.probes_[it.key()] = ProbeResult::unknown(text_of(p.value("reason", json())), evidence);
+      host.probes_[it.key()] = ProbeResult::unknown(text_of(p.contains("reason") ? p["reason"] : json()), evidence);
     }
   }
-  host.meta_ = j.value("meta", json::object());
+  host.meta_ = j.contains("meta") && j["meta"].is_object() ? j["meta"] : json::object();
   return host;
 }
 

@@ -18,6 +18,7 @@ class RecordedHost : public Host {
   ActionPlan plan(const std::string& action, const nlohmann::json& params) override;
   Expected<ActionOutcome> apply(const std::string& action, const nlohmann::json& params, Journal& journal) override;
   const nlohmann::json& meta() const { return meta_; }
+  size_t probe_count() const { return probes_.size(); }
 
  private:
   std::map<std::string, ProbeResult> probes_;

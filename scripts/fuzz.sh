@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets with clang and runs each for FUZZ_SECONDS
+# (default 15) on seed corpora made from the project's own data.
+# Usage: scripts/fuzz.sh [seconds]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=${1:-${FUZZ_SECONDS:-15}}
+build=build-fuzz
+cmake -S . -B "$build" -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DCAORA_FUZZ=ON -DCAORA_TESTS=OFF >/dev/null
+cmake --build "$build" --target fuzz_lookup fuzz_recipe fuzz_startup_bat fuzz_unit_ini fuzz_version fuzz_snapshot
+
+corpus=$build/corpus
+rm -rf "$corpus"
+mkdir -p "$corpus"/{lookup,recipe,startup_bat,unit_ini,version,snapshot}
+i=0
+for q in 008 fuj008 'ＦＵＪ００８' 0x81000023 81000023 0x8100004 1234C02-4 '【008：端末接続不良】' '008 0x81000023' \
+         '接続を待っています' 'remote desktop' qa-17 FUJPS5 '906 0x0300006'; do
+  printf '%s' "$q" > "$corpus/lookup/$i"; i=$((i+1))
+done
+cp recipes/errors/*.json recipes/qa/qa-1*.json "$corpus/recipe/"
+find data/demo -name 'StartUpEnv.bat' -exec sh -c 'cp "$1" "$2/$(echo "$1" | md5sum | cut -c1-8)"' _ {} "$corpus/startup_bat" \;
+find data/demo -name 'CJKA*.ini' -exec cp {} "$corpus/unit_ini/" \;
+printf '1.5.3.0\n1.10.2.1' > "$corpus/version/a"
+printf 'CAORA_MSN_P2.11.7_A16.5.4\nCAORA_MSN_P2.10.3_A16.4.1' > "$corpus/version/b"
+printf '2.1.0J\n2.0.9J' > "$corpus/version/c"
+cp data/demo/snapshot.json "$corpus/snapshot/"
+
+status=0
+for t in lookup recipe startup_bat unit_ini version snapshot; do
+  echo "fuzz_$t: ${seconds}s"
+  mkdir -p "$build/artifacts/$t"
+  if ! "$build/tests/fuzz/fuzz_$t" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+        -artifact_prefix="$build/artifacts/$t/" "$corpus/$t" 2> "$build/fuzz_$t.log"; then
+    echo "fuzz_$t FAILED; see $build/fuzz_$t.log and $build/artifacts/$t/"
+    tail -n 30 "$build/fuzz_$t.log"
+    status=1
+  else
+    grep -E '^#[0-9]+.*DONE' "$build/fuzz_$t.log" | tail -n 1 || true
+  fi
+done
+exit $status
