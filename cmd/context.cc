@@ -30,9 +30,22 @@ fs::path Context::state() const { return state_dir ? fs::u8path(*state_dir) : de
 
 SiteOptions Context::site_options() const { return SiteOptions{root, site, profile, state()}; }
 
+static Error named_file_error(Error e) {
+  if (e.kind == ErrorKind::Parse || e.kind == ErrorKind::NotFound || e.kind == ErrorKind::Encoding) e.kind = ErrorKind::Usage;
+  return e;
+}
+
 Expected<RecipeSet> Context::recipes() const {
-  if (recipes_dir) return RecipeSet::from_dir(fs::u8path(*recipes_dir));
-  return RecipeSet::embedded();
+  if (!recipes_dir) return RecipeSet::embedded();
+  auto set = RecipeSet::from_dir(fs::u8path(*recipes_dir));
+  if (!set) return named_file_error(set.error());
+  return set;
+}
+
+Expected<OpenedSite> Context::open() const {
+  auto site = open_site(site_options());
+  if (!site) return named_file_error(site.error());
+  return site;
 }
 
 int exit_code_for_error(const Error& e) {

@@ -35,7 +35,9 @@ struct Context {
   Lang lang() const;
   fs::path state() const;
   SiteOptions site_options() const;
+  // Files named on the command line that cannot be used are usage errors (exit 2).
   Expected<RecipeSet> recipes() const;
+  Expected<OpenedSite> open() const;
   // Prints an error on stderr (both languages when asked for none) and returns its exit code.
   int fail(const Error& e) const;
   void print_json(const nlohmann::json& doc) const;

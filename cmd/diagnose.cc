@@ -1,5 +1,6 @@
 // caora diagnose <code> [detail]: detect, and with --fix resolve and verify.
 #include <iostream>
+#include <set>
 
 #include "cmd/context.h"
 #include "core/lock.h"
@@ -58,13 +59,13 @@ void setup_diagnose(CLI::App& app, Context& ctx) {
           default:
             msg = {"該当するコードがありません: " + query, "unknown code: " + query};
         }
-        if (ctx.json) {
-          nlohmann::json doc = explain_json(found);
-          doc["schema"] = "caora.diagnose/1";
-          doc["status"] = "usage";
-          doc["error"] = text_json(msg);
-          ctx.print_json(doc);
-        }
+        if (ctx.json)
+          ctx.print_json({{"schema", "caora.error/1"},
+                          {"error", text_json(msg)},
+                          {"exit_code", kExitUsage},
+                          {"code", found.code ? nlohmann::json(*found.code) : nlohmann::json(nullptr)},
+                          {"detail", found.detail ? nlohmann::json(*found.detail) : nlohmann::json(nullptr)},
+                          {"candidates", explain_json(found)["candidates"]}});
         std::cerr << "caora: " << msg.in(lang) << "\n";
         if (!found.candidates.empty()) {
           std::cerr << (lang == Lang::Ja ? "候補:\n" : "Candidates:\n") << candidates_text(found.candidates, lang);
@@ -79,7 +80,17 @@ void setup_diagnose(CLI::App& app, Context& ctx) {
       opts.detail = found.detail;
       auto answers = parse_pairs(o->answers, "--answer");
       if (!answers) return ctx.fail(answers.error());
+      std::set<std::string> questions;
+      for (const auto& c : found.recipe->causes)
+        if (c.detect && c.detect->question) questions.insert(c.detect->question->id);
       for (const auto& a : *answers) {
+        if (!questions.count(a.first)) {
+          std::string known;
+          for (const auto& q : questions) known += (known.empty() ? "" : ", ") + q;
+          if (known.empty()) known = "-";
+          return ctx.fail(make_error(ErrorKind::Usage, "--answer " + a.first + ": " + found.recipe->id + " にこの質問はありません（質問: " + known + "）",
+                                     "--answer " + a.first + ": " + found.recipe->id + " asks no such question (its questions: " + known + ")"));
+        }
         auto v = parse_answer(a.second);
         if (!v) return ctx.fail(v.error());
         opts.answers[a.first] = *v;
@@ -88,7 +99,7 @@ void setup_diagnose(CLI::App& app, Context& ctx) {
       if (!ticket) return ctx.fail(ticket.error());
       opts.ticket = *ticket;
 
-      auto site = open_site(ctx.site_options());
+      auto site = ctx.open();
       if (!site) return ctx.fail(site.error());
       // Only a run that may change the site takes the lock.
       std::optional<SiteLock> lock;

@@ -9,7 +9,7 @@ void setup_doctor(CLI::App& app, Context& ctx) {
     ctx.run = [&ctx]() -> int {
       auto set = ctx.recipes();
       if (!set) return ctx.fail(set.error());
-      auto site = open_site(ctx.site_options());
+      auto site = ctx.open();
       if (!site) return ctx.fail(site.error());
       TerminalInteraction io(ctx.lang(), ctx.json);
       DoctorReport report = run_doctor(*set, *site->host, io);

@@ -20,7 +20,7 @@ void setup_set_startup_delay(CLI::App& app, Context& ctx) {
       bool ja = lang == Lang::Ja;
       if (o->show == o->seconds.has_value())
         return ctx.fail(make_error(ErrorKind::Usage, "秒数か --show のどちらか一方を指定してください", "give either a number of seconds or --show"));
-      auto site = open_site(ctx.site_options());
+      auto site = ctx.open();
       if (!site) return ctx.fail(site.error());
       if (!site->root)
         return ctx.fail(make_error(ErrorKind::Usage, "インストールフォルダが必要です（--root または CAORA_ROOT）",

@@ -10,7 +10,7 @@ void setup_snapshot(CLI::App& app, Context& ctx) {
   app.add_option("-o,--output", *output, "Write the snapshot to this file (default: standard output)");
   app.callback([&ctx, output] {
     ctx.run = [&ctx, output]() -> int {
-      auto site = open_site(ctx.site_options());
+      auto site = ctx.open();
       if (!site) return ctx.fail(site.error());
       nlohmann::json meta = {{"taken_at", now_iso8601()}, {"backend", site->host->backend()}, {"site", site->description}};
       if (site->root) meta["root"] = site->root->u8string();

@@ -15,10 +15,35 @@ static bool all_of(const std::string& s, int (*pred)(int)) {
   return true;
 }
 
+static std::string hex_part(const std::string& upper) {
+  // Tables read by OCR show O for 0 (0xFO301D1A); in a hex code O is always a zero.
+  std::string hex = upper.substr(2);
+  for (char& c : hex)
+    if (c == 'O') c = '0';
+  return hex;
+}
+
+std::vector<std::string> detail_readings(const std::string& token) {
+  std::vector<std::string> out;
+  std::string t = to_upper_ascii(token);
+  if (!starts_with(t, "0X")) return out;
+  std::string hex = hex_part(t);
+  if (hex.empty() || hex.size() >= 8 || !all_of(hex, isxdigit)) return out;
+  size_t missing = 8 - hex.size();
+  for (size_t at = 0; at <= hex.size(); ++at) {
+    std::string r = "0x" + hex.substr(0, at) + std::string(missing, '0') + hex.substr(at);
+    if (std::find(out.begin(), out.end(), r) == out.end()) out.push_back(r);
+  }
+  std::string first = canonical_detail(token);
+  out.erase(std::find(out.begin(), out.end(), first));
+  out.insert(out.begin(), first);
+  return out;
+}
+
 std::string canonical_detail(const std::string& token) {
   std::string t = to_upper_ascii(token);
   if (starts_with(t, "0X")) {
-    std::string hex = t.substr(2);
+    std::string hex = hex_part(t);
     if (hex.size() < 1 || hex.size() > 8 || !all_of(hex, isxdigit)) return "";
     // The vendor's tables drop zeros (0x8100004 for 0x81000004): pad after the
     // first two digits, where the vendor's code families keep their zeros.
@@ -85,6 +110,7 @@ NormalisedQuery normalise_query(const std::string& raw) {
     std::string detail = ascii ? canonical_detail(tok) : "";
     if (!detail.empty() && !q.detail) {
       q.detail = detail;
+      q.detail_alternatives = detail_readings(tok);
       continue;
     }
     std::string code = ascii ? canonical_code(tok) : "";
@@ -191,9 +217,30 @@ static std::vector<Candidate> nearest(const RecipeSet& set, const std::string& t
   return out;
 }
 
+static void dedupe(std::vector<Candidate>& cs) {
+  std::vector<Candidate> out;
+  for (const auto& c : cs)
+    if (std::none_of(out.begin(), out.end(), [&](const Candidate& o) { return o.recipe == c.recipe; })) out.push_back(c);
+  cs = out;
+}
+
+static LookupResult resolve(const RecipeSet& set, NormalisedQuery q);
+
 LookupResult lookup(const RecipeSet& set, const std::string& raw) {
-  LookupResult res;
   NormalisedQuery q = normalise_query(raw);
+  if (q.detail && set.by_detail(*q.detail).empty())
+    for (const auto& alt : q.detail_alternatives)
+      if (!set.by_detail(alt).empty()) {
+        q.detail = alt;
+        break;
+      }
+  LookupResult res = resolve(set, q);
+  dedupe(res.candidates);
+  return res;
+}
+
+static LookupResult resolve(const RecipeSet& set, NormalisedQuery q) {
+  LookupResult res;
   res.code = q.code;
   res.detail = q.detail;
   if (q.recipe_id) {

@@ -16,6 +16,9 @@ namespace caora {
 struct NormalisedQuery {
   std::optional<std::string> code;    // canonical: 008, FUJ906, FUJP55
   std::optional<std::string> detail;  // canonical: 0x81000023, xxxxC02-4, 22013C04-2
+  // Other readings of a short hex detail whose dropped zero could sit elsewhere
+  // (0x4000011: 0x04000011 or 0x40000011); lookup takes the one that exists.
+  std::vector<std::string> detail_alternatives;
   std::optional<std::string> recipe_id;
   std::vector<std::string> unmatched;  // tokens that looked like codes but matched no form
   std::string text;                    // folded free text (for ranking)
@@ -24,6 +27,7 @@ struct NormalisedQuery {
 // Pure: no recipe knowledge beyond the shape of codes. Fuzzed.
 NormalisedQuery normalise_query(const std::string& raw);
 std::string canonical_detail(const std::string& token);  // "" when not a detail code
+std::vector<std::string> detail_readings(const std::string& token);  // every padding, most likely first
 
 struct Candidate {
   const Recipe* recipe;

@@ -202,7 +202,15 @@ Recipe recipe_from(const json& j) {
         std::string qp = p + "/detect/question";
         det.question = Question{need_str(d["question"], qp, "id"), text(need(d["question"], qp, "text"), qp + "/text")};
       }
-      if (det.checks.empty() && !det.question) fail(p + "/detect", "checks か question が必要です", "checks or a question is required");
+      if (d.contains("from_detail")) {
+        if (!d["from_detail"].is_boolean() || !d["from_detail"].get<bool>())
+          fail(p + "/detect/from_detail", "true だけが書けます", "only true is allowed");
+        if (c.details.empty())
+          fail(p + "/detect/from_detail", "from_detail には原因の details が必要です", "from_detail needs the cause's details");
+        det.from_detail = true;
+      }
+      if (det.checks.empty() && !det.question && !det.from_detail)
+        fail(p + "/detect", "checks か question か from_detail が必要です", "checks, a question or from_detail is required");
       c.detect = det;
     }
     c.resolve = steps(need(cs[i], p, "resolve"), p + "/resolve");

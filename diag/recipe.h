@@ -32,6 +32,8 @@ struct Detect {
   std::vector<Check> checks;
   bool match_all = false;
   std::optional<Question> question;
+  // The detail code on the screen names the cause by itself (e.g. 015's tries left).
+  bool from_detail = false;
 };
 
 struct WaitFor {

@@ -122,6 +122,15 @@ CauseResult detect_cause(const Cause& cause, Host& host, Interaction& io, const 
     r.reason = {"自動では確認できません（目視で確認してください）", "cannot be checked automatically (check it by hand)"};
     return r;
   }
+  if (cause.detect->from_detail) {
+    if (opts.detail && !cause.details.empty() && cause.applies_to(opts.detail)) {
+      r.status = CauseStatus::Present;
+      r.evidence.push_back("detail code " + *opts.detail + " reported on the screen");
+    } else {
+      r.reason = {"画面のエラー詳細コードが必要です", "needs the detail code shown on the screen"};
+    }
+    return r;
+  }
   if (!cause.detect->checks.empty()) {
     CauseResult c = evaluate_checks(cause.detect->checks, cause.detect->match_all, host);
     r.status = c.status;
@@ -302,16 +311,23 @@ Report run_recipe(const Recipe& recipe, const RecipeSet& set, Host& host, Journa
   }
 
   // The overall status.
-  int present = 0, unresolved = 0, unknown = 0, detectable = 0;
+  int present = 0, unresolved = 0, unknown = 0, detectable = 0, fixable = 0;
   for (const auto& cr : report.causes) {
     if (cr.cause->detect) ++detectable;
     if (cr.status == CauseStatus::Present) {
       ++present;
-      if (!cr.resolved) ++unresolved;
+      if (!cr.resolved) {
+        ++unresolved;
+        // Something on site can be done about it (not only a call to make).
+        for (const auto& step : cr.cause->resolve)
+          if (step.type == Step::Type::Action || step.type == Step::Type::Manual) ++fixable;
+      }
     }
     if (cr.status == CauseStatus::Unknown) ++unknown;
   }
-  if (unresolved > 0) {
+  if (unresolved > 0 && fixable == 0 && escalation) {
+    report.status = RunStatus::Escalate;
+  } else if (unresolved > 0) {
     if (!opts.fix || planned_only) report.status = RunStatus::Problem;
     else if (!report.pending.empty() || declined) report.status = RunStatus::NeedsTechnician;
     else report.status = escalation ? RunStatus::Escalate : RunStatus::NeedsTechnician;

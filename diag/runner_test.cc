@@ -87,8 +87,9 @@ TEST_CASE("conditions decide present, absent and unknown") {
   CHECK(rep.causes[2].status == CauseStatus::Present);
   CHECK(rep.causes[3].status == CauseStatus::Absent);
   CHECK(rep.causes[4].status == CauseStatus::Unknown);
-  CHECK(rep.status == RunStatus::Problem);
-  CHECK(exit_code_for(rep.status) == 1);
+  // Present causes with nothing to do on site but call: escalate.
+  CHECK(rep.status == RunStatus::Escalate);
+  CHECK(exit_code_for(rep.status) == 4);
 }
 
 TEST_CASE("without --fix an action is only described") {

@@ -52,10 +52,14 @@ std::optional<int> Version::compare(const Version& other) const {
     if (a.index() != b.index()) return std::nullopt;
     if (a != b) return a < b ? -1 : 1;
   }
-  if (tokens_.size() == other.tokens_.size()) return 0;
-  // 2.1.0 < 2.1.0J and 1.5.3 < 1.5.3.1: the longer one is the later version,
-  // as long as the shorter one is a prefix of it.
-  return tokens_.size() < other.tokens_.size() ? -1 : 1;
+  // 1.5.3 == 1.5.3.0, but 1.5.3 < 1.5.3.1 and 2.1.0 < 2.1.0J: the longer one
+  // is later unless all it adds is zeros.
+  const auto& longer = tokens_.size() > other.tokens_.size() ? tokens_ : other.tokens_;
+  for (size_t i = n; i < longer.size(); ++i) {
+    const auto* number = std::get_if<unsigned long long>(&longer[i]);
+    if (number == nullptr || *number != 0) return tokens_.size() < other.tokens_.size() ? -1 : 1;
+  }
+  return 0;
 }
 
 }  // namespace caora

@@ -19,6 +19,8 @@ TEST_CASE("reader software versions order numerically") {
   CHECK(cmp("1.5.2.9", "1.5.3.0") < 0);
   CHECK(cmp("1.10.2.1", "1.6.0.0") > 0);  // not text order
   CHECK(cmp("v1.6.0.0", "1.6.0.0") == 0);
+  CHECK(cmp("1.5.3", "1.5.3.0") == 0);
+  CHECK(cmp("1.5.3", "1.5.3.1") < 0);
 }
 
 TEST_CASE("firmware versions order by both parts") {

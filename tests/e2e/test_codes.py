@@ -131,7 +131,8 @@ FAULTS = [
       {"reader-software-outdated": "site.reader_software.version"}),
     # 015 (no probe-detectable cause: questions; the detail's own cause cannot be checked)
     S("015", "0x04000013", "015-0x04000013-card-face-worn.json", yes("card-face-dirty-or-worn"), 1, "problem",
-      {"card-face-dirty-or-worn": "answer:card-face-dirty-or-worn"}, unknown=["verification-number-b-mismatch"]),
+      {"card-face-dirty-or-worn": "answer:card-face-dirty-or-worn",
+       "verification-number-b-mismatch": "detail:0x04000013"}),
     # 101, 102 (questions only)
     S("101", None, "101-camera-dirty.json", yes("camera-dirty"), 1, "problem",
       {"camera-dirty": "answer:camera-dirty"}),
@@ -252,13 +253,18 @@ CLEAN = [
 UNDECIDABLE = [
     S("015", None, C, Q015, 3, "needs-technician",
       unknown=["verification-number-b-mismatch", "verification-number-b-mismatch-retry"]),
-    S("015", "0x04000011", C, Q015, 3, "needs-technician", unknown=["verification-number-b-mismatch"]),
-    S("015", "0x04000020", C, Q015, 3, "needs-technician", unknown=["verification-number-b-mismatch-retry"]),
-    S("906", "0x81000013", C, [], 4, "escalate", unknown=["mode-mismatch"]),
-    S("906", "0x01000004", C, [], 4, "escalate", unknown=["monitoring-ended-without-start"]),
-    S("906", "0x81000009", C, [], 4, "escalate", unknown=["wrong-insurance-id"]),
-    S("906", "0x01000001", C, [], 4, "escalate", unknown=["bad-face-photo-request"]),
     S("FUJ906", "21200M24-F11", C, QFUJ906_DAMAGED, 3, "needs-technician", unknown=["reader-app-damaged"]),
+]
+
+# A detail code that names its cause by itself: on the clean site the code on
+# the screen is the evidence. Causes whose only remedy is a call escalate (4).
+DETAIL_NAMED = [
+    S("015", "0x04000011", C, Q015, 1, "problem", present={"verification-number-b-mismatch": "detail:0x04000011"}),
+    S("015", "0x04000020", C, Q015, 1, "problem", present={"verification-number-b-mismatch-retry": "detail:0x04000020"}),
+    S("906", "0x81000013", C, [], 1, "problem", present={"mode-mismatch": "detail:0x81000013"}),
+    S("906", "0x01000004", C, [], 4, "escalate", present={"monitoring-ended-without-start": "detail:0x01000004"}),
+    S("906", "0x81000009", C, [], 4, "escalate", present={"wrong-insurance-id": "detail:0x81000009"}),
+    S("906", "0x01000001", C, [], 4, "escalate", present={"bad-face-photo-request": "detail:0x01000001"}),
 ]
 
 
@@ -300,6 +306,11 @@ class DiagnoseScenarios(unittest.TestCase):
         evidence = cause.get("evidence") or []
         self.assertTrue(evidence, "cause %s is present without evidence" % cause["id"])
         lines = [e.strip() for e in evidence]
+        if names.startswith("detail:"):
+            code = names[len("detail:"):]
+            self.assertTrue(any(("detail code " + code) in l for l in lines),
+                            "evidence of %s does not name the detail code %s: %r" % (cause["id"], code, evidence))
+            return
         if names.startswith("answer:"):
             qid = names[len("answer:"):]
             self.assertTrue(any(qid in l and "yes" in l for l in lines),
@@ -335,6 +346,17 @@ class DiagnoseScenarios(unittest.TestCase):
                     self.assertEqual(c.get("status"), "absent", "cause %s on the clean site" % cid)
                     self.assertTrue(c.get("evidence"), "cause %s decided absent without evidence" % cid)
                 self.assertEqual(doc.get("actions", []), [])
+
+    def test_detail_named_causes(self):
+        for sc in DETAIL_NAMED:
+            with self.subTest(scenario=label(sc)):
+                doc, causes = self.check_report(sc)
+                present = sorted(i for i, c in causes.items() if c.get("status") == "present")
+                self.assertEqual(present, sorted(sc.present), "causes found present")
+                for cid, names in sc.present.items():
+                    self.check_evidence(sc, causes[cid], names)
+                if sc.status == "escalate":
+                    self.assertIn("escalate", doc, "an escalation names whom to call")
 
     def test_undecidable_causes_on_clean_site(self):
         for sc in UNDECIDABLE:
@@ -407,6 +429,9 @@ class TableCoverage(unittest.TestCase):
                 scope = [c for c in r["causes"] if in_scope(c, detail)]
                 if not scope or not all(c.get("detect") for c in scope):
                     continue
+                # A cause named by its detail code cannot be absent while that code is shown.
+                if any((c.get("detect") or {}).get("from_detail") for c in scope):
+                    continue
                 with self.subTest(recipe=r["id"], detail=detail):
                     self.assertIn((r["id"], detail), clean)
 
@@ -435,7 +460,7 @@ class TableCoverage(unittest.TestCase):
                         self.assertIs(p.get("known"), True, probe)
                     if p.get("known"):
                         self.assertTrue(check[types[probe]](p.get("value")), "%s: %r" % (probe, p.get("value")))
-        used = {sc.site for sc in FAULTS + CLEAN + UNDECIDABLE}
+        used = {sc.site for sc in FAULTS + CLEAN + UNDECIDABLE + DETAIL_NAMED}
         on_disk = {n for n in os.listdir(SITES) if n.endswith(".json")}
         self.assertEqual(on_disk - used, set(), "site files no scenario uses")
         self.assertEqual(used - on_disk, set(), "scenarios without a site file")

@@ -1,6 +1,8 @@
 #include "host/recorded/recorded_host.h"
 #include "core/json_util.h"
 
+#include <spdlog/spdlog.h>
+
 #include "host/vocabulary.h"
 #include "site/version.h"
 
@@ -46,11 +48,15 @@ Expected<RecordedHost> RecordedHost::parse(const std::string& text, const std::s
   for (auto it = j["probes"].begin(); it != j["probes"].end(); ++it) {
     std::string where = " /probes/" + it.key();
     const ProbeSpec* spec = find_probe_spec(it.key());
-    // A snapshot from a newer caora may hold probes this one does not know: skip them.
-    if (spec == nullptr) continue;
+    // A snapshot from a newer caora may hold probes this one does not know: skip them, but say so.
+    if (spec == nullptr) {
+      spdlog::warn("{}: probe {} is not known to this caora; ignored", name, it.key());
+      continue;
+    }
     const json& p = it.value();
-    if (!p.is_object() || !p.contains("known") || !p["known"].is_boolean())
+    if (!p.is_object() || !p.contains("known"))
       return bad(where, "known（true/false）がありません", "missing 'known' (true/false)");
+    if (!p["known"].is_boolean()) return bad(where + "/known", "true か false が必要です", "'known' must be true or false");
     std::vector<std::string> evidence;
     if (p.contains("evidence")) {
       if (!p["evidence"].is_array()) return bad(where + "/evidence", "配列ではありません", "not an array");
