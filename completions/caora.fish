@@ -1,0 +1,156 @@
+# fish completion for caora(1).
+#
+# Install: copy to ~/.config/fish/completions/caora.fish (or to the vendor
+# completions directory, e.g. /usr/share/fish/vendor_completions.d/).
+#
+# Kept in step with the CLI by tests/e2e/test_docs_drift.py: every subcommand
+# and option of `caora --dump-cli` must be here, and nothing else.
+
+set -l caora_commands diagnose explain list doctor snapshot history undo set-startup-delay
+
+# The caora to ask for codes and journal ids: the one being completed if it
+# runs, else the one on PATH. Prints it with the options that say where the
+# recipes and the state are (--recipes, --state-dir, --site, --root, --profile).
+function __caora_command
+    set -l tokens (commandline -opc)
+    set -l bin $tokens[1]
+    if not command -q $bin
+        if command -q caora
+            set bin caora
+        else
+            return 1
+        end
+    end
+    set -l out $bin
+    set -l i 2
+    while test $i -le (count $tokens)
+        switch $tokens[$i]
+            case --recipes --state-dir --site --root --profile
+                set -l j (math $i + 1)
+                if test $j -le (count $tokens)
+                    set -a out $tokens[$i] $tokens[$j]
+                end
+                set i $j
+            case '--recipes=*' '--state-dir=*' '--site=*' '--root=*' '--profile=*'
+                set -a out $tokens[$i]
+        end
+        set i (math $i + 1)
+    end
+    printf '%s\n' $out
+end
+
+# Used when caora cannot be run to ask: the official codes, detail codes and
+# recipe ids at the time of writing.
+function __caora_static_codes
+    printf '%s\n' \
+        001 FUJ001 008 010 011 015 101 102 901 905 906 \
+        FUJ008 FUJ905 FUJ906 FUJJP60 FUJJP70 FUJP55 006 016 020 021 023 \
+        0x03000001 0x03000002 0x81000008 0x81000023 0x02000003 0x8100000B \
+        0x81000005 0x04000011 0x04000012 0x04000013 0x04000014 0x04000015 \
+        0x04000016 0x04000017 0x04000018 0x04000019 0x04000020 0xF0301D1A \
+        0x81000004 0x02000001 0x81000001 0x81000003 0x81000013 0x01000004 \
+        0x81000009 0x01000001 0x03000006 22013C04-2 xxxxC02-4 xxxxC02-11 \
+        21700C26-2 21200M23-F12 21200M24-F11 21600M63-F12 31150M24-F12 \
+        error-001 error-008 error-010 error-011 error-015 error-101 error-102 \
+        error-901 error-905 error-906 error-fuj008 error-fuj905 error-fuj906 \
+        error-fujjp60 error-fujjp70 error-fujp55 \
+        faq-07 faq-08 faq-09 faq-10 faq-11 faq-12 faq-13 faq-17 faq-18 faq-19 \
+        faq-21 faq-25 faq-26 faq-27 faq-28 faq-29 faq-30 faq-38 faq-39 faq-41 \
+        faq-42 faq-43 faq-44 faq-45 faq-46 faq-47 \
+        qa-01 qa-02 qa-03 qa-04 qa-05 qa-06 qa-07 qa-08 qa-09 qa-10 qa-11 qa-12 \
+        qa-13 qa-14 qa-15 qa-16 qa-17 qa-18 qa-19 qa-20 qa-21 qa-22 qa-23 qa-24 \
+        qa-25 qa-26 qa-27 qa-28 qa-29 qa-30 qa-31 qa-32 qa-33 qa-34 \
+        screen-006 screen-016 screen-020 screen-021 screen-023 screen-card-a \
+        screen-card-b screen-reg-a screen-reg-e screen-reg-i screen-reg-u
+end
+
+# Codes, detail codes and recipe ids from `caora list --json`
+# (recipes[].codes, recipes[].details, recipes[].recipe).
+function __caora_codes
+    set -l cmd (__caora_command)
+    set -l codes
+    if test (count $cmd) -gt 0
+        set codes ($cmd --json list 2>/dev/null | awk '
+            /"(codes|details)": \[$/ { inlist = 1; next }
+            inlist && /\]/ { inlist = 0; next }
+            inlist { gsub(/^[ \t]*"|",?[ \t]*$/, ""); if (!seen[$0]++) print; next }
+            /^[ \t]*"recipe": "/ { sub(/^[^:]*: "/, ""); sub(/",?[ \t]*$/, ""); if (!seen[$0]++) print }')
+    end
+    if test (count $codes) -eq 0
+        set codes (__caora_static_codes)
+    end
+    printf '%s\n' $codes
+end
+
+# Journal ids from `caora history --json`.
+function __caora_journal_ids
+    set -l cmd (__caora_command)
+    test (count $cmd) -gt 0; or return
+    $cmd --json history 2>/dev/null | awk '
+        /^      "id": "/ { sub(/^[^:]*: "/, ""); sub(/",?[ \t]*$/, ""); print }'
+end
+
+function __caora_ticket_fields
+    printf '%s=\n' institution contact unit_serial reader_software_version \
+        phenomenon error_code detail_code occurred_at log_bundle
+end
+
+function __caora_answers
+    set -l cur (commandline -ct)
+    if string match -q '*=*' -- $cur
+        set -l id (string split -m1 = -- $cur)[1]
+        printf '%s=yes\n%s=no\n' $id $id
+    end
+end
+
+complete -c caora -f
+
+# Subcommands.
+complete -c caora -n "not __fish_seen_subcommand_from $caora_commands" -a diagnose -d "Check a code's causes on this terminal; --fix resolves"
+complete -c caora -n "not __fish_seen_subcommand_from $caora_commands" -a explain -d 'Explain a code, screen or symptom and its fixes'
+complete -c caora -n "not __fish_seen_subcommand_from $caora_commands" -a list -d 'List recipes (codes, QA, FAQ) or the probe vocabulary'
+complete -c caora -n "not __fish_seen_subcommand_from $caora_commands" -a doctor -d 'Run every automatic check when no code is known'
+complete -c caora -n "not __fish_seen_subcommand_from $caora_commands" -a snapshot -d "Record this terminal's state for offline replay (--site)"
+complete -c caora -n "not __fish_seen_subcommand_from $caora_commands" -a history -d 'The journal of changes caora made'
+complete -c caora -n "not __fish_seen_subcommand_from $caora_commands" -a undo -d 'Undo a change caora made'
+complete -c caora -n "not __fish_seen_subcommand_from $caora_commands" -a set-startup-delay -d "Show or set the Caora application's startup delay"
+
+# Global options (before or after the subcommand).
+complete -c caora -s h -l help -d 'Print help and exit'
+complete -c caora -l version -d 'Print the version and exit'
+complete -c caora -l lang -x -a 'ja en' -d 'Language of the output'
+complete -c caora -l json -d 'One JSON document on stdout'
+complete -c caora -l root -x -a '(__fish_complete_directories)' -d 'Caora install root'
+complete -c caora -l site -r -F -a demo -d "Replay a recorded site: a snapshot file, or 'demo'"
+complete -c caora -l profile -r -F -d 'Site profile override'
+complete -c caora -l recipes -x -a '(__fish_complete_directories)' -d 'Use the recipes in this folder'
+complete -c caora -l state-dir -x -a '(__fish_complete_directories)' -d 'State folder (journal, backups, lock)'
+complete -c caora -l yes -d 'Do not ask before changing anything'
+complete -c caora -l dry-run -d 'Print what would change; change nothing'
+complete -c caora -s v -l verbose -d 'Log details on stderr'
+complete -c caora -l log-file -r -F -d 'Also write the log to this file'
+
+# diagnose
+complete -c caora -n '__fish_seen_subcommand_from diagnose' -l fix -d 'Apply the automatic fixes'
+complete -c caora -n '__fish_seen_subcommand_from diagnose' -l answer -x -a '(__caora_answers)' -d 'Answer a question: ID=yes|no'
+complete -c caora -n '__fish_seen_subcommand_from diagnose' -l ticket -x -a '(__caora_ticket_fields)' -d 'Fill an escalation field: FIELD=VALUE'
+complete -c caora -n '__fish_seen_subcommand_from diagnose explain' -a '(__caora_codes)'
+
+# list
+complete -c caora -n '__fish_seen_subcommand_from list' -l kind -x -a 'error screen qa faq' -d 'Only this kind'
+complete -c caora -n '__fish_seen_subcommand_from list' -l audience -x -a 'patient staff technician desk' -d 'Only recipes for this audience'
+complete -c caora -n '__fish_seen_subcommand_from list' -l probes -d 'List the probe vocabulary'
+complete -c caora -n '__fish_seen_subcommand_from list' -l actions -d 'List the action vocabulary'
+
+# snapshot
+complete -c caora -n '__fish_seen_subcommand_from snapshot' -s o -l output -r -F -d 'Write the snapshot to this file'
+
+# undo
+complete -c caora -n '__fish_seen_subcommand_from undo' -l force -d 'Restore even if the files were changed again since'
+complete -c caora -n '__fish_seen_subcommand_from undo' -a '(__caora_journal_ids)' -d 'Journal id'
+
+# set-startup-delay
+complete -c caora -n '__fish_seen_subcommand_from set-startup-delay' -l show -d 'Show the delay in both copies'
+
+# The same for caora.exe (Windows builds run from fish under MSYS2/Cygwin).
+complete -c caora.exe -w caora

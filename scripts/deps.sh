@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs what caora needs to build, test and fuzz, from Debian 12's packages.
+# Run as root (or through sudo). Does nothing when everything is there.
+set -euo pipefail
+packages=(
+  g++ cmake ninja-build pkg-config
+  libcli11-dev nlohmann-json3-dev libspdlog-dev libzip-dev libcurl4-openssl-dev libusb-1.0-0-dev
+  catch2 python3 python3-jsonschema unzip groff-base util-linux
+  clang libclang-rt-14-dev
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
