@@ -76,11 +76,9 @@ Expected<RecordedHost> RecordedHost::parse(const std::string& text, const std::s
   return host;
 }
 
-ActionPlan RecordedHost::plan(const std::string& action, const json&) {
+ActionPlan RecordedHost::plan(const std::string&, const json&) {
   ActionPlan p;
-  const ActionSpec* spec = find_action_spec(action);
-  p.summary = {"記録されたサイトのため実行しません（計画のみ）: " + (spec ? spec->description.ja : action),
-               "recorded site: planned, not applied: " + (spec ? spec->description.en : action)};
+  p.summary = {"記録されたサイトのため計画のみ（実行しません）", "recorded site: planned only, not applied"};
   return p;
 }
 
