@@ -159,7 +159,7 @@ static void wait_for_probe(const WaitFor& w, Host& host, Interaction& io, const 
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(w.timeout_s);
   io.progress(what);
   while (std::chrono::steady_clock::now() < deadline) {
-    if (auto* layered = dynamic_cast<LayeredHost*>(&host)) layered->forget();
+    host.forget();
     ProbeResult p = host.probe(w.probe);
     if (!p.known) return;  // cannot watch it here: the person confirms instead
     auto h = holds(*w.until, p.value, spec ? spec->type : ValueType::String);
@@ -300,7 +300,7 @@ Report run_recipe(const Recipe& recipe, const RecipeSet& set, Host& host, Journa
     for (const auto& a : report.actions)
       if (a.cause == cr.cause->id && a.applied) acted = true;
     if (acted || (opts.fix && io.interactive() && !manual_left && !opts.dry_run)) {
-      if (auto* layered = dynamic_cast<LayeredHost*>(&host)) layered->forget();
+      host.forget();
       CauseResult again = cr.cause->verify_checks ? evaluate_checks(*cr.cause->verify_checks, false, host)
                                                   : detect_cause(*cr.cause, host, io, RunOptions{});
       if (again.status == CauseStatus::Absent) {

@@ -60,6 +60,8 @@ class Host {
   virtual ActionPlan plan(const std::string& action, const nlohmann::json& params) = 0;
   virtual Expected<ActionOutcome> apply(const std::string& action, const nlohmann::json& params,
                                         Journal& journal) = 0;
+  // Drops cached probe values, so the next reads see the terminal as it is now.
+  virtual void forget() {}
 };
 
 Text not_on_this_backend(const std::string& backend);
@@ -76,7 +78,7 @@ class LayeredHost : public Host {
   ProbeResult probe(const std::string& name) override;
   ActionPlan plan(const std::string& action, const nlohmann::json& params) override;
   Expected<ActionOutcome> apply(const std::string& action, const nlohmann::json& params, Journal& journal) override;
-  void forget() { cache_.clear(); }
+  void forget() override { cache_.clear(); }
 
  private:
   Host* for_action(const std::string& name);
