@@ -66,6 +66,23 @@ const char* kSleepCause = R"([{"id":"sleep","title":{"ja":"s","en":"s"},
   "detect":{"checks":[{"probe":"host.sleep.enabled","present_if":{"eq":true}}]},
   "resolve":[{"type":"action","action":"host.sleep.disable","text":{"ja":"x","en":"x"}}]}])";
 
+// A terminal with sleep on; disabling it turns it `after` (false = the fix takes).
+struct SleepingTerminal {
+  FakeHost host;
+  NoInteraction io;
+  Journal journal{fs::temp_directory_path() / "caora-runner-test"};
+  explicit SleepingTerminal(bool after = false) {
+    host.values["host.sleep.enabled"] = true;
+    host.fixes["host.sleep.disable"] = {"host.sleep.enabled", after};
+  }
+  Report run(bool fix, bool yes) {
+    RunOptions opts;
+    opts.fix = fix;
+    opts.yes = yes;
+    return run_recipe(recipe_from(kSleepCause), set(), host, &journal, io, opts);
+  }
+};
+
 }  // namespace
 
 TEST_CASE("conditions decide present, absent and unknown") {
@@ -93,55 +110,34 @@ TEST_CASE("conditions decide present, absent and unknown") {
 }
 
 TEST_CASE("without --fix an action is only described") {
-  FakeHost host;
-  host.values["host.sleep.enabled"] = true;
-  host.fixes["host.sleep.disable"] = {"host.sleep.enabled", false};
-  NoInteraction io;
-  Report rep = run_recipe(recipe_from(kSleepCause), set(), host, nullptr, io, RunOptions{});
+  SleepingTerminal t;
+  Report rep = t.run(false, false);
   CHECK(rep.status == RunStatus::Problem);
   REQUIRE(rep.actions.size() == 1);
   CHECK_FALSE(rep.actions[0].applied);
-  CHECK(host.applied.empty());
+  CHECK(t.host.applied.empty());
 }
 
 TEST_CASE("--fix --yes applies, verifies and resolves") {
-  FakeHost host;
-  host.values["host.sleep.enabled"] = true;
-  host.fixes["host.sleep.disable"] = {"host.sleep.enabled", false};
-  NoInteraction io;
-  Journal journal(fs::temp_directory_path() / "caora-runner-test");
-  RunOptions opts;
-  opts.fix = opts.yes = true;
-  Report rep = run_recipe(recipe_from(kSleepCause), set(), host, &journal, io, opts);
-  CHECK(host.applied == std::vector<std::string>{"host.sleep.disable"});
+  SleepingTerminal t;
+  Report rep = t.run(true, true);
+  CHECK(t.host.applied == std::vector<std::string>{"host.sleep.disable"});
   CHECK(rep.causes[0].resolved);
   CHECK(rep.status == RunStatus::Resolved);
   CHECK(rep.actions[0].journal == "j-host.sleep.disable");
 }
 
 TEST_CASE("--fix without --yes and without a terminal needs a technician") {
-  FakeHost host;
-  host.values["host.sleep.enabled"] = true;
-  host.fixes["host.sleep.disable"] = {"host.sleep.enabled", false};
-  NoInteraction io;
-  Journal journal(fs::temp_directory_path() / "caora-runner-test");
-  RunOptions opts;
-  opts.fix = true;
-  Report rep = run_recipe(recipe_from(kSleepCause), set(), host, &journal, io, opts);
-  CHECK(host.applied.empty());
+  SleepingTerminal t;
+  Report rep = t.run(true, false);
+  CHECK(t.host.applied.empty());
   CHECK(rep.status == RunStatus::NeedsTechnician);
   CHECK(exit_code_for(rep.status) == 3);
 }
 
 TEST_CASE("a fix that does not take is not reported as resolved") {
-  FakeHost host;
-  host.values["host.sleep.enabled"] = true;
-  host.fixes["host.sleep.disable"] = {"host.sleep.enabled", true};  // the setting comes back
-  NoInteraction io;
-  Journal journal(fs::temp_directory_path() / "caora-runner-test");
-  RunOptions opts;
-  opts.fix = opts.yes = true;
-  Report rep = run_recipe(recipe_from(kSleepCause), set(), host, &journal, io, opts);
+  SleepingTerminal t(/*after=*/true);  // the setting comes back
+  Report rep = t.run(true, true);
   CHECK_FALSE(rep.causes[0].resolved);
   CHECK(rep.status != RunStatus::Resolved);
   CHECK(rep.status != RunStatus::Ok);

@@ -18,3 +18,6 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
+# The face pipeline: dlib and its libraries, the recognition weights from npm
+# (checked against data/face-models.sha256), and the golden test's Node packages.
+"$(dirname "$0")/face-models.sh" --golden
