@@ -1,7 +1,8 @@
 # bash completion for caora(1)                             -*- shell-script -*-
 #
 # Install: copy to /usr/share/bash-completion/completions/caora, or source it
-# from ~/.bashrc. Works with and without the bash-completion package.
+# from ~/.bashrc. Needs bash 4.1 or later; works with and without the
+# bash-completion package.
 #
 # Kept in step with the CLI by tests/e2e/test_docs_drift.py: every subcommand
 # and option of `caora --dump-cli` must be here, and nothing else.
@@ -39,6 +40,7 @@ _caora_takes_value()
 
 # Used when caora cannot be run to ask (e.g. not on PATH): the official codes,
 # detail codes and recipe ids at the time of writing.
+# BEGIN static codes
 _caora_static_codes=(
     001 FUJ001 008 010 011 015 101 102 901 905 906
     FUJ008 FUJ905 FUJ906 FUJJP60 FUJJP70 FUJP55 006 016 020 021 023
@@ -60,6 +62,7 @@ _caora_static_codes=(
     screen-006 screen-016 screen-020 screen-021 screen-023 screen-card-a
     screen-card-b screen-reg-a screen-reg-e screen-reg-i screen-reg-u
 )
+# END static codes
 
 _caora_ticket_fields=(institution contact unit_serial reader_software_version
     phenomenon error_code detail_code occurred_at log_bundle)
@@ -120,11 +123,10 @@ _caora_complete_files()
         return
     fi
     compopt -o filenames 2>/dev/null
-    local IFS=$'\n'
     if [[ $dirs_only == 1 ]]; then
-        COMPREPLY=($(compgen -d -- "$cur"))
+        mapfile -t COMPREPLY < <(compgen -d -- "$cur")
     else
-        COMPREPLY=($(compgen -f -- "$cur"))
+        mapfile -t COMPREPLY < <(compgen -f -- "$cur")
     fi
 }
 
@@ -136,7 +138,7 @@ _caora()
     words=("${COMP_WORDS[@]}")
     cword=$COMP_CWORD
     cur=${words[cword]}
-    prev=
+    prev=''
     ((cword > 0)) && prev=${words[cword - 1]}
 
     # "--lang=ja": bash splits at '=' (COMP_WORDBREAKS), giving --lang = ja.
@@ -146,7 +148,7 @@ _caora()
         prev=${words[cword - 2]}
     fi
     # "--lang=j" as one word (when '=' is not a word break): complete after '='.
-    local prefix=
+    local prefix=''
     if [[ $cur == --*=* ]]; then
         prev=${cur%%=*}
         cur=${cur#*=}
@@ -155,7 +157,7 @@ _caora()
 
     # Find the subcommand, and the arguments that pass through to caora when
     # it is asked for codes or journal ids.
-    local sub= npos=0
+    local sub='' npos=0
     local -a pass=()
     for ((i = 1; i < cword; i++)); do
         word=${words[i]}

@@ -42,6 +42,7 @@ end
 # Used when caora cannot be run to ask: the official codes, detail codes and
 # recipe ids at the time of writing.
 function __caora_static_codes
+    # BEGIN static codes
     printf '%s\n' \
         001 FUJ001 008 010 011 015 101 102 901 905 906 \
         FUJ008 FUJ905 FUJ906 FUJJP60 FUJJP70 FUJP55 006 016 020 021 023 \
@@ -62,6 +63,7 @@ function __caora_static_codes
         qa-25 qa-26 qa-27 qa-28 qa-29 qa-30 qa-31 qa-32 qa-33 qa-34 \
         screen-006 screen-016 screen-020 screen-021 screen-023 screen-card-a \
         screen-card-b screen-reg-a screen-reg-e screen-reg-i screen-reg-u
+    # END static codes
 end
 
 # Codes, detail codes and recipe ids from `caora list --json`
