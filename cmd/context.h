@@ -38,7 +38,7 @@ struct Context {
   // Files named on the command line that cannot be used are usage errors (exit 2).
   Expected<RecipeSet> recipes() const;
   Expected<OpenedSite> open() const;
-  // Prints an error on stderr (both languages when asked for none) and returns its exit code.
+  // Prints an error on stderr in the chosen language (and as caora.error/1 with --json); returns its exit code.
   int fail(const Error& e) const;
   void print_json(const nlohmann::json& doc) const;
   // Text on stdout.

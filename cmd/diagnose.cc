@@ -97,6 +97,10 @@ void setup_diagnose(CLI::App& app, Context& ctx) {
       }
       auto ticket = parse_pairs(o->ticket, "--ticket");
       if (!ticket) return ctx.fail(ticket.error());
+      for (const auto& t : *ticket)
+        if (!is_ticket_field(t.first))
+          return ctx.fail(make_error(ErrorKind::Usage, "--ticket " + t.first + ": そのような項目はありません（" + ticket_fields_list() + "）",
+                                     "--ticket " + t.first + ": no such field (" + ticket_fields_list() + ")"));
       opts.ticket = *ticket;
 
       auto site = ctx.open();

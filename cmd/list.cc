@@ -15,8 +15,8 @@ void setup_list(CLI::App& app, Context& ctx) {
   auto o = std::make_shared<Opts>();
   app.add_option("--kind", o->kind, "Only this kind")->check(CLI::IsMember({"error", "screen", "qa", "faq"}));
   app.add_option("--audience", o->audience, "Only recipes for this audience")->check(CLI::IsMember({"patient", "staff", "technician", "desk"}));
-  app.add_flag("--probes", o->probes, "List the probe vocabulary instead");
-  app.add_flag("--actions", o->actions, "List the action vocabulary instead");
+  app.add_flag("--probes", o->probes, "List the probes (facts caora reads) instead");
+  app.add_flag("--actions", o->actions, "List the actions (changes caora makes) instead");
   app.callback([&ctx, o] {
     ctx.run = [&ctx, o]() -> int {
       Lang lang = ctx.lang();

@@ -23,7 +23,7 @@ const std::vector<CommandSpec>& command_table() {
   static const std::vector<CommandSpec> table = {
       {"diagnose", {"エラーコードの原因を確認し、--fix で修正する", "Check a code's causes on this terminal; --fix resolves"}, setup_diagnose},
       {"explain", {"コード・画面・症状の意味と対処を表示する", "Explain a code, screen or symptom and its fixes"}, setup_explain},
-      {"list", {"レシピ（コード・QA・FAQ）やプローブを一覧する", "List recipes (codes, QA, FAQ) or the probe vocabulary"}, setup_list},
+      {"list", {"レシピ（コード・QA・FAQ）、プローブ、アクションを一覧する", "List recipes (codes, QA, FAQ), probes or actions"}, setup_list},
       {"doctor", {"コード不明のとき、自動で確認できる原因をすべて確認する", "Run every automatic check when no code is known"}, setup_doctor},
       {"snapshot", {"この端末の状態を記録する（--site で再生）", "Record this terminal's state for offline replay (--site)"}, setup_snapshot},
       {"history", {"caora が行った変更の履歴", "The journal of changes caora made"}, setup_history},
@@ -43,7 +43,7 @@ static nlohmann::json describe(const CLI::App& app) {
     for (const auto& s : opt->get_snames()) shorts.push_back("-" + s);
     bool positional = longs.empty() && shorts.empty();
     options.push_back({{"name", positional ? opt->get_name() : longs.empty() ? shorts[0].get<std::string>() : longs[0].get<std::string>()},
-                       {"long", longs}, {"short", shorts}, {"positional", positional}, {"flag", opt->get_type_size() == 0},
+                       {"long", longs}, {"short", shorts}, {"positional", positional}, {"flag", opt->get_items_expected_max() == 0},
                        {"description", opt->get_description()}});
   }
   nlohmann::json subs = nlohmann::json::array();
@@ -54,6 +54,12 @@ static nlohmann::json describe(const CLI::App& app) {
 static int run(int argc, char** argv) {
   Context ctx;
   Lang env_lang = lang_from_environment();
+  // --lang also decides the language of --help and of command-line errors.
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    std::string value = arg.rfind("--lang=", 0) == 0 ? arg.substr(7) : (arg == "--lang" && i + 1 < argc ? argv[i + 1] : "");
+    if (!value.empty()) parse_lang(value, &env_lang);
+  }
   bool ja = env_lang == Lang::Ja;
   CLI::App app{ja ? "caora: 顔認証付きカードリーダー Caora の導入・保守ツール" : "caora: install and support the Caora face-recognition card reader", "caora"};
   app.require_subcommand(0, 1);

@@ -56,6 +56,8 @@ void setup_set_startup_delay(CLI::App& app, Context& ctx) {
         auto a = read_file(files.execute_bat()), b = read_file(files.appstartup_bat());
         bool identical = a && b && *a == *b;
         consistent = consistent && identical;
+        // Neither copy could be read: that is an error, not a report.
+        if (failed && list.size() == 2 && list[0]["seconds"].is_null() && list[1]["seconds"].is_null()) return ctx.fail(problem);
         if (ctx.json) {
           nlohmann::json doc = {{"schema", "caora.startup-delay/1"}, {"files", list}, {"consistent", consistent}, {"identical", identical}};
           if (after_change) doc["applies"] = "next-restart";
@@ -66,8 +68,6 @@ void setup_set_startup_delay(CLI::App& app, Context& ctx) {
             ctx.out(ja ? "2つの StartUpEnv.bat が一致していません。caora set-startup-delay <秒> で両方を揃えられます。\n"
                        : "The two copies of StartUpEnv.bat differ. caora set-startup-delay <seconds> sets both.\n");
         }
-        if (failed && !consistent && list.size() == 2 && list[0]["seconds"].is_null() && list[1]["seconds"].is_null())
-          return ctx.fail(problem);
         return consistent ? kExitOk : kExitProblem;
       };
       if (o->show) return show(false);

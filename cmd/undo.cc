@@ -16,19 +16,33 @@ void setup_undo(CLI::App& app, Context& ctx) {
   app.add_flag("--force", o->force, "Restore even if the files were changed again since");
   app.callback([&ctx, o] {
     ctx.run = [&ctx, o]() -> int {
+      Journal journal(ctx.state());
+      auto entries = journal.entries();
+      if (!entries) return ctx.fail(entries.error());
+      const JournalEntry* entry = nullptr;
+      for (const auto& e : *entries)
+        if (e.id == o->id) entry = &e;
+      if (entry == nullptr)
+        return ctx.fail(make_error(ErrorKind::Usage, "ジャーナルに " + o->id + " はありません（caora history で確認してください）",
+                                   "no journal entry " + o->id + " (see caora history)"));
+      std::vector<std::string> restores;
+      for (const auto& c : entry->changes) restores.push_back("restore " + json_string(c, "path"));
+      if (ctx.dry_run) {
+        if (ctx.json) ctx.print_json({{"schema", "caora.plan/1"}, {"action", "undo"}, {"id", o->id}, {"changes", restores}});
+        else
+          for (const auto& r : restores) ctx.out(r + "\n");
+        return kExitOk;
+      }
+      if (!ctx.yes) {
+        TerminalInteraction io(ctx.lang(), ctx.json);
+        if (!io.interactive())
+          return ctx.fail(make_error(ErrorKind::NeedsTechnician, "端末がないため確認できません。--yes を付けて実行してください",
+                                     "no terminal to confirm the undo: rerun with --yes"));
+        if (!io.confirm({entry->action + " を元に戻します", "Undo " + entry->action}, restores))
+          return ctx.fail(make_error(ErrorKind::NeedsTechnician, "中止しました", "cancelled"));
+      }
       auto lock = SiteLock::acquire(ctx.state());
       if (!lock) return ctx.fail(lock.error());
-      Journal journal(ctx.state());
-      if (ctx.dry_run) {
-        auto entries = journal.entries();
-        if (!entries) return ctx.fail(entries.error());
-        for (const auto& e : *entries)
-          if (e.id == o->id) {
-            for (const auto& c : e.changes) ctx.out("restore " + json_string(c, "path") + "\n");
-            return kExitOk;
-          }
-        return ctx.fail(make_error(ErrorKind::Usage, "ジャーナルに " + o->id + " はありません", "no journal entry " + o->id));
-      }
       Status s = journal.undo(o->id, o->force);
       if (!s) return ctx.fail(s.error());
       if (ctx.json) ctx.print_json({{"schema", "caora.undo/1"}, {"id", o->id}, {"undone", true}});

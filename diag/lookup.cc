@@ -149,16 +149,42 @@ static std::vector<uint64_t> bigrams(const std::string& folded) {
 
 static std::string fold(const std::string& s) { return to_lower_ascii(fold_full_width(s)); }
 
-static double field_score(const std::string& query, const std::vector<uint64_t>& qgrams, const std::string& field) {
+// Words of at least two letters or digits (for queries typed with spaces).
+static std::vector<std::string> words(const std::string& folded) {
+  std::vector<std::string> out;
+  std::string cur;
+  for (char c : folded + " ") {
+    if (std::isalnum(static_cast<unsigned char>(c))) {
+      cur.push_back(c);
+    } else {
+      if (cur.size() >= 2) out.push_back(cur);
+      cur.clear();
+    }
+  }
+  return out;
+}
+
+static double field_score(const std::string& query, const std::vector<uint64_t>& qgrams, const std::vector<std::string>& qwords,
+                          const std::string& field) {
   std::string f = fold(field);
   if (f.empty() || query.empty()) return 0;
-  if (f.find(query) != std::string::npos || (f.size() >= 6 && query.find(f) != std::string::npos)) {
-    // Containment: the closer in length, the stronger.
-    double a = static_cast<double>(std::min(f.size(), query.size())), b = static_cast<double>(std::max(f.size(), query.size()));
-    return 0.7 + 0.3 * a / b;
+  double score = 0;
+  if (f.find(query) != std::string::npos) {
+    // The whole query stands in the field: the closer in length, the stronger.
+    score = 0.7 + 0.3 * static_cast<double>(query.size()) / f.size();
+  } else if (f.size() >= 6 && query.find(f) != std::string::npos) {
+    // The field stands in the query: worth the share of the query it covers.
+    score = 0.4 + 0.5 * static_cast<double>(f.size()) / query.size();
+  }
+  if (qwords.size() >= 2) {
+    // Every typed word in the field matters more than any one of them.
+    size_t hit = 0;
+    for (const auto& w : qwords) hit += f.find(w) != std::string::npos;
+    double share = static_cast<double>(hit) / qwords.size();
+    score = std::max(score, 0.95 * share * share);
   }
   std::vector<uint64_t> fg = bigrams(f);
-  if (fg.empty() || qgrams.empty()) return 0;
+  if (fg.empty() || qgrams.empty()) return score;
   size_t common = 0;
   for (size_t i = 0, j = 0; i < qgrams.size() && j < fg.size();) {
     if (qgrams[i] == fg[j]) ++common, ++i, ++j;
@@ -168,12 +194,13 @@ static double field_score(const std::string& query, const std::vector<uint64_t>&
   // Share of the query covered, tempered by the field's length.
   double coverage = static_cast<double>(common) / qgrams.size();
   double dice = 2.0 * common / (qgrams.size() + fg.size());
-  return 0.75 * coverage * 0.8 + 0.25 * dice;
+  return std::max(score, 0.75 * coverage * 0.8 + 0.25 * dice);
 }
 
 std::vector<Candidate> rank_text(const RecipeSet& set, const std::string& text, size_t limit) {
   std::string query = trim(fold(text));
   std::vector<uint64_t> qgrams = bigrams(query);
+  std::vector<std::string> qwords = words(query);
   std::vector<Candidate> out;
   for (const auto& r : set.recipes()) {
     std::vector<std::pair<std::string, double>> fields;
@@ -190,7 +217,7 @@ std::vector<Candidate> rank_text(const RecipeSet& set, const std::string& text, 
     }
     double best = 0, strong = 0;
     for (const auto& f : fields) {
-      double s = field_score(query, qgrams, f.first) * f.second;
+      double s = field_score(query, qgrams, qwords, f.first) * f.second;
       best = std::max(best, s);
       if (s > 0.5) strong += 1;
     }

@@ -60,8 +60,9 @@ json diagnose_json(const Report& r, const RecipeSet& set) {
               {"pending", pending},
               {"restart_needed", r.restart_needed}};
   if (r.ticket) {
-    json fields = json::object();
-    for (const auto& f : r.ticket->fields) fields[f.first] = f.second;
+    // An array keeps the vendor's order of the fields.
+    json fields = json::array();
+    for (const auto& f : r.ticket->fields) fields.push_back({{"name", f.first}, {"value", f.second}});
     const Contact* c = set.contact(r.ticket->contact);
     out["escalate"] = {{"to", r.ticket->contact},
                        {"name", c ? text_json(c->name) : json(nullptr)},
@@ -206,7 +207,9 @@ std::string candidates_text(const std::vector<Candidate>& candidates, Lang lang)
   return o.str();
 }
 
-static void steps_text(std::ostringstream& o, const std::vector<Step>& steps, const RecipeSet& set, Lang lang, const char* indent) {
+// `automatic`: whether diagnose --fix runs the action steps (cause steps) or a person does (recipe-level steps).
+static void steps_text(std::ostringstream& o, const std::vector<Step>& steps, const RecipeSet& set, Lang lang, const char* indent,
+                       bool automatic) {
   int n = 1;
   for (const auto& s : steps) {
     if (s.type == Step::Type::Escalate) {
@@ -215,7 +218,7 @@ static void steps_text(std::ostringstream& o, const std::vector<Step>& steps, co
       continue;
     }
     o << indent << n++ << ". " << s.text.in(lang);
-    if (s.type == Step::Type::Action) o << (lang == Lang::Ja ? "  [caora diagnose --fix で自動]" : "  [automatic with caora diagnose --fix]");
+    if (s.type == Step::Type::Action && automatic) o << (lang == Lang::Ja ? "  [caora diagnose --fix で自動]" : "  [automatic with caora diagnose --fix]");
     if (s.wait_for && s.wait_for->seconds) o << "  (" << s.wait_for->seconds << (lang == Lang::Ja ? "秒待つ)" : " s wait)");
     o << "\n";
   }
@@ -239,11 +242,11 @@ std::string explain_text(const Recipe& r, const LookupResult& res, const RecipeS
       for (const auto& ch : c.detect->checks) o << (ja ? "   確認: " : "   check: ") << ch.probe << " " << ch.present_if.op << " " << ch.present_if.operand.dump() << "\n";
       if (c.detect->question) o << (ja ? "   質問: " : "   question: ") << c.detect->question->text.in(lang) << "  (--answer " << c.detect->question->id << "=yes|no)\n";
     }
-    steps_text(o, c.resolve, set, lang, "   ");
+    steps_text(o, c.resolve, set, lang, "   ", true);
   }
   if (!r.steps.empty()) {
     o << "\n";
-    steps_text(o, r.steps, set, lang, "  ");
+    steps_text(o, r.steps, set, lang, "  ", false);
   }
   if (r.escalate) {
     o << "\n" << (ja ? "解決しない場合: " : "If nothing helps: ") << contact_line(set, r.escalate->to, lang) << "\n";

@@ -58,18 +58,27 @@ static std::optional<bool> holds(const Condition& c, const json& value, ValueTyp
     if (value.is_string() && operand.is_string()) return value.get<std::string>().compare(operand.get<std::string>());
     return std::nullopt;
   };
-  auto equal = [&](const json& operand) -> bool {
+  auto equal = [&](const json& operand) -> std::optional<bool> {
     if (type == ValueType::Version) {
       auto o = ordered(operand);
-      return o && *o == 0;
+      if (!o) return std::nullopt;
+      return *o == 0;
     }
     return value == operand;
   };
   if (c.op == "eq") return equal(c.operand);
-  if (c.op == "ne") return !equal(c.operand);
+  if (c.op == "ne") {
+    auto e = equal(c.operand);
+    if (!e) return std::nullopt;
+    return !*e;
+  }
   if (c.op == "in" || c.op == "not_in") {
     bool found = false;
-    for (const auto& o : c.operand) found = found || equal(o);
+    for (const auto& o : c.operand) {
+      auto e = equal(o);
+      if (!e) return std::nullopt;
+      found = found || *e;
+    }
     return c.op == "in" ? found : !found;
   }
   if (c.op == "empty") {
@@ -168,6 +177,24 @@ static void wait_for_probe(const WaitFor& w, Host& host, Interaction& io, const 
   }
 }
 
+const std::vector<std::string>& ticket_fields() {
+  static const std::vector<std::string> fields = {"institution", "contact",   "unit_serial", "reader_software_version", "phenomenon",
+                                                  "error_code",  "detail_code", "occurred_at", "log_bundle"};
+  return fields;
+}
+
+bool is_ticket_field(const std::string& name) {
+  for (const auto& f : ticket_fields())
+    if (f == name) return true;
+  return false;
+}
+
+std::string ticket_fields_list() {
+  std::string s;
+  for (const auto& f : ticket_fields()) s += (s.empty() ? "" : ", ") + f;
+  return s;
+}
+
 static Ticket make_ticket(const Step& esc, const RecipeSet&, Host& host, const Report& report, const RunOptions& opts) {
   Ticket t;
   t.contact = esc.to;
@@ -217,13 +244,13 @@ Report run_recipe(const Recipe& recipe, const RecipeSet& set, Host& host, Journa
 
   // Resolve what is present.
   bool declined = false, planned_only = false;
-  const Step* escalation = recipe.escalate ? &*recipe.escalate : nullptr;
+  const Step* cause_escalation = nullptr;  // the first present cause's own contact
   for (auto& cr : report.causes) {
     if (cr.status != CauseStatus::Present) continue;
     bool manual_left = false;
     for (const auto& step : cr.cause->resolve) {
       if (step.type == Step::Type::Escalate) {
-        if (!escalation) escalation = &step;
+        if (!cause_escalation) cause_escalation = &step;
         continue;
       }
       if (step.type == Step::Type::Info) continue;
@@ -310,6 +337,7 @@ Report run_recipe(const Recipe& recipe, const RecipeSet& set, Host& host, Journa
     }
   }
 
+  const Step* escalation = cause_escalation ? cause_escalation : recipe.escalate ? &*recipe.escalate : nullptr;
   // The overall status.
   int present = 0, unresolved = 0, unknown = 0, detectable = 0, fixable = 0;
   for (const auto& cr : report.causes) {

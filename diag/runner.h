@@ -75,6 +75,11 @@ struct PendingStep {
   const Step* step;
 };
 
+// The fields the vendor asks for when a case is escalated, in its order.
+const std::vector<std::string>& ticket_fields();
+bool is_ticket_field(const std::string& name);
+std::string ticket_fields_list();
+
 struct Ticket {
   std::string contact;  // contact id
   Text text;

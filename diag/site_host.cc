@@ -56,10 +56,12 @@ Expected<OpenedSite> open_site(const SiteOptions& opts) {
   OpenedSite site;
   site.host = std::make_unique<LayeredHost>();
   site.profile = default_site_profile();
-  if (opts.profile) {
-    auto text = read_file(fs::u8path(*opts.profile));
+  std::optional<std::string> profile = opts.profile;
+  if (const char* env = std::getenv("CAORA_SITE_PROFILE"); !profile && env && *env) profile = env;
+  if (profile) {
+    auto text = read_file(fs::u8path(*profile));
     if (!text) return text.error();
-    auto p = parse_site_profile(*text, *opts.profile);
+    auto p = parse_site_profile(*text, *profile);
     if (!p) return p.error();
     site.profile = *p;
   }

@@ -24,7 +24,7 @@ struct SiteProfile {
   std::string reader_software_version_file;
   std::string face_dll_version_file;
   std::optional<std::string> delivery_date;  // YYYY-MM-DD
-  nlohmann::json raw;                         // as loaded, for `caora list --profile`
+  nlohmann::json raw;                         // as loaded
 };
 
 // The embedded default.

@@ -107,7 +107,15 @@ class StartupDelayTest(unittest.TestCase):
         self.assertEqual(len(entries), 1)
         self.assertEqual(entries[0]["action"], "site.startup_delay.set")
         self.assertEqual(entries[0]["state"], "applied")
+        changed = self.site.snapshot_tree()
         code, _, err = self.site.run("undo", entries[0]["id"])
+        self.assertEqual(code, 3, "undo is a change too: without a terminal it needs --yes")
+        self.assertEqual(self.site.snapshot_tree(), changed)
+        code, out, _ = self.site.run("--json", "--dry-run", "undo", entries[0]["id"])
+        self.assertEqual(code, 0)
+        self.assertEqual(len(json.loads(out)["changes"]), 2)
+        self.assertEqual(self.site.snapshot_tree(), changed)
+        code, _, err = self.site.run("--yes", "undo", entries[0]["id"])
         self.assertEqual(code, 0, err)
         self.assertEqual(self.site.snapshot_tree(), before)
         code, out, _ = self.site.run("--json", "history")
@@ -187,7 +195,7 @@ class StartupDelayTest(unittest.TestCase):
         self.assertEqual([a["id"] for a in applied], ["site.startup_delay.sync"])
         self.assertEqual(self.site.get(APPSTART), self.site.get(EXEC))
         self.assertTrue(doc["restart_needed"])
-        code, _, err = self.site.run("undo", applied[0]["journal"])
+        code, _, err = self.site.run("--yes", "undo", applied[0]["journal"])
         self.assertEqual(code, 0, err)
         self.assertEqual(self.site.snapshot_tree(), before)
 
@@ -226,7 +234,7 @@ class UnitIniTest(unittest.TestCase):
         journal = [a["journal"] for a in doc["actions"] if a["applied"]][0]
         # The restart is a step for a person here: this backend cannot restart the terminal.
         self.assertTrue(any(p.get("action") == "host.restart.schedule" for p in doc["pending"]), doc["pending"])
-        code, _, err = self.site.run("undo", journal)
+        code, _, err = self.site.run("--yes", "undo", journal)
         self.assertEqual(code, 0, err)
         self.assertEqual(self.site.get(INI_DIR + "/CJKA2113002.ini"), corrupt)
 
@@ -272,7 +280,7 @@ class LeftoverTest(unittest.TestCase):
                 listing = subprocess.run(["unzip", "-l", zips[0]], capture_output=True, text=True).stdout
                 self.assertIn("StartUpEnv.bat", listing)
                 self.assertEqual(subprocess.run(["unzip", "-tq", zips[0]], capture_output=True).returncode, 0)
-            code, _, err = site.run("undo", applied[0]["journal"])
+            code, _, err = site.run("--yes", "undo", applied[0]["journal"])
             self.assertEqual(code, 0, err)
             self.assertEqual(site.snapshot_tree(), before)
         finally:
