@@ -1,0 +1,62 @@
+// The terminal's network interfaces as Linux shows them in sysfs
+// (/sys/class/net/<if>: driver, the USB device under it, operstate, flags,
+// carrier) and their IPv4 addresses (getifaddrs), and the IPv4 arithmetic the
+// probes need: does a unit's subnet overlap another interface's?
+//
+// The sysfs root is a parameter so tests point it at fixture trees
+// (tests/data/sysfs/<case>/sys). A fixture's interfaces do not exist in the
+// kernel, so with a root other than /sys the addresses come from the file
+// `ipv4` beside it ("<if> <a.b.c.d>/<prefix>" per line) instead of getifaddrs.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/fs.h"
+#include "core/result.h"
+
+namespace caora::net {
+
+struct Ipv4 {
+  uint32_t addr = 0;  // host byte order
+  int prefix = 32;
+  std::string str() const;  // "192.168.250.1/24"
+  uint32_t mask() const { return prefix == 0 ? 0u : ~0u << (32 - prefix); }
+};
+
+// "a.b.c.d/p" (or "a.b.c.d", /32); an error says what is wrong.
+Expected<Ipv4> parse_ipv4(const std::string& text);
+// Whether the two networks share any address.
+bool overlaps(const Ipv4& a, const Ipv4& b);
+
+struct Interface {
+  std::string name;
+  std::string driver;     // "rndis_host", "e1000e"; empty for a virtual interface
+  std::string usb_port;   // "1-2" when the interface belongs to a USB device
+  std::string operstate;  // "up", "down", "dormant", "unknown", …
+  bool admin_up = false;  // IFF_UP: false means administratively down (disabled)
+  std::optional<bool> carrier;  // unknown while the interface is down
+  int type = 0;                 // ARPHRD_*: 1 Ethernet, 772 loopback
+  bool loopback = false;
+  bool wireless = false;
+  bool physical = false;  // backed by a device (not virtual: bridges, veth, docker, …)
+  std::vector<Ipv4> ipv4;
+};
+
+// Every interface under <sysfs_root>/class/net, sorted by name, with the IPv4
+// addresses filled in (from getifaddrs, or the fixture's `ipv4` file).
+Expected<std::vector<Interface>> read_interfaces(const fs::path& sysfs_root);
+
+// The USB port path ("1-2.3") of a sysfs device path: the nearest ancestor
+// named like a USB device; empty when the path is not on USB.
+std::string usb_port_of(const fs::path& device_path);
+
+// Addresses by interface name.
+using AddressMap = std::map<std::string, std::vector<Ipv4>>;
+Expected<AddressMap> read_ipv4_getifaddrs();
+Expected<AddressMap> read_ipv4_file(const fs::path& path);
+
+}  // namespace caora::net

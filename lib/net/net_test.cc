@@ -1,0 +1,101 @@
+#include "net/net.h"
+
+#include <catch2/catch.hpp>
+
+using namespace caora;
+using namespace caora::net;
+
+static fs::path fixture(const std::string& name) {
+  return fs::path(CAORA_SOURCE_DIR) / "tests" / "data" / "sysfs" / name / "sys";
+}
+
+static const Interface* find(const std::vector<Interface>& list, const std::string& name) {
+  for (const auto& i : list)
+    if (i.name == name) return &i;
+  return nullptr;
+}
+
+TEST_CASE("IPv4 addresses parse, print and overlap") {
+  auto a = parse_ipv4("192.168.250.1/24");
+  REQUIRE(a);
+  CHECK(a->str() == "192.168.250.1/24");
+  CHECK(parse_ipv4("10.0.0.1")->prefix == 32);
+  CHECK(!parse_ipv4("256.1.1.1/24"));
+  CHECK(!parse_ipv4("1.2.3.4/33"));
+  CHECK(!parse_ipv4("1.2.3/24"));
+  CHECK(!parse_ipv4("fe80::1/64"));
+  auto lan = *parse_ipv4("192.168.0.20/16");
+  auto unit = *parse_ipv4("192.168.250.2/24");
+  auto other = *parse_ipv4("192.168.251.2/24");
+  CHECK(overlaps(lan, unit));
+  CHECK(overlaps(unit, lan));
+  CHECK_FALSE(overlaps(unit, other));
+  CHECK(overlaps(unit, *parse_ipv4("192.168.250.200/24")));
+  CHECK(overlaps(*parse_ipv4("0.0.0.0/0"), unit));
+  CHECK_FALSE(overlaps(*parse_ipv4("10.0.0.0/8"), unit));
+}
+
+TEST_CASE("USB port paths are found in sysfs device paths") {
+  CHECK(usb_port_of("/sys/devices/pci0000:00/0000:00:14.0/usb1/1-2/1-2:1.0") == "1-2");
+  CHECK(usb_port_of("/sys/devices/pci0000:00/0000:00:14.0/usb1/1-1/1-1.3/1-1.3:1.0") == "1-1.3");
+  CHECK(usb_port_of("/sys/devices/pci0000:00/0000:00:1f.6") == "");
+  CHECK(usb_port_of("/sys/devices/virtual/net/lo") == "");
+}
+
+TEST_CASE("interfaces are read from a sysfs tree, with the unit's adapter on its USB port") {
+  auto list = read_interfaces(fixture("rndis-ok"));
+  REQUIRE(list);
+  REQUIRE(list->size() == 5);
+  const Interface* usb0 = find(*list, "usb0");
+  REQUIRE(usb0);
+  CHECK(usb0->driver == "rndis_host");
+  CHECK(usb0->usb_port == "1-2");
+  CHECK(usb0->admin_up);
+  CHECK(usb0->operstate == "up");
+  CHECK(usb0->carrier == std::optional<bool>(true));
+  REQUIRE(usb0->ipv4.size() == 1);
+  CHECK(usb0->ipv4[0].str() == "192.168.250.2/24");
+  const Interface* eth0 = find(*list, "eth0");
+  REQUIRE(eth0);
+  CHECK(eth0->driver == "e1000e");
+  CHECK(eth0->usb_port.empty());
+  CHECK(eth0->physical);
+  CHECK_FALSE(eth0->wireless);
+  const Interface* lo = find(*list, "lo");
+  REQUIRE(lo);
+  CHECK(lo->loopback);
+  CHECK_FALSE(lo->physical);
+  CHECK(find(*list, "wlan0")->wireless);
+  CHECK_FALSE(find(*list, "docker0")->physical);
+}
+
+TEST_CASE("a disabled adapter is administratively down and its carrier unknown") {
+  auto list = read_interfaces(fixture("disabled"));
+  REQUIRE(list);
+  const Interface* usb0 = find(*list, "usb0");
+  REQUIRE(usb0);
+  CHECK_FALSE(usb0->admin_up);
+  CHECK(usb0->operstate == "down");
+  CHECK_FALSE(usb0->carrier);
+  CHECK(usb0->ipv4.empty());
+  CHECK(find(*list, "eth0")->carrier == std::optional<bool>(false));
+}
+
+TEST_CASE("a missing sysfs tree or a bad address file is an error, not an empty list") {
+  CHECK(!read_interfaces(fs::path(CAORA_SOURCE_DIR) / "no-such-sysfs"));
+  fs::path tmp = fs::temp_directory_path() / "caora-net-test-ipv4";
+  REQUIRE(write_file_atomic(tmp, "usb0 192.168.250.2/24\n# comment\n\neth0 nonsense\n"));
+  auto bad = read_ipv4_file(tmp);
+  REQUIRE(!bad);
+  CHECK(bad.error().message.en.find(":4: not") != std::string::npos);
+  fs::remove(tmp);
+}
+
+TEST_CASE("getifaddrs sees the loopback address on this machine") {
+  auto addrs = read_ipv4_getifaddrs();
+  REQUIRE(addrs);
+  bool loopback = false;
+  for (const auto& [name, list] : *addrs)
+    for (const auto& a : list) loopback = loopback || a.str() == "127.0.0.1/8";
+  CHECK(loopback);
+}
