@@ -29,6 +29,10 @@ struct Context {
   std::optional<std::string> root, site, profile, recipes_dir, state_dir, log_file;
   bool yes = false, dry_run = false, verbose = false;
 
+  // The language of --help, fixed before the options are declared.
+  Lang help_lang = Lang::En;
+  std::string tr(const char* ja, const std::string& en) const { return help_lang == Lang::Ja ? ja : en; }
+
   // Set by the chosen subcommand; returns the exit code.
   std::function<int()> run;
 

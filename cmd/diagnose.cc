@@ -15,10 +15,10 @@ void setup_diagnose(CLI::App& app, Context& ctx) {
     bool fix = false;
   };
   auto o = std::make_shared<Opts>();
-  app.add_option("query", o->query, "Error code, detail code, screen text or recipe id (CODE DETAIL for both)")->required();
-  app.add_flag("--fix", o->fix, "Apply the automatic fixes (asks first; --yes for scripts)");
-  app.add_option("--answer", o->answers, "Answer a question without a prompt: ID=yes|no (repeatable)");
-  app.add_option("--ticket", o->ticket, "Fill an escalation field: FIELD=VALUE (institution, contact, phenomenon, ...)");
+  app.add_option("query", o->query, ctx.tr("エラーコード、エラー詳細コード、画面の表示、レシピID（両方なら コード 詳細コード）", "Error code, detail code, screen text or recipe id (CODE DETAIL for both)"))->required();
+  app.add_flag("--fix", o->fix, ctx.tr("自動で直せるものを直す（先に確認します。スクリプトでは --yes）", "Apply the automatic fixes (asks first; --yes for scripts)"));
+  app.add_option("--answer", o->answers, ctx.tr("質問に前もって答える: ID=yes|no（繰り返し可）", "Answer a question without a prompt: ID=yes|no (repeatable)"));
+  app.add_option("--ticket", o->ticket, ctx.tr("問い合わせ項目を埋める: 項目=値（institution, contact, phenomenon など）", "Fill an escalation field: FIELD=VALUE (institution, contact, phenomenon, ...)"));
   app.callback([&ctx, o] {
     ctx.run = [&ctx, o]() -> int {
       auto set = ctx.recipes();

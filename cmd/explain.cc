@@ -9,7 +9,7 @@ namespace caora {
 
 void setup_explain(CLI::App& app, Context& ctx) {
   auto query = std::make_shared<std::vector<std::string>>();
-  app.add_option("query", *query, "Error code, detail code, screen text, recipe id or symptom words")->required();
+  app.add_option("query", *query, ctx.tr("エラーコード、エラー詳細コード、画面の表示、レシピID、または症状の言葉", "Error code, detail code, screen text, recipe id or symptom words"))->required();
   app.callback([&ctx, query] {
     ctx.run = [&ctx, query]() -> int {
       auto set = ctx.recipes();

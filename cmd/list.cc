@@ -13,10 +13,10 @@ void setup_list(CLI::App& app, Context& ctx) {
     bool probes = false, actions = false;
   };
   auto o = std::make_shared<Opts>();
-  app.add_option("--kind", o->kind, "Only this kind")->check(CLI::IsMember({"error", "screen", "qa", "faq"}));
-  app.add_option("--audience", o->audience, "Only recipes for this audience")->check(CLI::IsMember({"patient", "staff", "technician", "desk"}));
-  app.add_flag("--probes", o->probes, "List the probes (facts caora reads) instead");
-  app.add_flag("--actions", o->actions, "List the actions (changes caora makes) instead");
+  app.add_option("--kind", o->kind, ctx.tr("この種類だけ", "Only this kind"))->check(CLI::IsMember({"error", "screen", "qa", "faq"}));
+  app.add_option("--audience", o->audience, ctx.tr("この対象者向けのレシピだけ", "Only recipes for this audience"))->check(CLI::IsMember({"patient", "staff", "technician", "desk"}));
+  app.add_flag("--probes", o->probes, ctx.tr("代わりにプローブ（caora が読み取る事実）を一覧する", "List the probes (facts caora reads) instead"));
+  app.add_flag("--actions", o->actions, ctx.tr("代わりにアクション（caora が行う変更）を一覧する", "List the actions (changes caora makes) instead"));
   app.callback([&ctx, o] {
     ctx.run = [&ctx, o]() -> int {
       Lang lang = ctx.lang();

@@ -61,22 +61,24 @@ static int run(int argc, char** argv) {
     if (!value.empty()) parse_lang(value, &env_lang);
   }
   bool ja = env_lang == Lang::Ja;
+  ctx.help_lang = env_lang;
   CLI::App app{ja ? "caora: 顔認証付きカードリーダー Caora の導入・保守ツール" : "caora: install and support the Caora face-recognition card reader", "caora"};
   app.require_subcommand(0, 1);
-  app.set_version_flag("--version", std::string("caora ") + CAORA_VERSION);
+  app.set_help_flag("-h,--help", ctx.tr("このヘルプを表示して終了する", "Print this help message and exit"));
+  app.set_version_flag("--version", std::string("caora ") + CAORA_VERSION, ctx.tr("バージョンを表示して終了する", "Print the version and exit"));
   bool dump_cli = false;
-  app.add_option("--lang", ctx.lang_name, "Language of the output: ja or en (default: from the locale)")->check(CLI::IsMember({"ja", "en"}));
-  app.add_flag("--json", ctx.json, "One JSON document on stdout");
-  app.add_option("--root", ctx.root, "Caora install root (default: CAORA_ROOT; C:\\PFU-Caora on Windows)");
-  app.add_option("--site", ctx.site, "Replay a recorded site: a snapshot file, or 'demo'");
-  app.add_option("--profile", ctx.profile, "Site profile override (where facts live in the install root)");
-  app.add_option("--recipes", ctx.recipes_dir, "Use the recipes in this folder instead of the built-in ones");
-  app.add_option("--state-dir", ctx.state_dir, "State folder (journal, backups, lock)");
-  app.add_flag("--yes", ctx.yes, "Do not ask before changing anything (for scripts)");
-  app.add_flag("--dry-run", ctx.dry_run, "Print what would change; change nothing");
-  app.add_flag("-v,--verbose", ctx.verbose, "Log details on stderr");
-  app.add_option("--log-file", ctx.log_file, "Also write the log to this file");
-  app.add_flag("--dump-cli", dump_cli, "Print the command-line interface as JSON")->group("");
+  app.add_option("--lang", ctx.lang_name, ctx.tr("出力の言語: ja か en（既定はロケールから）", "Language of the output: ja or en (default: from the locale)"))->check(CLI::IsMember({"ja", "en"}));
+  app.add_flag("--json", ctx.json, ctx.tr("標準出力にJSON文書を1つ出す", "One JSON document on stdout"));
+  app.add_option("--root", ctx.root, ctx.tr("Caoraのインストールフォルダ（既定は CAORA_ROOT、Windowsでは C:\\PFU-Caora）", "Caora install root (default: CAORA_ROOT; C:\\PFU-Caora on Windows)"));
+  app.add_option("--site", ctx.site, ctx.tr("記録したサイトを再生する: スナップショットファイル、または demo", "Replay a recorded site: a snapshot file, or 'demo'"));
+  app.add_option("--profile", ctx.profile, ctx.tr("サイトプロファイル（インストールフォルダ内の情報の場所）を差し替える", "Site profile override (where facts live in the install root)"));
+  app.add_option("--recipes", ctx.recipes_dir, ctx.tr("内蔵のレシピの代わりにこのフォルダのレシピを使う", "Use the recipes in this folder instead of the built-in ones"));
+  app.add_option("--state-dir", ctx.state_dir, ctx.tr("状態フォルダ（ジャーナル、バックアップ、ロック）", "State folder (journal, backups, lock)"));
+  app.add_flag("--yes", ctx.yes, ctx.tr("変更の前に確認しない（スクリプト向け）", "Do not ask before changing anything (for scripts)"));
+  app.add_flag("--dry-run", ctx.dry_run, ctx.tr("変更内容を表示するだけで、何も変更しない", "Print what would change; change nothing"));
+  app.add_flag("-v,--verbose", ctx.verbose, ctx.tr("詳しいログを標準エラーに出す", "Log details on stderr"));
+  app.add_option("--log-file", ctx.log_file, ctx.tr("ログをこのファイルにも書く", "Also write the log to this file"));
+  app.add_flag("--dump-cli", dump_cli, ctx.tr("コマンドラインの定義をJSONで出す", "Print the command-line interface as JSON"))->group("");
   for (const auto& cmd : command_table()) {
     CLI::App* sub = app.add_subcommand(cmd.name, cmd.summary.in(env_lang));
     sub->fallthrough();

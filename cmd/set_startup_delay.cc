@@ -12,8 +12,8 @@ void setup_set_startup_delay(CLI::App& app, Context& ctx) {
     bool show = false;
   };
   auto o = std::make_shared<Opts>();
-  app.add_option("seconds", o->seconds, "New delay in seconds (" + std::to_string(kStartupDelayMin) + "-" + std::to_string(kStartupDelayMax) + ")");
-  app.add_flag("--show", o->show, "Show the delay in both copies and whether they agree");
+  app.add_option("seconds", o->seconds, ctx.tr("新しい待ち時間（秒）", "New delay in seconds") + " (" + std::to_string(kStartupDelayMin) + "-" + std::to_string(kStartupDelayMax) + ")");
+  app.add_flag("--show", o->show, ctx.tr("2つのファイルの待ち時間と、一致しているかを表示する", "Show the delay in both copies and whether they agree"));
   app.callback([&ctx, o] {
     ctx.run = [&ctx, o]() -> int {
       Lang lang = ctx.lang();

@@ -7,7 +7,7 @@ namespace caora {
 
 void setup_snapshot(CLI::App& app, Context& ctx) {
   auto output = std::make_shared<std::string>();
-  app.add_option("-o,--output", *output, "Write the snapshot to this file (default: standard output)");
+  app.add_option("-o,--output", *output, ctx.tr("スナップショットをこのファイルに書く（既定は標準出力）", "Write the snapshot to this file (default: standard output)"));
   app.callback([&ctx, output] {
     ctx.run = [&ctx, output]() -> int {
       auto site = ctx.open();

@@ -12,8 +12,8 @@ void setup_undo(CLI::App& app, Context& ctx) {
     bool force = false;
   };
   auto o = std::make_shared<Opts>();
-  app.add_option("id", o->id, "Journal entry id (see caora history)")->required();
-  app.add_flag("--force", o->force, "Restore even if the files were changed again since");
+  app.add_option("id", o->id, ctx.tr("ジャーナルの記録ID（caora history で確認）", "Journal entry id (see caora history)"))->required();
+  app.add_flag("--force", o->force, ctx.tr("その後にファイルが変更されていても戻す", "Restore even if the files were changed again since"));
   app.callback([&ctx, o] {
     ctx.run = [&ctx, o]() -> int {
       Journal journal(ctx.state());
