@@ -42,9 +42,17 @@ class ScriptedInteraction : public NoInteraction {
  public:
   bool tty = false;
   std::optional<bool> answer;
+  bool manual_done = true;
+  std::vector<std::string> shown;  // manual steps shown, in order
+  std::vector<int> waited;         // timers run
   bool interactive() const override { return tty; }
   std::optional<bool> ask(const Question&) override { return answer; }
   bool confirm(const Text&, const std::vector<std::string>&) override { return true; }
+  bool do_manual(const Step& step) override {
+    shown.push_back(step.text.en);
+    return manual_done;
+  }
+  void wait_seconds(int seconds, const Text&) override { waited.push_back(seconds); }
 };
 
 const RecipeSet& set() {
@@ -200,4 +208,39 @@ TEST_CASE("nothing detectable means escalate, with the vendor's ticket fields") 
   CHECK(fields["error_code"] == "T01");
   CHECK(fields["detail_code"] == "0x00000001");
   CHECK_FALSE(fields["occurred_at"].empty());
+}
+
+TEST_CASE("manual steps with timers run at a terminal and are verified") {
+  Recipe r = recipe_from(R"([{"id":"unplugged","title":{"ja":"a","en":"a"},
+    "detect":{"checks":[{"probe":"usb.units.count","present_if":{"eq":0}}]},
+    "resolve":[{"type":"manual","text":{"ja":"u","en":"unplug"},"wait_for":{"seconds":60}},
+               {"type":"manual","text":{"ja":"p","en":"plug back"},"wait_for":{"probe":"usb.units.count","until":{"gt":0},"timeout_s":5}}]}])");
+  FakeHost host;
+  host.values["usb.units.count"] = 0;
+  RunOptions opts;
+  opts.fix = true;
+  // The unit is back by the time the person says so.
+  struct Plugging : ScriptedInteraction {
+    FakeHost* host;
+    bool do_manual(const Step& step) override {
+      if (step.text.en == "plug back") host->values["usb.units.count"] = 1;
+      return ScriptedInteraction::do_manual(step);
+    }
+  } person;
+  person.tty = true;
+  person.host = &host;
+  Report rep = run_recipe(r, set(), host, nullptr, person, opts);
+  CHECK(person.shown == std::vector<std::string>{"unplug", "plug back"});
+  CHECK(person.waited == std::vector<int>{60});
+  CHECK(rep.causes[0].resolved);
+  CHECK(rep.status == RunStatus::Resolved);
+  CHECK(rep.pending.empty());
+
+  // Without a terminal the same steps are left for a person: exit 3 with --fix.
+  FakeHost unplugged;
+  unplugged.values["usb.units.count"] = 0;
+  NoInteraction script;
+  Report left = run_recipe(r, set(), unplugged, nullptr, script, opts);
+  CHECK(left.pending.size() == 2);
+  CHECK(left.status == RunStatus::NeedsTechnician);
 }
