@@ -1,0 +1,20 @@
+// Reading images from files: JPEG (libjpeg) for now. Bad input is an error
+// value, never a crash: truncated or corrupt files, zero-sized or huge images.
+#pragma once
+
+#include <string>
+
+#include "core/result.h"
+#include "face/image.h"
+
+namespace caora::face {
+
+// Larger than any camera frame or scan caora sees; refuses decompression bombs.
+inline constexpr long kMaxImagePixels = 64L * 1000 * 1000;
+
+// Decodes JPEG bytes (greyscale or colour) to RGB.
+Expected<RgbImage> decode_jpeg(const std::string& bytes);
+// Reads and decodes an image file by its content (JPEG).
+Expected<RgbImage> load_image(const std::string& path);
+
+}  // namespace caora::face

@@ -1,0 +1,222 @@
+// The C++ half of the golden test (tests/face/golden.sh) and of bench/face:
+//   face_golden models-dir            the folder lib/face loads the weights from
+//   face_golden prepare JOHNS OUT     writes the inputs as OUT/*.rgb (150x150x3 bytes):
+//                                     dlib's johns face chips and synthetic patterns
+//   face_golden compare IN REF.json   embeds IN/*.rgb and compares with face-api.js's
+//                                     descriptors in REF.json; exit 1 past the tolerance
+//   face_golden embed IN OUT.json [repeat]   descriptors and median times, as face_api_embed.js
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/fs.h"
+#include "face/image_io.h"
+#include "face/recognition_net.h"
+
+namespace fs = std::filesystem;
+using namespace caora;
+using namespace caora::face;
+
+namespace {
+
+// The golden test's bar: our descriptor within this L2 distance of face-api.js's.
+constexpr double kTolerance = 1e-3;
+constexpr int kMinInputs = 20;
+
+int fail(const std::string& what) {
+  std::cerr << "face_golden: " << what << "\n";
+  return 1;
+}
+
+bool write_rgb(const fs::path& path, const RgbImage& img) {
+  std::ofstream out(path, std::ios::binary);
+  out.write(reinterpret_cast<const char*>(img.pixels.data()), std::streamsize(img.pixels.size()));
+  return bool(out);
+}
+
+Expected<RgbImage> read_rgb(const fs::path& path) {
+  auto bytes = read_file(path);
+  if (!bytes) return bytes.error();
+  if (bytes->size() != size_t(kChipSize) * kChipSize * 3)
+    return make_error(ErrorKind::Parse, path.string() + ": 大きさが違います", path.string() + ": wrong size");
+  RgbImage img = make_rgb(kChipSize, kChipSize);
+  std::copy(bytes->begin(), bytes->end(), img.pixels.begin());
+  return img;
+}
+
+// A small deterministic generator, so the synthetic inputs are the same everywhere.
+struct Lcg {
+  uint32_t s;
+  uint8_t next() { s = s * 1664525u + 1013904223u; return uint8_t(s >> 24); }
+};
+
+// Patterns far from faces as well as near them: the network must agree on both.
+std::map<std::string, RgbImage> synthetic(const RgbImage& face) {
+  std::map<std::string, RgbImage> out;
+  auto make = [&](const std::string& name, auto pixel) {
+    RgbImage img = make_rgb(kChipSize, kChipSize);
+    for (int y = 0; y < kChipSize; ++y)
+      for (int x = 0; x < kChipSize; ++x) pixel(x, y, img.at(x, y));
+    out[name] = std::move(img);
+  };
+  make("syn_grey", [](int, int, uint8_t* p) { p[0] = p[1] = p[2] = 128; });
+  make("syn_black", [](int, int, uint8_t* p) { p[0] = p[1] = p[2] = 0; });
+  make("syn_white", [](int, int, uint8_t* p) { p[0] = p[1] = p[2] = 255; });
+  make("syn_gradient_h", [](int x, int, uint8_t* p) { p[0] = p[1] = p[2] = uint8_t(x * 255 / 149); });
+  make("syn_gradient_rgb", [](int x, int y, uint8_t* p) {
+    p[0] = uint8_t(x * 255 / 149); p[1] = uint8_t(y * 255 / 149); p[2] = uint8_t(255 - (x + y) * 255 / 298);
+  });
+  make("syn_checker8", [](int x, int y, uint8_t* p) { p[0] = p[1] = p[2] = ((x / 8 + y / 8) % 2) ? 230 : 20; });
+  make("syn_checker3", [](int x, int y, uint8_t* p) { p[0] = ((x / 3 + y / 3) % 2) ? 200 : 40; p[1] = 90; p[2] = 160; });
+  Lcg a{1}, b{2};
+  make("syn_noise1", [&](int, int, uint8_t* p) { p[0] = a.next(); p[1] = a.next(); p[2] = a.next(); });
+  make("syn_noise2", [&](int, int, uint8_t* p) { p[0] = p[1] = p[2] = b.next(); });
+  make("syn_rings", [](int x, int y, uint8_t* p) {
+    double r = std::hypot(x - 75.0, y - 75.0);
+    p[0] = uint8_t(127 + 127 * std::sin(r / 4)); p[1] = uint8_t(127 + 127 * std::cos(r / 6)); p[2] = 100;
+  });
+  make("syn_stripes", [](int x, int y, uint8_t* p) { p[0] = p[1] = p[2] = ((x + y) / 5 % 2) ? 180 : 60; });
+  // A cartoon face: skin ellipse, dark eyes and mouth on a blue background.
+  make("syn_cartoon", [](int x, int y, uint8_t* p) {
+    double fx = (x - 75) / 50.0, fy = (y - 80) / 65.0;
+    bool skin = fx * fx + fy * fy < 1, eye = std::hypot(x - 55.0, y - 65.0) < 7 || std::hypot(x - 95.0, y - 65.0) < 7;
+    bool mouth = std::abs(y - 110) < 4 && std::abs(x - 75) < 20;
+    if (eye || mouth) { p[0] = 40; p[1] = 30; p[2] = 30; }
+    else if (skin) { p[0] = 225; p[1] = 185; p[2] = 160; }
+    else { p[0] = 70; p[1] = 110; p[2] = 170; }
+  });
+  // The same face changed the ways a camera or a card chip changes it.
+  make("syn_face_mirror", [&](int x, int y, uint8_t* p) { std::copy_n(face.at(149 - x, y), 3, p); });
+  make("syn_face_dark", [&](int x, int y, uint8_t* p) { for (int c = 0; c < 3; ++c) p[c] = face.at(x, y)[c] / 3; });
+  make("syn_face_grey", [&](int x, int y, uint8_t* p) {
+    const uint8_t* q = face.at(x, y);
+    p[0] = p[1] = p[2] = uint8_t((299 * q[0] + 587 * q[1] + 114 * q[2]) / 1000);
+  });
+  make("syn_face_upside_down", [&](int x, int y, uint8_t* p) { std::copy_n(face.at(149 - x, 149 - y), 3, p); });
+  return out;
+}
+
+int prepare(const fs::path& johns, const fs::path& dir) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (!fs::is_directory(johns))
+    return fail(johns.string() + " is missing: install Debian's libdlib19.1 (scripts/face-models.sh)");
+  std::vector<fs::path> jpgs;
+  for (const auto& e : fs::recursive_directory_iterator(johns))
+    if (e.path().extension() == ".jpg") jpgs.push_back(e.path());
+  std::sort(jpgs.begin(), jpgs.end());
+  RgbImage first;
+  for (const auto& p : jpgs) {
+    auto img = load_image(p.string());
+    if (!img) return fail(img.error().message.en);
+    if (img->width != kChipSize || img->height != kChipSize)
+      return fail(p.string() + " is not a 150x150 chip");
+    if (first.pixels.empty()) first = *img;
+    std::string name = "johns_" + p.parent_path().filename().string() + "_" + p.stem().string();
+    if (!write_rgb(dir / (name + ".rgb"), *img)) return fail("cannot write " + name);
+  }
+  if (jpgs.empty()) return fail("no .jpg under " + johns.string());
+  for (const auto& [name, img] : synthetic(first))
+    if (!write_rgb(dir / (name + ".rgb"), img)) return fail("cannot write " + name);
+  std::cout << jpgs.size() << " face chips and " << synthetic(first).size() << " synthetic inputs in " << dir.string()
+            << "\n";
+  return 0;
+}
+
+std::vector<fs::path> inputs(const fs::path& dir) {
+  std::vector<fs::path> out;
+  for (const auto& e : fs::directory_iterator(dir))
+    if (e.path().extension() == ".rgb") out.push_back(e.path());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+int embed_all(const fs::path& dir, const fs::path& out_json, int repeat) {
+  auto net = RecognitionNet::load();
+  if (!net) return fail(net.error().message.en);
+  nlohmann::json doc{{"descriptors", nlohmann::json::object()}, {"ms", nlohmann::json::object()}};
+  bool warm = false;
+  for (const auto& p : inputs(dir)) {
+    auto img = read_rgb(p);
+    if (!img) return fail(img.error().message.en);
+    if (!warm) { (void)net->embed(*img); warm = true; }
+    std::vector<double> ms;
+    Descriptor d{};
+    for (int i = 0; i < repeat; ++i) {
+      auto t0 = std::chrono::steady_clock::now();
+      auto r = net->embed(*img);
+      ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+      if (!r) return fail(r.error().message.en);
+      d = *r;
+    }
+    std::sort(ms.begin(), ms.end());
+    doc["descriptors"][p.stem().string()] = std::vector<float>(d.begin(), d.end());
+    doc["ms"][p.stem().string()] = ms[ms.size() / 2];
+  }
+  std::ofstream(out_json) << doc.dump();
+  return 0;
+}
+
+int compare(const fs::path& dir, const fs::path& ref_json) {
+  auto net = RecognitionNet::load();
+  if (!net) return fail(net.error().message.en);
+  auto text = read_file(ref_json);
+  if (!text) return fail(text.error().message.en);
+  auto ref = nlohmann::json::parse(*text, nullptr, false);
+  if (ref.is_discarded() || !ref.contains("descriptors")) return fail(ref_json.string() + ": not face-api output");
+  int n = 0, bad = 0;
+  double worst = 0, sum = 0;
+  std::string worst_name;
+  for (const auto& p : inputs(dir)) {
+    std::string name = p.stem().string();
+    if (!ref["descriptors"].contains(name)) return fail("face-api.js gave no descriptor for " + name);
+    auto img = read_rgb(p);
+    if (!img) return fail(img.error().message.en);
+    auto mine = net->embed(*img);
+    if (!mine) return fail(mine.error().message.en);
+    auto theirs_v = ref["descriptors"][name].get<std::vector<float>>();
+    if (theirs_v.size() != size_t(kDescriptorSize)) return fail(name + ": face-api.js descriptor is not 128-d");
+    Descriptor theirs{};
+    std::copy(theirs_v.begin(), theirs_v.end(), theirs.begin());
+    double dist = descriptor_distance(*mine, theirs);
+    ++n;
+    sum += dist;
+    if (dist > worst) { worst = dist; worst_name = name; }
+    if (!(dist <= kTolerance)) {
+      ++bad;
+      std::printf("MISMATCH %-45s L2 %.3g\n", name.c_str(), dist);
+    }
+  }
+  std::printf("golden: %d inputs, max L2 distance %.3g (%s), mean %.3g, tolerance %g\n", n, worst,
+              worst_name.c_str(), n ? sum / n : 0.0, kTolerance);
+  if (n < kMinInputs) return fail("only " + std::to_string(n) + " inputs; the golden test needs at least 20");
+  if (bad) return fail(std::to_string(bad) + " descriptors differ from face-api.js by more than the tolerance");
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.size() == 1 && args[0] == "models-dir") {
+    auto dir = find_models_dir();
+    if (!dir) return fail(dir.error().message.en);
+    std::cout << *dir << "\n";
+    return 0;
+  }
+  if (args.size() == 3 && args[0] == "prepare") return prepare(args[1], args[2]);
+  if (args.size() == 3 && args[0] == "compare") return compare(args[1], args[2]);
+  if ((args.size() == 3 || args.size() == 4) && args[0] == "embed")
+    return embed_all(args[1], args[2], args.size() == 4 ? std::max(1, std::atoi(args[3].c_str())) : 1);
+  std::cerr << "usage: face_golden models-dir | prepare JOHNS OUT | compare IN REF.json | embed IN OUT.json [repeat]\n";
+  return 2;
+}
