@@ -4,13 +4,17 @@
 
 #include "core/embedded.h"
 #include "host/recorded/recorded_host.h"
+#ifdef CAORA_LIVE_LINUX
+#include "host/linux/linux_host.h"
+#endif
 
 namespace caora {
 
 namespace {
 
 // Hosts that would read the live terminal answer "unknown" until a live
-// backend exists for this platform.
+// backend exists for this platform. Below the Linux backend it answers only
+// what that one leaves: site.* when no install root is given.
 class NoLiveHost : public Host {
  public:
   std::string backend() const override { return "install-root only"; }
@@ -99,8 +103,14 @@ Expected<OpenedSite> open_site(const SiteOptions& opts) {
     site.root = root;
     if (site.description.empty()) site.description = display_path(*root);
   }
-  if (recorded) site.host->add(std::move(recorded));
-  else site.host->add(std::make_unique<NoLiveHost>());
+  if (recorded) {
+    site.host->add(std::move(recorded));
+  } else {
+#ifdef CAORA_LIVE_LINUX
+    site.host->add(make_linux_host());
+#endif
+    site.host->add(std::make_unique<NoLiveHost>());
+  }
   if (site.description.empty()) site.description = "this terminal";
   return site;
 }

@@ -1,0 +1,96 @@
+// The live Linux backend: every OS, USB, network and PC/SC probe of the
+// vocabulary that Linux can answer, read from this machine (libusb, sysfs,
+// getifaddrs, pcsc-lite, systemd, /proc, /etc/os-release). Probes that only
+// exist on Windows, and the ones Linux cannot read reliably, answer unknown
+// with the reason. Actions are not carried out yet: plan() says how to do the
+// change by hand. The install root (site.*) is another layer's business.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+
+#include "core/fs.h"
+#include "host/host.h"
+#include "net/net.h"
+#include "pcsc/pcsc.h"
+#include "usb/usb.h"
+
+namespace caora {
+
+// Where the backend reads the machine; tests point these at fixtures.
+struct LinuxPaths {
+  fs::path sysfs = "/sys";
+  fs::path etc = "/etc";
+  fs::path run = "/run";
+  fs::path proc = "/proc";
+  // Ask systemctl about sleep; off in tests, which read fixture files only.
+  bool use_systemctl = true;
+  // The process environment (XRDP_SESSION); injectable for tests.
+  std::function<std::optional<std::string>(const std::string&)> env;
+};
+
+// The real paths, with CAORA_SYSFS_ROOT overriding /sys for the network probes.
+LinuxPaths linux_paths_from_environment();
+
+class LinuxHost : public Host {
+ public:
+  LinuxHost(LinuxPaths paths, std::unique_ptr<usb::UsbSource> usb, std::unique_ptr<pcsc::PcscSource> pcsc,
+            const usb::UnitTable& table = usb::embedded_unit_table());
+  std::string backend() const override { return "linux"; }
+  bool provides_probe(const std::string& name) const override;
+  bool provides_action(const std::string& name) const override;
+  ProbeResult probe(const std::string& name) override;
+  ActionPlan plan(const std::string& action, const nlohmann::json& params) override;
+  Expected<ActionOutcome> apply(const std::string& action, const nlohmann::json& params, Journal& journal) override;
+
+ private:
+  struct UsbView {
+    std::optional<Error> error;
+    std::vector<usb::Unit> units;
+    size_t devices = 0;
+  };
+  struct NetView {
+    std::optional<Error> error;
+    std::vector<net::Interface> interfaces;
+  };
+  struct PcscView {
+    std::optional<Error> error;
+    std::vector<std::string> readers;
+    pcsc::ReaderSplit split;
+  };
+  template <typename T>
+  struct Cached {
+    std::optional<T> value;
+    std::chrono::steady_clock::time_point at;
+  };
+
+  const UsbView& usb_view();
+  const NetView& net_view();
+  const PcscView& pcsc_view();
+
+  ProbeResult probe_usb(const std::string& name);
+  ProbeResult probe_net(const std::string& name);
+  ProbeResult probe_pcsc(const std::string& name);
+  ProbeResult probe_os(const std::string& name);
+  ProbeResult probe_sleep();
+  ProbeResult probe_rdp_session();
+  ProbeResult probe_restart_pending();
+
+  LinuxPaths paths_;
+  std::unique_ptr<usb::UsbSource> usb_;
+  std::unique_ptr<pcsc::PcscSource> pcsc_;
+  const usb::UnitTable& table_;
+  Cached<UsbView> usb_cache_;
+  Cached<NetView> net_cache_;
+  Cached<PcscView> pcsc_cache_;
+};
+
+// libusb + pcsc-lite on the real machine.
+std::unique_ptr<Host> make_linux_host();
+
+// KEY=VALUE lines of os-release(5), quotes removed.
+std::map<std::string, std::string> parse_os_release(const std::string& text);
+
+}  // namespace caora

@@ -1,0 +1,281 @@
+#include "host/linux/linux_host.h"
+
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+
+#include "host/vocabulary.h"
+
+using namespace caora;
+
+namespace {
+
+class FakeUsb : public usb::UsbSource {
+ public:
+  std::vector<usb::Device> list;
+  std::optional<Error> error;
+  std::string name() const override { return "fake-usb"; }
+  Expected<std::vector<usb::Device>> devices() override {
+    if (error) return *error;
+    return list;
+  }
+};
+
+class FakePcsc : public pcsc::PcscSource {
+ public:
+  std::optional<Error> error;
+  std::vector<std::string> names;
+  std::map<std::string, pcsc::Hold> holds;
+  std::string name() const override { return "fake-pcsc"; }
+  Expected<std::vector<std::string>> readers() override {
+    if (error) return *error;
+    return names;
+  }
+  pcsc::HoldCheck check_hold(const std::string& reader) override {
+    auto h = holds.count(reader) ? holds[reader] : pcsc::Hold::Free;
+    return {h, "connect " + reader + ": " + pcsc::hold_name(h)};
+  }
+};
+
+usb::Device unit(uint8_t bus, std::vector<uint8_t> ports, const char* serial, usb::Speed speed = usb::Speed::High) {
+  usb::Device d;
+  d.vendor = 0x04c5;
+  d.product = 0x1526;
+  d.bus = bus;
+  d.ports = std::move(ports);
+  d.speed = speed;
+  d.interfaces = {{0xE0, 0x01, 0x03}, {0x0A, 0, 0}};
+  if (serial) d.serial.value = serial, d.serial.source = "fake";
+  else d.serial.reason = {"読めません", "cannot be read"};
+  return d;
+}
+
+fs::path sysfs(const std::string& name) { return fs::path(CAORA_SOURCE_DIR) / "tests/data/sysfs" / name / "sys"; }
+
+struct Rig {
+  FakeUsb* usb;
+  FakePcsc* pcsc;
+  std::unique_ptr<LinuxHost> host;
+  fs::path tmp;
+  explicit Rig(const std::string& sysfs_case = "rndis-ok", std::map<std::string, std::string> env = {}) {
+    static int serial = 0;  // several rigs live at once in one test
+    tmp = fs::temp_directory_path() / ("caora-linux-host-" + std::to_string(::getpid()) + "-" + std::to_string(++serial));
+    fs::remove_all(tmp);
+    fs::create_directories(tmp / "etc" / "systemd" / "system");
+    fs::create_directories(tmp / "run");
+    fs::create_directories(tmp / "proc");
+    LinuxPaths p;
+    p.sysfs = sysfs(sysfs_case);
+    p.etc = tmp / "etc";
+    p.run = tmp / "run";
+    p.proc = tmp / "proc";
+    p.use_systemctl = false;
+    p.env = [env](const std::string& k) -> std::optional<std::string> {
+      auto it = env.find(k);
+      return it == env.end() ? std::nullopt : std::optional<std::string>(it->second);
+    };
+    auto u = std::make_unique<FakeUsb>();
+    auto c = std::make_unique<FakePcsc>();
+    usb = u.get();
+    pcsc = c.get();
+    host = std::make_unique<LinuxHost>(p, std::move(u), std::move(c));
+  }
+  ~Rig() { fs::remove_all(tmp); }
+  void put(const std::string& rel, const std::string& text) {
+    fs::create_directories((tmp / rel).parent_path());
+    REQUIRE(write_file_atomic(tmp / rel, text));
+  }
+};
+
+bool has(const ProbeResult& r, const std::string& needle) {
+  for (const auto& e : r.evidence)
+    if (e.find(needle) != std::string::npos) return true;
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE("linux host: USB units, serials, hubs and speed") {
+  Rig rig;
+  rig.usb->list = {unit(1, {2}, "2113001"), unit(1, {1, 3}, nullptr, usb::Speed::Full)};
+  auto count = rig.host->probe("usb.units.count");
+  REQUIRE(count.known);
+  CHECK(count.value == 2);
+  CHECK(has(count, "unit at 1-1.3, 04c5:1526, full speed, behind a hub"));
+  auto serials = rig.host->probe("usb.units.serials");
+  REQUIRE(serials.known);
+  CHECK(serials.value == nlohmann::json::array({"2113001"}));
+  CHECK(has(serials, "1-1.3: serial unknown: cannot be read"));
+  CHECK(rig.host->probe("usb.units.behind_hub").value == true);
+  CHECK(rig.host->probe("usb.units.low_speed").value == true);
+}
+
+TEST_CASE("linux host: no serial readable at all is unknown; USB errors are unknown, never zero") {
+  Rig rig;
+  rig.usb->list = {unit(1, {2}, nullptr)};
+  CHECK_FALSE(rig.host->probe("usb.units.serials").known);
+  Rig broken;
+  broken.usb->error = make_error(ErrorKind::Io, "USBを読めません", "USB cannot be read");
+  auto c = broken.host->probe("usb.units.count");
+  CHECK_FALSE(c.known);
+  CHECK(c.reason.en == "USB cannot be read");
+  CHECK_FALSE(broken.host->probe("net.rndis.present").known);
+}
+
+TEST_CASE("linux host: the unit's RNDIS adapter, its address and the uplink") {
+  Rig rig("rndis-ok");
+  rig.usb->list = {unit(1, {2}, "2113001")};
+  CHECK(rig.host->probe("net.rndis.present").value == true);
+  CHECK(rig.host->probe("net.rndis.disabled").value == false);
+  CHECK(rig.host->probe("net.rndis.has_address").value == true);
+  auto overlap = rig.host->probe("net.rndis.subnet_overlap");
+  CHECK(overlap.value == false);
+  CHECK(has(overlap, "usb0 192.168.250.2/24: no other interface in that subnet"));
+  auto up = rig.host->probe("net.uplink.connected");
+  CHECK(up.value == true);
+  CHECK(has(up, "eth0 (e1000e): up"));
+  CHECK_FALSE(has(up, "wlan0"));
+  CHECK_FALSE(has(up, "usb0"));
+}
+
+TEST_CASE("linux host: subnet overlap names both interfaces") {
+  Rig rig("overlap");
+  rig.usb->list = {unit(1, {2}, "2113001")};
+  auto r = rig.host->probe("net.rndis.subnet_overlap");
+  CHECK(r.value == true);
+  CHECK(has(r, "usb0 192.168.250.2/24 overlaps eth0 192.168.0.20/16"));
+}
+
+TEST_CASE("linux host: a disabled adapter, a missing address, a missing adapter") {
+  Rig disabled("disabled");
+  disabled.usb->list = {unit(1, {2}, "2113001")};
+  CHECK(disabled.host->probe("net.rndis.disabled").value == true);
+  CHECK(disabled.host->probe("net.rndis.has_address").value == false);
+  CHECK(disabled.host->probe("net.uplink.connected").value == false);
+  Rig noaddr("no-address");
+  noaddr.usb->list = {unit(1, {2}, "2113001")};
+  CHECK(noaddr.host->probe("net.rndis.present").value == true);
+  CHECK(noaddr.host->probe("net.rndis.has_address").value == false);
+  Rig none("no-adapter");
+  none.usb->list = {unit(1, {2}, "2113001")};
+  auto p = none.host->probe("net.rndis.present");
+  CHECK(p.value == false);
+  CHECK(has(p, "1-2 04c5:1526 serial 2113001: no network interface on this USB device"));
+  Rig two("two-units");
+  two.usb->list = {unit(1, {2}, "2113001"), unit(2, {1}, "2113002")};
+  CHECK(two.host->probe("net.rndis.present").value == true);
+  CHECK(two.host->probe("net.rndis.subnet_overlap").value == false);
+  Rig nounit("rndis-ok");
+  CHECK(nounit.host->probe("net.rndis.present").value == false);
+}
+
+TEST_CASE("linux host: PC/SC readers, foreign readers and exclusive holders") {
+  Rig rig;
+  rig.usb->list = {unit(1, {2}, "2113001")};
+  rig.pcsc->error = make_error(ErrorKind::Unsupported, "pcscd が動いていません", "the PC/SC service (pcscd) is not running");
+  for (auto name : {"pcsc.units.visible", "pcsc.foreign_readers.present", "pcsc.unit.held_exclusive"}) {
+    auto r = rig.host->probe(name);
+    CHECK_FALSE(r.known);
+    CHECK(r.reason.en == "the PC/SC service (pcscd) is not running");
+  }
+  Rig ok;
+  ok.usb->list = {unit(1, {2}, "2113001")};
+  ok.pcsc->names = {"PFU Caora 2113001 00 00", "SONY FeliCa Port/PaSoRi 00 00"};
+  CHECK(ok.host->probe("pcsc.units.visible").value == true);
+  CHECK(ok.host->probe("pcsc.foreign_readers.present").value == true);
+  CHECK(ok.host->probe("pcsc.unit.held_exclusive").value == false);
+  Rig held;
+  held.pcsc->names = {"PFU Caora 2113001 00 00"};
+  held.pcsc->holds["PFU Caora 2113001 00 00"] = pcsc::Hold::Exclusive;
+  CHECK(held.host->probe("pcsc.unit.held_exclusive").value == true);
+  Rig nocard;
+  nocard.pcsc->names = {"PFU Caora 2113001 00 00"};
+  nocard.pcsc->holds["PFU Caora 2113001 00 00"] = pcsc::Hold::NoCard;
+  auto r = nocard.host->probe("pcsc.unit.held_exclusive");
+  CHECK(r.value == false);
+  CHECK(has(r, "no card: nobody can hold it exclusively"));
+  Rig odd;
+  odd.pcsc->names = {"PFU Caora 2113001 00 00"};
+  odd.pcsc->holds["PFU Caora 2113001 00 00"] = pcsc::Hold::Unknown;
+  CHECK_FALSE(odd.host->probe("pcsc.unit.held_exclusive").known);
+  Rig missing;
+  missing.usb->list = {unit(1, {2}, "2113001"), unit(1, {3}, "2113002")};
+  missing.pcsc->names = {"PFU Caora 2113001 00 00"};
+  auto v = missing.host->probe("pcsc.units.visible");
+  CHECK(v.value == false);
+  CHECK(has(v, "no reader name carries unit 2113002's serial"));
+}
+
+TEST_CASE("linux host: sleep from systemd's masks, unknown without systemd") {
+  Rig rig;
+  CHECK(rig.host->probe("host.sleep.enabled").value == true);
+  Rig masked;
+  fs::create_symlink("/dev/null", masked.tmp / "etc/systemd/system/sleep.target");
+  auto r = masked.host->probe("host.sleep.enabled");
+  CHECK(r.value == false);
+  CHECK(has(r, "sleep.target -> /dev/null (masked)"));
+  Rig nosystemd;
+  fs::remove_all(nosystemd.tmp / "etc/systemd");
+  CHECK_FALSE(nosystemd.host->probe("host.sleep.enabled").known);
+}
+
+TEST_CASE("linux host: XRDP sessions from the environment or the process list") {
+  Rig env("rndis-ok", {{"XRDP_SESSION", "1"}});
+  CHECK(env.host->probe("host.rdp.session_active").value == true);
+  Rig daemon;
+  daemon.put("proc/100/comm", "xrdp-sesman\n");
+  daemon.put("proc/100/stat", "100 (xrdp-sesman) S 1 100 100 0");
+  auto d = daemon.host->probe("host.rdp.session_active");
+  CHECK(d.value == false);
+  CHECK(has(d, "xrdp-sesman daemon (no session by itself)"));
+  Rig session;
+  session.put("proc/100/comm", "xrdp-sesman\n");
+  session.put("proc/100/stat", "100 (xrdp-sesman) S 1 100 100 0");
+  session.put("proc/200/comm", "xrdp-sesman\n");
+  session.put("proc/200/stat", "200 (xrdp-sesman) S 100 200 200 0");
+  CHECK(session.host->probe("host.rdp.session_active").value == true);
+  Rig chansrv;
+  chansrv.put("proc/300/comm", "xrdp-chansrv\n");
+  CHECK(chansrv.host->probe("host.rdp.session_active").value == true);
+}
+
+TEST_CASE("linux host: OS name and version, restart flag, Windows-only probes") {
+  Rig rig;
+  rig.put("etc/os-release", "PRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\nNAME=\"Debian GNU/Linux\"\nVERSION_ID=\"12\"\n");
+  CHECK(rig.host->probe("host.os.name").value == "Debian GNU/Linux");
+  CHECK(rig.host->probe("host.os.version").value == "12");
+  CHECK(rig.host->probe("host.restart.pending").value == false);
+  rig.put("run/reboot-required", "*** System restart required ***\n");
+  rig.put("run/reboot-required.pkgs", "linux-image-6.1.0-18-amd64\n");
+  auto r = rig.host->probe("host.restart.pending");
+  CHECK(r.value == true);
+  CHECK(has(r, "for: linux-image-6.1.0-18-amd64"));
+  for (auto name : {"host.rdp.enabled", "host.certpropsvc.running", "host.nic.arp_offload.enabled"}) {
+    auto w = rig.host->probe(name);
+    CHECK_FALSE(w.known);
+    CHECK(w.reason.en.rfind("Windows only", 0) == 0);
+  }
+  CHECK_FALSE(rig.host->probe("host.screen_lock.enabled").known);
+  CHECK(parse_os_release("# c\nID=arch\nBUILD_ID=rolling\n")["BUILD_ID"] == "rolling");
+}
+
+TEST_CASE("linux host: answers every non-site probe, leaves site.* to the install root") {
+  Rig rig;
+  for (const auto& spec : probe_specs()) {
+    std::string n = spec.name;
+    CHECK(rig.host->provides_probe(n) == (n.rfind("site.", 0) != 0));
+  }
+}
+
+TEST_CASE("linux host: actions are planned as steps by hand, never applied") {
+  Rig rig;
+  for (const auto& spec : action_specs()) {
+    if (std::string(spec.name).rfind("site.", 0) == 0) continue;
+    ActionPlan p = rig.host->plan(spec.name, nlohmann::json::object());
+    CHECK_FALSE(p.applicable);
+    CHECK_FALSE(p.summary.en.empty());
+    CHECK_FALSE(p.summary.ja.empty());
+    CHECK(p.summary.en.find("not implemented") == std::string::npos);
+  }
+  CHECK(rig.host->plan("host.sleep.disable", {}).summary.en.find("systemctl mask sleep.target") != std::string::npos);
+}
