@@ -6,8 +6,30 @@
 
 #include <cblas.h>
 
+#include <cstdlib>
+#include <mutex>
+
+#if defined(__GNUC__) && !defined(_WIN32)
+// OpenBLAS's thread control, when the BLAS behind cblas.h is OpenBLAS (a weak
+// reference: null with the reference BLAS).
+extern "C" void openblas_set_num_threads(int) __attribute__((weak));
+#endif
+
 namespace caora::face {
 namespace {
+
+// One BLAS thread unless OPENBLAS_NUM_THREADS says otherwise. Our GEMMs are small
+// (at most 5184 x 147 x 32); on the 2-core machines we measured (bench/face.sh) one
+// thread took 10 ms per embedding, two took 8 ms when the machine was idle but 29 ms
+// when other work shared the cores -- and a self-test never runs alone.
+void limit_blas_threads() {
+#if defined(__GNUC__) && !defined(_WIN32)
+  static std::once_flag once;
+  std::call_once(once, [] {
+    if (openblas_set_num_threads && !std::getenv("OPENBLAS_NUM_THREADS")) openblas_set_num_threads(1);
+  });
+#endif
+}
 
 // Per-channel mean of the training images, in RGB order (dlib's values).
 constexpr float kMeanRgb[3] = {122.782f, 117.001f, 104.298f};
@@ -169,6 +191,7 @@ double descriptor_distance(const Descriptor& a, const Descriptor& b) {
 }
 
 Expected<RecognitionNet> RecognitionNet::from_weights(const WeightSet& weights) {
+  limit_blas_threads();
   RecognitionNet net;
   auto stem = make_conv(weights, "conv32_down", 7, 2, 3, 32);
   if (!stem) return stem.error();

@@ -5,12 +5,19 @@
 //   face_golden compare IN REF.json   embeds IN/*.rgb and compares with face-api.js's
 //                                     descriptors in REF.json; exit 1 past the tolerance
 //   face_golden embed IN OUT.json [repeat]   descriptors and median times, as face_api_embed.js
+//   face_golden accuracy JOHNS        every pair of dlib's labelled chips (one folder per
+//                                     person): all genuine pairs under the threshold, all
+//                                     impostor pairs at or over it; prints the margins
+//   face_golden group IMAGE N SIZE [MAX_SIDE]  finds every face in IMAGE (dlib HOG + landmarks + chip),
+//                                     links faces closer than the threshold; expects N people
+//                                     of SIZE faces each (dlib's bald_guys.jpg: 4 of 6)
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <map>
 #include <string>
@@ -19,6 +26,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/fs.h"
+#include "face/face_finder.h"
 #include "face/image_io.h"
 #include "face/recognition_net.h"
 
@@ -203,6 +211,107 @@ int compare(const fs::path& dir, const fs::path& ref_json) {
   return 0;
 }
 
+// The labelled chips in JOHNS/<person>/*.jpg, each embedded, then every pair judged
+// at kMatchThreshold. The margin is how far the worst pair of each kind stays from it.
+int accuracy(const fs::path& johns) {
+  auto net = RecognitionNet::load();
+  if (!net) return fail(net.error().message.en);
+  struct Chip { std::string person, file; Descriptor d; };
+  std::vector<Chip> chips;
+  if (!fs::is_directory(johns)) return fail(johns.string() + " is missing: install Debian's libdlib19.1");
+  std::vector<fs::path> jpgs;
+  for (const auto& e : fs::recursive_directory_iterator(johns))
+    if (e.path().extension() == ".jpg") jpgs.push_back(e.path());
+  std::sort(jpgs.begin(), jpgs.end());
+  for (const auto& p : jpgs) {
+    auto img = load_image(p.string());
+    if (!img) return fail(img.error().message.en);
+    auto d = net->embed(*img);
+    if (!d) return fail(d.error().message.en);
+    chips.push_back({p.parent_path().filename().string(), p.filename().string(), *d});
+  }
+  int genuine = 0, impostor = 0, false_reject = 0, false_accept = 0;
+  double worst_genuine = 0, worst_impostor = 1e9;
+  std::string worst_genuine_pair, worst_impostor_pair;
+  for (size_t i = 0; i < chips.size(); ++i)
+    for (size_t j = i + 1; j < chips.size(); ++j) {
+      double d = descriptor_distance(chips[i].d, chips[j].d);
+      std::string pair = chips[i].person + "/" + chips[i].file + " ~ " + chips[j].person + "/" + chips[j].file;
+      if (chips[i].person == chips[j].person) {
+        ++genuine;
+        if (d >= kMatchThreshold) { ++false_reject; std::printf("REJECTED genuine %s: %.4f\n", pair.c_str(), d); }
+        if (d > worst_genuine) { worst_genuine = d; worst_genuine_pair = pair; }
+      } else {
+        ++impostor;
+        if (d < kMatchThreshold) { ++false_accept; std::printf("ACCEPTED impostor %s: %.4f\n", pair.c_str(), d); }
+        if (d < worst_impostor) { worst_impostor = d; worst_impostor_pair = pair; }
+      }
+    }
+  std::printf("accuracy: %zu chips; threshold %.2f\n", chips.size(), kMatchThreshold);
+  std::printf("  genuine pairs  %4d, accepted %4d; largest distance %.4f (margin %.4f: %s)\n", genuine,
+              genuine - false_reject, worst_genuine, kMatchThreshold - worst_genuine, worst_genuine_pair.c_str());
+  std::printf("  impostor pairs %4d, rejected %4d; smallest distance %.4f (margin %.4f: %s)\n", impostor,
+              impostor - false_accept, worst_impostor, worst_impostor - kMatchThreshold, worst_impostor_pair.c_str());
+  if (genuine == 0 || impostor == 0) return fail("no pairs to judge");
+  return (false_reject || false_accept) ? 1 : 0;
+}
+
+// dlib's dnn_face_recognition example in our terms: every face in a group photo,
+// grouped by linking pairs under the threshold (connected components).
+int group(const fs::path& image_path, int want_groups, int want_size, int max_side) {
+  auto net = RecognitionNet::load();
+  if (!net) return fail(net.error().message.en);
+  auto dir = find_models_dir();
+  if (!dir) return fail(dir.error().message.en);
+  auto t0 = std::chrono::steady_clock::now();
+  auto finder = FaceFinder::load(*dir);
+  if (!finder) return fail(finder.error().message.en);
+  auto t1 = std::chrono::steady_clock::now();
+  auto image = load_image(image_path.string());
+  if (!image) return fail(image.error().message.en);
+  auto faces = finder->find(*image, max_side);
+  if (!faces) return fail(faces.error().message.en);
+  auto t2 = std::chrono::steady_clock::now();
+  std::vector<Descriptor> d;
+  for (const auto& f : *faces) {
+    auto e = net->embed(f.chip);
+    if (!e) return fail(e.error().message.en);
+    d.push_back(*e);
+  }
+  auto t3 = std::chrono::steady_clock::now();
+  size_t n = d.size();
+  std::vector<size_t> parent(n);
+  for (size_t i = 0; i < n; ++i) parent[i] = i;
+  std::function<size_t(size_t)> root = [&](size_t i) { return parent[i] == i ? i : parent[i] = root(parent[i]); };
+  for (size_t i = 0; i < n; ++i)
+    for (size_t j = i + 1; j < n; ++j)
+      if (descriptor_distance(d[i], d[j]) < kMatchThreshold) parent[root(i)] = root(j);
+  std::map<size_t, std::vector<size_t>> groups;
+  for (size_t i = 0; i < n; ++i) groups[root(i)].push_back(i);
+  double within = 0, between = 1e9;
+  for (size_t i = 0; i < n; ++i)
+    for (size_t j = i + 1; j < n; ++j) {
+      double dist = descriptor_distance(d[i], d[j]);
+      if (root(i) == root(j)) within = std::max(within, dist);
+      else between = std::min(between, dist);
+    }
+  auto ms = [](auto a, auto b) { return std::chrono::duration<double, std::milli>(b - a).count(); };
+  std::printf("group: %s (%dx%d): %zu faces in %zu groups:", image_path.filename().string().c_str(), image->width,
+              image->height, n, groups.size());
+  bool sizes_ok = true;
+  for (const auto& [r, members] : groups) {
+    std::printf(" %zu", members.size());
+    if (int(members.size()) != want_size) sizes_ok = false;
+  }
+  std::printf("\n  largest distance within a group %.4f, smallest between groups %.4f (threshold %.2f)\n", within,
+              between, kMatchThreshold);
+  std::printf("  load landmarks %.0f ms; detect + landmarks + chips %.0f ms; embed %.0f ms (%.1f ms/face)\n",
+              ms(t0, t1), ms(t1, t2), ms(t2, t3), n ? ms(t2, t3) / n : 0.0);
+  if (int(groups.size()) != want_groups || !sizes_ok)
+    return fail("expected " + std::to_string(want_groups) + " groups of " + std::to_string(want_size));
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -215,8 +324,12 @@ int main(int argc, char** argv) {
   }
   if (args.size() == 3 && args[0] == "prepare") return prepare(args[1], args[2]);
   if (args.size() == 3 && args[0] == "compare") return compare(args[1], args[2]);
+  if (args.size() == 2 && args[0] == "accuracy") return accuracy(args[1]);
+  if ((args.size() == 4 || args.size() == 5) && args[0] == "group")
+    return group(args[1], std::atoi(args[2].c_str()), std::atoi(args[3].c_str()),
+                 args.size() == 5 ? std::atoi(args[4].c_str()) : kDetectMaxSide);
   if ((args.size() == 3 || args.size() == 4) && args[0] == "embed")
     return embed_all(args[1], args[2], args.size() == 4 ? std::max(1, std::atoi(args[3].c_str())) : 1);
-  std::cerr << "usage: face_golden models-dir | prepare JOHNS OUT | compare IN REF.json | embed IN OUT.json [repeat]\n";
+  std::cerr << "usage: face_golden models-dir | prepare JOHNS OUT | compare IN REF.json | embed IN OUT.json [repeat] | accuracy JOHNS | group IMAGE N SIZE [MAX_SIDE]\n";
   return 2;
 }
