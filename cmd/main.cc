@@ -18,6 +18,7 @@ void setup_snapshot(CLI::App&, Context&);
 void setup_history(CLI::App&, Context&);
 void setup_undo(CLI::App&, Context&);
 void setup_set_startup_delay(CLI::App&, Context&);
+void setup_selftest(CLI::App&, Context&);
 
 const std::vector<CommandSpec>& command_table() {
   static const std::vector<CommandSpec> table = {
@@ -29,6 +30,7 @@ const std::vector<CommandSpec>& command_table() {
       {"history", {"caora が行った変更の履歴", "The journal of changes caora made"}, setup_history},
       {"undo", {"caora が行った変更を元に戻す", "Undo a change caora made"}, setup_undo},
       {"set-startup-delay", {"Caoraアプリの起動待ち時間（StartUpEnv.bat）を表示・変更する", "Show or set the Caora application's startup delay (StartUpEnv.bat)"}, setup_set_startup_delay},
+      {"selftest", {"顔の自己診断: 撮影画像と参照画像の品質・照合・各段階の時間", "Self-test the face stage: capture quality, match against a reference, timings"}, setup_selftest},
   };
   return table;
 }

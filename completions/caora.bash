@@ -7,7 +7,7 @@
 # Kept in step with the CLI by tests/e2e/test_docs_drift.py: every subcommand
 # and option of `caora --dump-cli` must be here, and nothing else.
 
-_caora_commands=(diagnose explain list doctor snapshot history undo set-startup-delay)
+_caora_commands=(diagnose explain list doctor snapshot history undo set-startup-delay selftest)
 
 # Global options work before and after the subcommand.
 _caora_global_options=(
@@ -24,6 +24,7 @@ _caora_subcommand_options()
         snapshot) printf '%s\n' -o --output ;;
         undo) printf '%s\n' --force ;;
         set-startup-delay) printf '%s\n' --show ;;
+        selftest) printf '%s\n' --threshold --models ;;
         explain | doctor | history) ;;
     esac
 }
@@ -34,6 +35,7 @@ _caora_takes_value()
     case $1 in
         --lang | --root | --site | --profile | --recipes | --state-dir | --log-file) return 0 ;;
         --answer | --ticket | --kind | --audience | -o | --output) return 0 ;;
+        --threshold | --models) return 0 ;;
     esac
     return 1
 }
@@ -192,7 +194,7 @@ _caora()
             --lang) _caora_compreply_words "$cur" ja en ;;
             --kind) _caora_compreply_words "$cur" error screen qa faq ;;
             --audience) _caora_compreply_words "$cur" patient staff technician desk ;;
-            --root | --recipes | --state-dir) _caora_complete_files "$cur" 1 ;;
+            --root | --recipes | --state-dir | --models) _caora_complete_files "$cur" 1 ;;
             --profile | --log-file | -o | --output) _caora_complete_files "$cur" 0 ;;
             --site)
                 _caora_complete_files "$cur" 0
@@ -253,6 +255,14 @@ _caora()
                 local -a ids
                 mapfile -t ids < <(_caora_journal_ids "${words[0]}" "${pass[@]}")
                 _caora_compreply_words "$cur" "${ids[@]}"
+            fi
+            ;;
+        selftest)
+            # The stage, then its images (face: PROBE REFERENCE).
+            if ((npos == 0)); then
+                _caora_compreply_words "$cur" face
+            else
+                _caora_complete_files "$cur" 0
             fi
             ;;
         *) COMPREPLY=() ;;

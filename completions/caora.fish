@@ -6,7 +6,7 @@
 # Kept in step with the CLI by tests/e2e/test_docs_drift.py: every subcommand
 # and option of `caora --dump-cli` must be here, and nothing else.
 
-set -l caora_commands diagnose explain list doctor snapshot history undo set-startup-delay
+set -l caora_commands diagnose explain list doctor snapshot history undo set-startup-delay selftest
 
 # The caora to ask for codes and journal ids: the one being completed if it
 # runs, else the one on PATH. Prints it with the options that say where the
@@ -105,6 +105,17 @@ function __caora_answers
     end
 end
 
+# After `selftest`: true for "stage" until a stage is given, then for "images".
+function __caora_selftest_positional
+    set -l tokens (commandline -opc)
+    contains -- selftest $tokens; or return 1
+    if contains -- face $tokens
+        test "$argv[1]" = images
+    else
+        test "$argv[1]" = stage
+    end
+end
+
 complete -c caora -f
 
 # Subcommands.
@@ -116,6 +127,7 @@ complete -c caora -n "not __fish_seen_subcommand_from $caora_commands" -a snapsh
 complete -c caora -n "not __fish_seen_subcommand_from $caora_commands" -a history -d 'The journal of changes caora made'
 complete -c caora -n "not __fish_seen_subcommand_from $caora_commands" -a undo -d 'Undo a change caora made'
 complete -c caora -n "not __fish_seen_subcommand_from $caora_commands" -a set-startup-delay -d "Show or set the Caora application's startup delay"
+complete -c caora -n "not __fish_seen_subcommand_from $caora_commands" -a selftest -d 'Self-test the face stage: capture quality, match, timings'
 
 # Global options (before or after the subcommand).
 complete -c caora -s h -l help -d 'Print help and exit'
@@ -153,6 +165,12 @@ complete -c caora -n '__fish_seen_subcommand_from undo' -a '(__caora_journal_ids
 
 # set-startup-delay
 complete -c caora -n '__fish_seen_subcommand_from set-startup-delay' -l show -d 'Show the delay in both copies'
+
+# selftest: the stage (face), then its images
+complete -c caora -n '__fish_seen_subcommand_from selftest' -l threshold -x -d 'Largest distance still judged the same person'
+complete -c caora -n '__fish_seen_subcommand_from selftest' -l models -x -a '(__fish_complete_directories)' -d 'Models folder'
+complete -c caora -n '__caora_selftest_positional stage' -a face -d 'The face stage: PROBE REFERENCE'
+complete -c caora -n '__caora_selftest_positional images' -F
 
 # The same for caora.exe (Windows builds run from fish under MSYS2/Cygwin).
 complete -c caora.exe -w caora

@@ -21,6 +21,7 @@ Register-ArgumentCompleter -Native -CommandName caora, caora.exe -ScriptBlock {
         'history'           = 'The journal of changes caora made'
         'undo'              = 'Undo a change caora made'
         'set-startup-delay' = "Show or set the Caora application's startup delay"
+        'selftest'          = 'Self-test the face stage: capture quality, match, timings'
     }
 
     # c: the subcommand ('' = global: before or after the subcommand),
@@ -52,6 +53,8 @@ Register-ArgumentCompleter -Native -CommandName caora, caora.exe -ScriptBlock {
         @{ c = 'snapshot'; o = '--output'; v = $true; d = 'Write the snapshot to this file' }
         @{ c = 'undo'; o = '--force'; v = $false; d = 'Restore even if the files were changed again since' }
         @{ c = 'set-startup-delay'; o = '--show'; v = $false; d = 'Show the delay in both copies' }
+        @{ c = 'selftest'; o = '--threshold'; v = $true; d = 'Largest distance still judged the same person' }
+        @{ c = 'selftest'; o = '--models'; v = $true; d = 'Models folder' }
     )
 
     # Used when caora cannot be run to ask: the official codes, detail codes
@@ -198,7 +201,7 @@ Register-ArgumentCompleter -Native -CommandName caora, caora.exe -ScriptBlock {
                     $values = Select-CaoraPrefix $current @("$id=yes", "$id=no")
                 }
             }
-            { $_ -in '--root', '--recipes', '--state-dir' } {
+            { $_ -in '--root', '--recipes', '--state-dir', '--models' } {
                 if (-not $prefix) { return Get-CaoraPath $current $true }
             }
             { $_ -in '--profile', '--log-file', '-o', '--output' } {
@@ -256,6 +259,14 @@ Register-ArgumentCompleter -Native -CommandName caora, caora.exe -ScriptBlock {
                     $history.entries | Where-Object { $_.id.StartsWith($wordToComplete) } |
                         ForEach-Object { Get-CaoraResult $_.id 'ParameterValue' "$($_.time)  $($_.action)  [$($_.state)]" }
                 }
+            }
+        }
+        'selftest' {
+            # The stage, then its images (face: PROBE REFERENCE).
+            if ($positional -eq 0) {
+                Select-CaoraPrefix $wordToComplete @('face') | ForEach-Object { Get-CaoraResult $_ 'ParameterValue' 'The face stage: PROBE REFERENCE' }
+            } else {
+                return Get-CaoraPath $wordToComplete $false
             }
         }
     }

@@ -98,6 +98,14 @@ Expected<std::vector<FoundFace>> FaceFinder::find(const RgbImage& image, int max
         impl_->detector(small, found);
       } else {
         impl_->detector(img, found);
+        // The detector's window is 80 px: a small photo (a card chip's face is about
+        // that size) gets a second look at twice the size.
+        if (found.empty() && std::max(image.width, image.height) < kUpsampleBelow) {
+          dlib::array2d<dlib::rgb_pixel> big;
+          dlib::pyramid_up(img, big, dlib::pyramid_down<2>());
+          impl_->detector(big, found);
+          scale = 2.0;
+        }
       }
     }
     for (const auto& det : found) {

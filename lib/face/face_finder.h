@@ -20,6 +20,9 @@ inline constexpr const char* kLandmarkModel = "shape_predictor_68_face_landmarks
 // HOG time grows with the pixel count, and dlib's detector finds faces from about
 // 80 px, so a face that fills a good part of a 30 cm capture stays findable.
 inline constexpr int kDetectMaxSide = 800;
+// Images smaller than this on their longer side are searched again at twice the
+// size when nothing is found at their own.
+inline constexpr int kUpsampleBelow = 400;
 
 struct Point {
   double x = 0, y = 0;

@@ -6,6 +6,7 @@
 
 #include <jpeglib.h>
 #include <jerror.h>  // JWRN_JPEG_EOF
+#include <png.h>
 
 #include "core/fs.h"
 
@@ -78,10 +79,40 @@ Expected<RgbImage> decode_jpeg(const std::string& bytes) {
   return std::move(*img);
 }
 
+Expected<RgbImage> decode_png(const std::string& bytes) {
+  // libpng's simplified API: no setjmp of our own, errors come back as a message.
+  png_image png{};
+  png.version = PNG_IMAGE_VERSION;
+  if (!png_image_begin_read_from_memory(&png, bytes.data(), bytes.size()))
+    return image_error(std::string("PNG を読めません: ") + png.message, std::string("cannot decode PNG: ") + png.message);
+  if (png.width == 0 || png.height == 0 || long(png.width) * long(png.height) > kMaxImagePixels) {
+    long w = png.width, h = png.height;
+    png_image_free(&png);
+    return image_error("画像の大きさ " + std::to_string(w) + "×" + std::to_string(h) + " は扱えません",
+                       "image size " + std::to_string(w) + "x" + std::to_string(h) + " is not supported");
+  }
+  png.format = PNG_FORMAT_RGB;  // alpha is composited onto black; greyscale expanded
+  RgbImage img = make_rgb(int(png.width), int(png.height));
+  if (!png_image_finish_read(&png, nullptr, img.pixels.data(), 0, nullptr)) {
+    std::string msg = png.message;
+    png_image_free(&png);
+    return image_error("PNG を読めません: " + msg, "cannot decode PNG: " + msg);
+  }
+  return img;
+}
+
+Expected<RgbImage> decode_image(const std::string& bytes) {
+  static const char kPng[] = "\x89PNG\r\n\x1a\n";
+  if (bytes.size() >= 8 && bytes.compare(0, 8, kPng, 8) == 0) return decode_png(bytes);
+  if (bytes.size() >= 3 && static_cast<unsigned char>(bytes[0]) == 0xff && static_cast<unsigned char>(bytes[1]) == 0xd8)
+    return decode_jpeg(bytes);
+  return image_error("JPEG でも PNG でもありません", "neither a JPEG nor a PNG image");
+}
+
 Expected<RgbImage> load_image(const std::string& path) {
   auto bytes = read_file(path);
   if (!bytes) return bytes.error();
-  auto img = decode_jpeg(*bytes);
+  auto img = decode_image(*bytes);
   if (!img) {
     Error e = img.error();
     e.message.ja = path + ": " + e.message.ja;

@@ -1,4 +1,4 @@
-// Reading images from files: JPEG (libjpeg) for now. Bad input is an error
+// Reading images from files: JPEG (libjpeg) and PNG (libpng). Bad input is an error
 // value, never a crash: truncated or corrupt files, zero-sized or huge images.
 #pragma once
 
@@ -14,7 +14,11 @@ inline constexpr long kMaxImagePixels = 64L * 1000 * 1000;
 
 // Decodes JPEG bytes (greyscale or colour) to RGB.
 Expected<RgbImage> decode_jpeg(const std::string& bytes);
-// Reads and decodes an image file by its content (JPEG).
+// Decodes PNG bytes (any bit depth, palette, alpha dropped) to RGB.
+Expected<RgbImage> decode_png(const std::string& bytes);
+// Decodes by content: JPEG or PNG.
+Expected<RgbImage> decode_image(const std::string& bytes);
+// Reads and decodes an image file by its content.
 Expected<RgbImage> load_image(const std::string& path);
 
 }  // namespace caora::face

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include <jpeglib.h>
+#include <png.h>
 
 #include <catch2/catch.hpp>
 
@@ -68,4 +69,28 @@ TEST_CASE("corrupt, truncated and empty images are errors, not crashes", "[face]
   (void)decode_jpeg(garbled);  // may decode to noise or fail; must not crash
   auto missing = load_image("/nonexistent/face.jpg");
   CHECK(!missing.ok());
+}
+
+TEST_CASE("PNGs decode to RGB, and decode_image tells the formats apart", "[face]") {
+  png_image png{};
+  png.version = PNG_IMAGE_VERSION;
+  png.width = 3;
+  png.height = 2;
+  png.format = PNG_FORMAT_GRAY;
+  const unsigned char grey[6] = {0, 50, 100, 150, 200, 250};
+  png_alloc_size_t size = 0;
+  REQUIRE(png_image_write_to_memory(&png, nullptr, &size, 0, grey, 0, nullptr));
+  std::string bytes(size, '\0');
+  REQUIRE(png_image_write_to_memory(&png, &bytes[0], &size, 0, grey, 0, nullptr));
+  auto img = decode_image(bytes);
+  REQUIRE(img.ok());
+  CHECK(img->width == 3);
+  CHECK(img->height == 2);
+  CHECK(img->at(2, 1)[0] == 250);
+  CHECK(img->at(2, 1)[2] == 250);
+  CHECK(!decode_image(bytes.substr(0, 20)).ok());
+  CHECK(decode_image(make_jpeg(8, 8, 3)).ok());
+  auto neither = decode_image("GIF89a......");
+  REQUIRE(!neither.ok());
+  CHECK(neither.error().message.en.find("neither a JPEG nor a PNG") != std::string::npos);
 }

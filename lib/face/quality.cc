@@ -1,0 +1,106 @@
+#include "face/quality.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <string>
+
+namespace caora::face {
+namespace {
+
+double luma(const uint8_t* p) { return 0.299 * p[0] + 0.587 * p[1] + 0.114 * p[2]; }
+
+Point mean_of(const std::array<Point, 68>& pts, int from, int to) {
+  Point m;
+  for (int i = from; i <= to; ++i) {
+    m.x += pts[i].x;
+    m.y += pts[i].y;
+  }
+  m.x /= (to - from + 1);
+  m.y /= (to - from + 1);
+  return m;
+}
+
+std::string fmt(const char* format, double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, format, v);
+  return buf;
+}
+
+}  // namespace
+
+Quality assess_quality(const RgbImage& image, const std::vector<FoundFace>& faces) {
+  Quality q;
+  q.faces = int(faces.size());
+  q.face_found = !faces.empty();
+  if (!q.face_found || image.width <= 0 || image.height <= 0) return q;
+  const FoundFace& f = faces.front();
+
+  q.width_ratio = double(f.box.width) / image.width;
+  q.too_small = q.width_ratio < kTooSmallRatio;
+  q.too_large = q.width_ratio > kTooLargeRatio || f.box.left < 0 || f.box.top < 0 ||
+                f.box.left + f.box.width > image.width || f.box.top + f.box.height > image.height;
+
+  q.centre_dx = (f.box.left + f.box.width / 2.0 - image.width / 2.0) / image.width;
+  q.centre_dy = (f.box.top + f.box.height / 2.0 - image.height / 2.0) / image.height;
+  q.off_center = std::abs(q.centre_dx) > kOffCentreRatio || std::abs(q.centre_dy) > kOffCentreRatio;
+
+  // dlib's 68 points: 36-41 the subject's right eye (image left), 42-47 the left, 30 the nose tip.
+  Point right_eye = mean_of(f.landmarks, 36, 41), left_eye = mean_of(f.landmarks, 42, 47);
+  q.roll_degrees = std::atan2(left_eye.y - right_eye.y, left_eye.x - right_eye.x) * 180.0 / M_PI;
+  double half_span = std::hypot(f.landmarks[45].x - f.landmarks[36].x, f.landmarks[45].y - f.landmarks[36].y) / 2;
+  double mid_x = (f.landmarks[36].x + f.landmarks[45].x) / 2;
+  q.yaw_ratio = half_span > 0 ? (f.landmarks[30].x - mid_x) / half_span : 0;
+  q.tilted = std::abs(q.roll_degrees) > kMaxRollDegrees || std::abs(q.yaw_ratio) > kMaxYawRatio;
+
+  // Light: the face box against everything around it.
+  double face_sum = 0, around_sum = 0;
+  long face_n = 0, around_n = 0;
+  for (int y = 0; y < image.height; ++y)
+    for (int x = 0; x < image.width; ++x) {
+      bool inside = x >= f.box.left && x < f.box.left + f.box.width && y >= f.box.top && y < f.box.top + f.box.height;
+      double l = luma(image.at(x, y));
+      if (inside) { face_sum += l; ++face_n; }
+      else { around_sum += l; ++around_n; }
+    }
+  q.face_luma = face_n ? face_sum / face_n : 0;
+  q.surround_luma = around_n ? around_sum / around_n : q.face_luma;
+  q.dark = q.face_luma < kDarkLuma;
+  // Only meaningful with enough surroundings to compare against.
+  if (around_n > face_n / 4) q.backlit = q.surround_luma - q.face_luma > kBacklitDifference;
+  return q;
+}
+
+std::vector<Finding> quality_findings(const Quality& q) {
+  std::vector<Finding> out;
+  if (!q.face_found) {
+    out.push_back({"face_found", {"顔が見つかりません", "no face found"},
+                   {"カメラの正面、約30cmの距離で顔全体を映してください。うまくいかない場合は顔検出撮影モードを使うか、暗証番号認証へ案内してください",
+                    "face the camera from about 30 cm with the whole face in view; if it still fails, use the face-detection capture mode or guide the patient to PIN authentication"}});
+    return out;
+  }
+  std::string pct = fmt("%.0f%%", q.width_ratio * 100);
+  if (q.too_small.value_or(false))
+    out.push_back({"too_small", {"顔が小さすぎます（画像幅の" + pct + "）", "the face is too small (" + pct + " of the image width)"},
+                   {"約30cmまで近づいてください", "move closer, to about 30 cm"}});
+  if (q.too_large.value_or(false))
+    out.push_back({"too_large", {"顔が大きすぎるか、はみ出しています（画像幅の" + pct + "）", "the face is too large or cut off (" + pct + " of the image width)"},
+                   {"約30cmまで離れてください", "move back, to about 30 cm"}});
+  if (q.off_center.value_or(false))
+    out.push_back({"off_center", {"顔が中央からずれています", "the face is off centre"},
+                   {"画面の枠の中央に顔を合わせてください", "centre the face in the on-screen frame"}});
+  if (q.tilted.value_or(false)) {
+    std::string v = fmt("%.0f°", q.roll_degrees) + ", yaw " + fmt("%.2f", q.yaw_ratio);
+    out.push_back({"tilted", {"顔が傾いているか横を向いています（" + v + "）", "the face is tilted or turned (roll " + v + ")"},
+                   {"顔をまっすぐにしてカメラの正面を向いてください", "hold the head upright and look straight at the camera"}});
+  }
+  if (q.dark.value_or(false))
+    out.push_back({"dark", {"顔が暗すぎます（明るさ " + fmt("%.0f", q.face_luma) + "/255）", "the face is too dark (brightness " + fmt("%.0f", q.face_luma) + "/255)"},
+                   {"照明を追加してください（150ルクス以上を推奨）", "add light (150 lx or more recommended)"}});
+  if (q.backlit.value_or(false))
+    out.push_back({"backlit", {"逆光です（背景が顔より明るい）", "backlit: the surroundings are much brighter than the face"},
+                   {"窓や照明を背にしないよう、カードリーダーの向きか照明を変えてください", "turn the reader or change the lighting so no window or lamp is behind the patient"}});
+  return out;
+}
+
+}  // namespace caora::face
