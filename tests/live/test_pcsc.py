@@ -26,6 +26,12 @@ def snapshot(env):
     return json.loads(p.stdout)["probes"]
 
 
+def diagnose(env, *args):
+    p = subprocess.run([CAORA, "--lang", "en", "--json", "diagnose"] + list(args), env=env, capture_output=True,
+                       timeout=30)
+    return json.loads(p.stdout)
+
+
 def wait_for(env, probe, want, timeout=5.0):
     """pcscd notices a card within its polling interval: ask again until it does."""
     deadline = time.time() + timeout
@@ -80,6 +86,11 @@ class PcscTest(unittest.TestCase):
                 held = p["pcsc.unit.held_exclusive"]
                 self.assertTrue(held["value"], held)
                 self.assertTrue(any("SCARD_E_SHARING_VIOLATION" in e for e in held["evidence"]), held)
+                # The recipe sees it: 906 / 0x03000006, card access conflict.
+                d = diagnose(self.env, "906", "0x03000006")
+                c = next(c for c in d["causes"] if c["id"] == "card-access-conflict")
+                self.assertEqual(c["status"], "present", c)
+                self.assertTrue(any("SCARD_E_SHARING_VIOLATION" in e for e in c["evidence"]), c)
             finally:
                 holder.stop()
             p = wait_for(self.env, "pcsc.unit.held_exclusive", False)
