@@ -136,8 +136,8 @@ void setup_selftest(CLI::App& app, Context& ctx) {
       ->required()
       ->check(CLI::IsMember({"face"}));
   app.add_option("images", opt->images,
-                 ctx.tr("face: 撮影画像 PROBE と参照画像 REFERENCE（JPEG か PNG）",
-                        "face: the live capture PROBE and the reference photo REFERENCE (JPEG or PNG)"))
+                 ctx.tr("face: 撮影画像 PROBE と参照画像 REFERENCE（JPEG・PNG・JPEG 2000）",
+                        "face: the live capture PROBE and the reference photo REFERENCE (JPEG, PNG or JPEG 2000)"))
       ->required();
   app.add_option("--threshold", opt->threshold,
                  ctx.tr("同一人物とみなす距離の上限（既定 0.6）", "Largest distance still judged the same person (default 0.6)"));

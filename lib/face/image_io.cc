@@ -9,6 +9,7 @@
 #include <png.h>
 
 #include "core/fs.h"
+#include "face/jp2.h"
 
 namespace caora::face {
 namespace {
@@ -106,7 +107,8 @@ Expected<RgbImage> decode_image(const std::string& bytes) {
   if (bytes.size() >= 8 && bytes.compare(0, 8, kPng, 8) == 0) return decode_png(bytes);
   if (bytes.size() >= 3 && static_cast<unsigned char>(bytes[0]) == 0xff && static_cast<unsigned char>(bytes[1]) == 0xd8)
     return decode_jpeg(bytes);
-  return image_error("JPEG でも PNG でもありません", "neither a JPEG nor a PNG image");
+  if (looks_like_jpeg2000(bytes)) return decode_jpeg2000(bytes);
+  return image_error("JPEG・PNG・JPEG 2000 のどれでもありません", "neither a JPEG, a PNG nor a JPEG 2000 image");
 }
 
 Expected<RgbImage> load_image(const std::string& path) {

@@ -1,4 +1,4 @@
-// Reading images from files: JPEG (libjpeg) and PNG (libpng). Bad input is an error
+// Reading images from files: JPEG (libjpeg), PNG (libpng) and JPEG 2000 (openjpeg, jp2.h). Bad input is an error
 // value, never a crash: truncated or corrupt files, zero-sized or huge images.
 #pragma once
 
@@ -16,7 +16,7 @@ inline constexpr long kMaxImagePixels = 64L * 1000 * 1000;
 Expected<RgbImage> decode_jpeg(const std::string& bytes);
 // Decodes PNG bytes (any bit depth, palette, alpha dropped) to RGB.
 Expected<RgbImage> decode_png(const std::string& bytes);
-// Decodes by content: JPEG or PNG.
+// Decodes by content: JPEG, PNG or JPEG 2000.
 Expected<RgbImage> decode_image(const std::string& bytes);
 // Reads and decodes an image file by its content.
 Expected<RgbImage> load_image(const std::string& path);

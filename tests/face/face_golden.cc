@@ -8,6 +8,10 @@
 //   face_golden accuracy JOHNS        every pair of dlib's labelled chips (one folder per
 //                                     person): all genuine pairs under the threshold, all
 //                                     impostor pairs at or over it; prints the margins
+//   face_golden accuracy JOHNS BYTES [THRESHOLD]  the same, each pair a colour chip against
+//                                     the other chip degraded as a card chip stores its photo:
+//                                     greyscale JPEG 2000 of about BYTES
+//   face_golden to-jp2 IN OUT BYTES   IN as a greyscale JPEG 2000 of about BYTES (a card-like photo)
 //   face_golden group IMAGE N SIZE [MAX_SIDE]  finds every face in IMAGE (dlib HOG + landmarks + chip),
 //                                     links faces closer than the threshold; expects N people
 //                                     of SIZE faces each (dlib's bald_guys.jpg: 4 of 6)
@@ -28,6 +32,7 @@
 #include "core/fs.h"
 #include "face/face_finder.h"
 #include "face/image_io.h"
+#include "face/jp2.h"
 #include "face/recognition_net.h"
 
 namespace fs = std::filesystem;
@@ -213,11 +218,12 @@ int compare(const fs::path& dir, const fs::path& ref_json) {
 
 // The labelled chips in JOHNS/<person>/*.jpg, each embedded, then every pair judged
 // at kMatchThreshold. The margin is how far the worst pair of each kind stays from it.
-int accuracy(const fs::path& johns) {
+int accuracy(const fs::path& johns, size_t degrade_bytes, double threshold) {
   auto net = RecognitionNet::load();
   if (!net) return fail(net.error().message.en);
-  struct Chip { std::string person, file; Descriptor d; };
+  struct Chip { std::string person, file; Descriptor d, degraded; };
   std::vector<Chip> chips;
+  size_t jp2_total = 0;
   if (!fs::is_directory(johns)) return fail(johns.string() + " is missing: install Debian's libdlib19.1");
   std::vector<fs::path> jpgs;
   for (const auto& e : fs::recursive_directory_iterator(johns))
@@ -228,30 +234,46 @@ int accuracy(const fs::path& johns) {
     if (!img) return fail(img.error().message.en);
     auto d = net->embed(*img);
     if (!d) return fail(d.error().message.en);
-    chips.push_back({p.parent_path().filename().string(), p.filename().string(), *d});
+    Descriptor degraded = *d;
+    if (degrade_bytes) {
+      auto jp2 = encode_jp2_grey(*img, degrade_bytes);
+      if (!jp2) return fail(jp2.error().message.en);
+      jp2_total += jp2->size();
+      auto back = decode_image(*jp2);
+      if (!back) return fail(back.error().message.en);
+      auto e = net->embed(*back);
+      if (!e) return fail(e.error().message.en);
+      degraded = *e;
+    }
+    chips.push_back({p.parent_path().filename().string(), p.filename().string(), *d, degraded});
   }
   int genuine = 0, impostor = 0, false_reject = 0, false_accept = 0;
   double worst_genuine = 0, worst_impostor = 1e9;
   std::string worst_genuine_pair, worst_impostor_pair;
+  // Plain: each unordered pair once. Degraded: ordered pairs (colour probe i, card-like reference j).
   for (size_t i = 0; i < chips.size(); ++i)
-    for (size_t j = i + 1; j < chips.size(); ++j) {
-      double d = descriptor_distance(chips[i].d, chips[j].d);
+    for (size_t j = degrade_bytes ? 0 : i + 1; j < chips.size(); ++j) {
+      if (i == j) continue;
+      double d = descriptor_distance(chips[i].d, degrade_bytes ? chips[j].degraded : chips[j].d);
       std::string pair = chips[i].person + "/" + chips[i].file + " ~ " + chips[j].person + "/" + chips[j].file;
       if (chips[i].person == chips[j].person) {
         ++genuine;
-        if (d >= kMatchThreshold) { ++false_reject; std::printf("REJECTED genuine %s: %.4f\n", pair.c_str(), d); }
+        if (d >= threshold) { ++false_reject; std::printf("REJECTED genuine %s: %.4f\n", pair.c_str(), d); }
         if (d > worst_genuine) { worst_genuine = d; worst_genuine_pair = pair; }
       } else {
         ++impostor;
-        if (d < kMatchThreshold) { ++false_accept; std::printf("ACCEPTED impostor %s: %.4f\n", pair.c_str(), d); }
+        if (d < threshold) { ++false_accept; std::printf("ACCEPTED impostor %s: %.4f\n", pair.c_str(), d); }
         if (d < worst_impostor) { worst_impostor = d; worst_impostor_pair = pair; }
       }
     }
-  std::printf("accuracy: %zu chips; threshold %.2f\n", chips.size(), kMatchThreshold);
+  std::printf("accuracy: %zu chips; threshold %.2f\n", chips.size(), threshold);
+  if (degrade_bytes)
+    std::printf("  references: greyscale JPEG 2000, %zu bytes on average (asked for %zu)\n",
+                jp2_total / std::max<size_t>(1, chips.size()), degrade_bytes);
   std::printf("  genuine pairs  %4d, accepted %4d; largest distance %.4f (margin %.4f: %s)\n", genuine,
-              genuine - false_reject, worst_genuine, kMatchThreshold - worst_genuine, worst_genuine_pair.c_str());
+              genuine - false_reject, worst_genuine, threshold - worst_genuine, worst_genuine_pair.c_str());
   std::printf("  impostor pairs %4d, rejected %4d; smallest distance %.4f (margin %.4f: %s)\n", impostor,
-              impostor - false_accept, worst_impostor, worst_impostor - kMatchThreshold, worst_impostor_pair.c_str());
+              impostor - false_accept, worst_impostor, worst_impostor - threshold, worst_impostor_pair.c_str());
   if (genuine == 0 || impostor == 0) return fail("no pairs to judge");
   return (false_reject || false_accept) ? 1 : 0;
 }
@@ -324,12 +346,22 @@ int main(int argc, char** argv) {
   }
   if (args.size() == 3 && args[0] == "prepare") return prepare(args[1], args[2]);
   if (args.size() == 3 && args[0] == "compare") return compare(args[1], args[2]);
-  if (args.size() == 2 && args[0] == "accuracy") return accuracy(args[1]);
+  if (args.size() == 4 && args[0] == "to-jp2") {
+    auto img = load_image(args[1]);
+    if (!img) return fail(img.error().message.en);
+    auto jp2 = encode_jp2_grey(*img, size_t(std::atol(args[3].c_str())));
+    if (!jp2) return fail(jp2.error().message.en);
+    std::ofstream(args[2], std::ios::binary) << *jp2;
+    return 0;
+  }
+  if (args.size() >= 2 && args.size() <= 4 && args[0] == "accuracy")
+    return accuracy(args[1], args.size() >= 3 ? size_t(std::atol(args[2].c_str())) : 0,
+                    args.size() == 4 ? std::atof(args[3].c_str()) : kMatchThreshold);
   if ((args.size() == 4 || args.size() == 5) && args[0] == "group")
     return group(args[1], std::atoi(args[2].c_str()), std::atoi(args[3].c_str()),
                  args.size() == 5 ? std::atoi(args[4].c_str()) : kDetectMaxSide);
   if ((args.size() == 3 || args.size() == 4) && args[0] == "embed")
     return embed_all(args[1], args[2], args.size() == 4 ? std::max(1, std::atoi(args[3].c_str())) : 1);
-  std::cerr << "usage: face_golden models-dir | prepare JOHNS OUT | compare IN REF.json | embed IN OUT.json [repeat] | accuracy JOHNS | group IMAGE N SIZE [MAX_SIDE]\n";
+  std::cerr << "usage: face_golden models-dir | prepare JOHNS OUT | compare IN REF.json | embed IN OUT.json [repeat] | accuracy JOHNS [BYTES [THRESHOLD]] | to-jp2 IN OUT BYTES | group IMAGE N SIZE [MAX_SIDE]\n";
   return 2;
 }
