@@ -11,6 +11,10 @@
 //   face_golden accuracy JOHNS BYTES [THRESHOLD]  the same, each pair a colour chip against
 //                                     the other chip degraded as a card chip stores its photo:
 //                                     greyscale JPEG 2000 of about BYTES
+//   face_golden captures JOHNS OUT    writes 640x480 capture-like frames (a johns chip at 2x on
+//                                     a textured background) as OUT/NAME_640x480.rgb, for bench/face
+//   face_golden full IN OUT.json [repeat]  our whole face stage on IN/NAME_WxH.rgb: detect +
+//                                     landmarks + chip + embed + compare; medians per frame
 //   face_golden to-jp2 IN OUT BYTES   IN as a greyscale JPEG 2000 of about BYTES (a card-like photo)
 //   face_golden group IMAGE N SIZE [MAX_SIDE]  finds every face in IMAGE (dlib HOG + landmarks + chip),
 //                                     links faces closer than the threshold; expects N people
@@ -334,6 +338,104 @@ int group(const fs::path& image_path, int want_groups, int want_size, int max_si
   return 0;
 }
 
+// Frames the size of a webcam capture with one face in them: every 5th johns chip,
+// scaled 2x (a face of ~250 px, as at ~30 cm), off the centre by a little, on a
+// deterministic textured background.
+int captures(const fs::path& johns, const fs::path& dir) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  std::vector<fs::path> jpgs;
+  for (const auto& e : fs::recursive_directory_iterator(johns))
+    if (e.path().extension() == ".jpg") jpgs.push_back(e.path());
+  std::sort(jpgs.begin(), jpgs.end());
+  int n = 0;
+  for (size_t k = 0; k < jpgs.size(); k += 5) {
+    auto chip = load_image(jpgs[k].string());
+    if (!chip) return fail(chip.error().message.en);
+    RgbImage frame = make_rgb(640, 480);
+    Lcg noise{uint32_t(k + 1)};
+    for (int y = 0; y < 480; ++y)
+      for (int x = 0; x < 640; ++x) {
+        uint8_t* p = frame.at(x, y);
+        uint8_t t = noise.next() / 8;
+        p[0] = uint8_t(90 + t + (x / 40 % 2) * 20);
+        p[1] = uint8_t(100 + t);
+        p[2] = uint8_t(110 + t + (y / 30 % 2) * 15);
+      }
+    int ox = 170 + int(k % 7) * 5, oy = 90 + int(k % 5) * 4;
+    for (int y = 0; y < 300; ++y)
+      for (int x = 0; x < 300; ++x) std::copy_n(chip->at(x / 2, y / 2), 3, frame.at(ox + x, oy + y));
+    std::string name = "capture_" + jpgs[k].parent_path().filename().string() + "_" + jpgs[k].stem().string() + "_640x480";
+    if (!write_rgb(dir / (name + ".rgb"), frame)) return fail("cannot write " + name);
+    ++n;
+  }
+  std::cout << n << " capture-like frames in " << dir.string() << "\n";
+  return 0;
+}
+
+Expected<RgbImage> read_rgb_sized(const fs::path& path) {
+  std::string stem = path.stem().string();
+  size_t us = stem.rfind('_'), x = stem.rfind('x');
+  if (us == std::string::npos || x == std::string::npos || x < us)
+    return make_error(ErrorKind::Usage, path.string() + ": 名前に _WxH がありません", path.string() + ": no _WxH in the name");
+  int w = std::atoi(stem.substr(us + 1, x - us - 1).c_str()), h = std::atoi(stem.substr(x + 1).c_str());
+  auto bytes = read_file(path);
+  if (!bytes) return bytes.error();
+  if (w <= 0 || h <= 0 || bytes->size() != size_t(w) * h * 3)
+    return make_error(ErrorKind::Parse, path.string() + ": 大きさが違います", path.string() + ": wrong size");
+  RgbImage img = make_rgb(w, h);
+  std::copy(bytes->begin(), bytes->end(), img.pixels.begin());
+  return img;
+}
+
+// Our whole face stage per frame, timed like face_api_full.js times face-api.js's.
+int full(const fs::path& dir, const fs::path& out_json, int repeat) {
+  auto models = find_models_dir();
+  if (!models) return fail(models.error().message.en);
+  auto net = RecognitionNet::load(*models);
+  if (!net) return fail(net.error().message.en);
+  auto finder = FaceFinder::load(*models);
+  if (!finder) return fail(finder.error().message.en);
+  nlohmann::json doc{{"ms", nlohmann::json::object()}, {"found", nlohmann::json::object()},
+                     {"descriptors", nlohmann::json::object()}, {"stages", nlohmann::json::object()}};
+  Descriptor reference{};
+  bool warm = false;
+  for (const auto& e : fs::directory_iterator(dir)) {
+    if (e.path().extension() != ".rgb" || e.path().stem().string().find("_") == std::string::npos) continue;
+    auto img = read_rgb_sized(e.path());
+    if (!img) continue;  // the 150x150 golden inputs share the folder in some runs
+    if (!warm) { (void)finder->find(*img); warm = true; }
+    std::vector<double> total, detect, embed;
+    Descriptor d{};
+    bool found = false;
+    for (int i = 0; i < repeat; ++i) {
+      auto t0 = std::chrono::steady_clock::now();
+      auto faces = finder->find(*img);
+      auto t1 = std::chrono::steady_clock::now();
+      found = faces && !faces->empty();
+      if (found) {
+        auto r = net->embed(faces->front().chip);
+        if (r) d = *r;
+        volatile double dist = descriptor_distance(d, reference);  // the compare, for completeness
+        (void)dist;
+      }
+      auto t2 = std::chrono::steady_clock::now();
+      auto ms = [](auto a, auto b) { return std::chrono::duration<double, std::milli>(b - a).count(); };
+      total.push_back(ms(t0, t2));
+      detect.push_back(ms(t0, t1));
+      embed.push_back(ms(t1, t2));
+    }
+    for (auto* v : {&total, &detect, &embed}) std::sort(v->begin(), v->end());
+    std::string key = e.path().stem().string();
+    doc["ms"][key] = total[total.size() / 2];
+    doc["stages"][key] = {{"detect_landmarks_chip", detect[detect.size() / 2]}, {"embed_compare", embed[embed.size() / 2]}};
+    doc["found"][key] = found;
+    if (found) doc["descriptors"][key] = std::vector<float>(d.begin(), d.end());
+  }
+  std::ofstream(out_json) << doc.dump();
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -346,6 +448,9 @@ int main(int argc, char** argv) {
   }
   if (args.size() == 3 && args[0] == "prepare") return prepare(args[1], args[2]);
   if (args.size() == 3 && args[0] == "compare") return compare(args[1], args[2]);
+  if (args.size() == 3 && args[0] == "captures") return captures(args[1], args[2]);
+  if ((args.size() == 3 || args.size() == 4) && args[0] == "full")
+    return full(args[1], args[2], args.size() == 4 ? std::max(1, std::atoi(args[3].c_str())) : 3);
   if (args.size() == 4 && args[0] == "to-jp2") {
     auto img = load_image(args[1]);
     if (!img) return fail(img.error().message.en);
@@ -362,6 +467,6 @@ int main(int argc, char** argv) {
                  args.size() == 5 ? std::atoi(args[4].c_str()) : kDetectMaxSide);
   if ((args.size() == 3 || args.size() == 4) && args[0] == "embed")
     return embed_all(args[1], args[2], args.size() == 4 ? std::max(1, std::atoi(args[3].c_str())) : 1);
-  std::cerr << "usage: face_golden models-dir | prepare JOHNS OUT | compare IN REF.json | embed IN OUT.json [repeat] | accuracy JOHNS [BYTES [THRESHOLD]] | to-jp2 IN OUT BYTES | group IMAGE N SIZE [MAX_SIDE]\n";
+  std::cerr << "usage: face_golden models-dir | prepare JOHNS OUT | compare IN REF.json | embed IN OUT.json [repeat] | accuracy JOHNS [BYTES [THRESHOLD]] | captures JOHNS OUT | full IN OUT.json [repeat] | to-jp2 IN OUT BYTES | group IMAGE N SIZE [MAX_SIDE]\n";
   return 2;
 }
