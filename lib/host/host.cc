@@ -37,6 +37,11 @@ ProbeResult LayeredHost::probe(const std::string& name) {
   return result;
 }
 
+void LayeredHost::forget() {
+  cache_.clear();
+  for (const auto& layer : layers_) layer->forget();
+}
+
 Host* LayeredHost::for_action(const std::string& name) {
   for (const auto& layer : layers_)
     if (layer->provides_action(name)) return layer.get();

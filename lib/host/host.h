@@ -78,7 +78,7 @@ class LayeredHost : public Host {
   ProbeResult probe(const std::string& name) override;
   ActionPlan plan(const std::string& action, const nlohmann::json& params) override;
   Expected<ActionOutcome> apply(const std::string& action, const nlohmann::json& params, Journal& journal) override;
-  void forget() override { cache_.clear(); }
+  void forget() override;
 
  private:
   Host* for_action(const std::string& name);

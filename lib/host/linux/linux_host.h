@@ -44,6 +44,12 @@ class LinuxHost : public Host {
   ProbeResult probe(const std::string& name) override;
   ActionPlan plan(const std::string& action, const nlohmann::json& params) override;
   Expected<ActionOutcome> apply(const std::string& action, const nlohmann::json& params, Journal& journal) override;
+  // The next reads enumerate USB, network and PC/SC afresh (after an action, or while waiting).
+  void forget() override {
+    usb_cache_.value.reset();
+    net_cache_.value.reset();
+    pcsc_cache_.value.reset();
+  }
 
  private:
   struct UsbView {
