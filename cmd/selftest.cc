@@ -2,11 +2,14 @@
 // Finds the face in a live capture and in a reference photo, judges the capture's
 // quality (distance, position, tilt, light), compares the two faces and times each
 // stage. Exit 0 when they match, 1 when they do not or a face is missing.
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 
 #include "cmd/context.h"
+#include "core/fs.h"
+#include "face/annotate.h"
 #include "face/image_io.h"
 #include "face/selftest.h"
 #include "face/weights.h"
@@ -15,12 +18,33 @@ namespace caora {
 
 namespace {
 
+std::string fixed(double v, int digits);
+
 struct SelftestOptions {
   std::string stage;
   std::vector<std::string> images;
   double threshold = face::kMatchThreshold;
   std::optional<std::string> models;
+  std::optional<std::string> annotate;
 };
+
+// The verdicts drawn by --annotate: the decision first, then each finding.
+std::vector<face::Verdict> verdicts(const face::FaceSelftestResult& r, const std::vector<face::Finding>& findings) {
+  std::vector<face::Verdict> out;
+  if (r.distance)
+    out.push_back({std::string(r.match ? "MATCH " : "NO MATCH ") + fixed(*r.distance, 3) + (r.match ? " < " : " >= ") +
+                       fixed(r.threshold, 2),
+                   r.match});
+  else
+    out.push_back({r.probe.face_found ? "NOT COMPARED: NO FACE IN THE REFERENCE" : "NOT COMPARED", false});
+  for (const auto& f : findings) {
+    std::string id = f.id;
+    std::replace(id.begin(), id.end(), '_', ' ');
+    if (id == "face found") id = "no face found";
+    out.push_back({id, false});
+  }
+  return out;
+}
 
 std::string fixed(double v, int digits) {
   char buf[64];
@@ -64,9 +88,17 @@ int run_face(const Context& ctx, const SelftestOptions& opt) {
   timings.push_back({"load_models", ms_since(t)});
   face::FaceSelftestResult r = selftest->run(images[0], images[1], opt.threshold);
   for (const auto& kv : r.timings_ms) timings.push_back(kv);
-  timings.push_back({"total", ms_since(start)});
   auto findings = face::quality_findings(r.probe);
   int code = r.match ? kExitOk : kExitProblem;
+  if (opt.annotate) {
+    auto t_annotate = Clock::now();
+    auto png = face::encode_png(face::annotate(images[0], r.probe_face ? &*r.probe_face : nullptr, verdicts(r, findings)));
+    if (!png) return ctx.fail(png.error());
+    auto written = write_file_atomic(*opt.annotate, *png);
+    if (!written) return ctx.fail(written.error());
+    timings.push_back({"annotate", ms_since(t_annotate)});
+  }
+  timings.push_back({"total", ms_since(start)});
 
   if (ctx.json) {
     const face::Quality& q = r.probe;
@@ -144,6 +176,9 @@ void setup_selftest(CLI::App& app, Context& ctx) {
   app.add_option("--models", opt->models,
                  ctx.tr("モデルのフォルダ（既定は CAORA_MODELS_DIR、/usr/local/share/caora/models）",
                         "Models folder (default: CAORA_MODELS_DIR, /usr/local/share/caora/models)"));
+  app.add_option("--annotate", opt->annotate,
+                 ctx.tr("顔の枠・特徴点・判定を描いた撮影画像を PNG で保存する",
+                        "Save the capture as PNG with the face box, landmarks and verdicts drawn on it"));
   app.callback([&ctx, opt] {
     ctx.run = [&ctx, opt]() -> int { return run_face(ctx, *opt); };
   });

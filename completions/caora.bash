@@ -24,7 +24,7 @@ _caora_subcommand_options()
         snapshot) printf '%s\n' -o --output ;;
         undo) printf '%s\n' --force ;;
         set-startup-delay) printf '%s\n' --show ;;
-        selftest) printf '%s\n' --threshold --models ;;
+        selftest) printf '%s\n' --threshold --models --annotate ;;
         explain | doctor | history) ;;
     esac
 }
@@ -35,7 +35,7 @@ _caora_takes_value()
     case $1 in
         --lang | --root | --site | --profile | --recipes | --state-dir | --log-file) return 0 ;;
         --answer | --ticket | --kind | --audience | -o | --output) return 0 ;;
-        --threshold | --models) return 0 ;;
+        --threshold | --models | --annotate) return 0 ;;
     esac
     return 1
 }
@@ -195,7 +195,7 @@ _caora()
             --kind) _caora_compreply_words "$cur" error screen qa faq ;;
             --audience) _caora_compreply_words "$cur" patient staff technician desk ;;
             --root | --recipes | --state-dir | --models) _caora_complete_files "$cur" 1 ;;
-            --profile | --log-file | -o | --output) _caora_complete_files "$cur" 0 ;;
+            --profile | --log-file | -o | --output | --annotate) _caora_complete_files "$cur" 0 ;;
             --site)
                 _caora_complete_files "$cur" 0
                 [[ demo == "$cur"* ]] && COMPREPLY+=(demo)

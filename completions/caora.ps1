@@ -55,6 +55,7 @@ Register-ArgumentCompleter -Native -CommandName caora, caora.exe -ScriptBlock {
         @{ c = 'set-startup-delay'; o = '--show'; v = $false; d = 'Show the delay in both copies' }
         @{ c = 'selftest'; o = '--threshold'; v = $true; d = 'Largest distance still judged the same person' }
         @{ c = 'selftest'; o = '--models'; v = $true; d = 'Models folder' }
+        @{ c = 'selftest'; o = '--annotate'; v = $true; d = 'Save the capture with the verdicts drawn on it (PNG)' }
     )
 
     # Used when caora cannot be run to ask: the official codes, detail codes
@@ -204,7 +205,7 @@ Register-ArgumentCompleter -Native -CommandName caora, caora.exe -ScriptBlock {
             { $_ -in '--root', '--recipes', '--state-dir', '--models' } {
                 if (-not $prefix) { return Get-CaoraPath $current $true }
             }
-            { $_ -in '--profile', '--log-file', '-o', '--output' } {
+            { $_ -in '--profile', '--log-file', '-o', '--output', '--annotate' } {
                 if (-not $prefix) { return Get-CaoraPath $current $false }
             }
             '--site' {

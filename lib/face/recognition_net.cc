@@ -69,27 +69,45 @@ Map conv(const Map& x, const RecognitionNet::Conv& layer, bool relu, std::vector
   out_size(x.w, layer.k, layer.stride, layer.same, &ow, &pl);
   const int kdim = layer.k * layer.k * x.c;
   const int rows = oh * ow;
-  cols.assign(size_t(rows) * kdim, 0.0f);
+  // Every element is written below (a patch value or a padding zero), so no clearing.
+  if (cols.size() < size_t(rows) * kdim) cols.resize(size_t(rows) * kdim);
+  const size_t tap = sizeof(float) * x.c;
   for (int oy = 0; oy < oh; ++oy) {
     for (int ox = 0; ox < ow; ++ox) {
       float* row = &cols[(size_t(oy) * ow + ox) * kdim];
       for (int ky = 0; ky < layer.k; ++ky) {
         int iy = oy * layer.stride + ky - pt;
-        if (iy < 0 || iy >= x.h) continue;
+        float* dst = row + ky * layer.k * x.c;
+        if (iy < 0 || iy >= x.h) {
+          std::memset(dst, 0, tap * layer.k);
+          continue;
+        }
+        int ix0 = ox * layer.stride - pl;
+        if (ix0 >= 0 && ix0 + layer.k <= x.w) {
+          // The whole row of taps is inside: one copy (HWC keeps it contiguous).
+          std::memcpy(dst, x.at(iy, ix0), tap * layer.k);
+          continue;
+        }
         for (int kx = 0; kx < layer.k; ++kx) {
-          int ix = ox * layer.stride + kx - pl;
-          if (ix < 0 || ix >= x.w) continue;
-          std::memcpy(row + (ky * layer.k + kx) * x.c, x.at(iy, ix), sizeof(float) * x.c);
+          int ix = ix0 + kx;
+          if (ix < 0 || ix >= x.w) std::memset(dst + kx * x.c, 0, tap);
+          else std::memcpy(dst + kx * x.c, x.at(iy, ix), tap);
         }
       }
     }
   }
   Map out(oh, ow, layer.cout);
-  for (int r = 0; r < rows; ++r) std::memcpy(&out.v[size_t(r) * layer.cout], layer.b.data(), sizeof(float) * layer.cout);
   cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, rows, layer.cout, kdim, 1.0f, cols.data(), kdim,
-              layer.w.data(), layer.cout, 1.0f, out.v.data(), layer.cout);
-  if (relu)
-    for (float& f : out.v) f = std::max(f, 0.0f);
+              layer.w.data(), layer.cout, 0.0f, out.v.data(), layer.cout);
+  // Bias (with the scale layer folded in) and relu in one pass.
+  const float* b = layer.b.data();
+  for (int r = 0; r < rows; ++r) {
+    float* o = &out.v[size_t(r) * layer.cout];
+    if (relu)
+      for (int c = 0; c < layer.cout; ++c) o[c] = std::max(o[c] + b[c], 0.0f);
+    else
+      for (int c = 0; c < layer.cout; ++c) o[c] += b[c];
+  }
   return out;
 }
 
@@ -110,9 +128,13 @@ Map max_pool(const Map& x, int k, int stride) {
 
 // relu(main + shortcut); where the two differ in size the smaller counts as
 // zero-padded at the bottom/right (and in the extra channels), as dlib's add_prev does.
-Map add_relu(const Map& a, const Map& b) {
+Map add_relu(Map a, const Map& b) {
+  if (a.h == b.h && a.w == b.w && a.c == b.c) {  // the identity shortcut: in place
+    for (size_t i = 0; i < a.v.size(); ++i) a.v[i] = std::max(a.v[i] + b.v[i], 0.0f);
+    return a;
+  }
   Map out(std::max(a.h, b.h), std::max(a.w, b.w), std::max(a.c, b.c));
-  for (const Map* m : {&a, &b})
+  for (const Map* m : {static_cast<const Map*>(&a), &b})
     for (int y = 0; y < m->h; ++y)
       for (int x = 0; x < m->w; ++x) {
         const float* p = m->at(y, x);
@@ -249,7 +271,7 @@ Expected<Descriptor> RecognitionNet::embed(const RgbImage& chip) const {
   x = max_pool(conv(x, stem_, true, cols), 3, 2);
   for (const Block& b : blocks_) {
     Map main = conv(conv(x, b.conv1, true, cols), b.conv2, false, cols);
-    x = add_relu(main, b.down ? avg_pool2(x) : x);
+    x = add_relu(std::move(main), b.down ? avg_pool2(x) : x);
   }
   std::vector<float> mean(x.c, 0.0f);
   for (int y = 0; y < x.h; ++y)

@@ -28,6 +28,7 @@ FaceSelftestResult FaceSelftest::run(const RgbImage& probe, const RgbImage& refe
   t = Clock::now();
   r.probe = assess_quality(probe, probe_faces ? *probe_faces : none);
   r.timings_ms.push_back({"quality", ms_since(t)});
+  if (probe_faces && !probe_faces->empty()) r.probe_face = probe_faces->front();
   t = Clock::now();
   auto ref_faces = finder_.find(reference);
   r.timings_ms.push_back({"detect_reference", ms_since(t)});

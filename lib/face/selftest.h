@@ -18,6 +18,7 @@ namespace caora::face {
 
 struct FaceSelftestResult {
   Quality probe;                   // the live capture
+  std::optional<FoundFace> probe_face;  // the face judged, for --annotate
   bool reference_face_found = false;
   std::optional<double> distance;  // when both faces were found
   double threshold = kMatchThreshold;

@@ -83,6 +83,19 @@ class SelftestFace(unittest.TestCase):
         self.assertEqual(ja.returncode, 1, ja.stderr)
         self.assertIn("別人", ja.stdout)
 
+    def test_annotate_writes_a_png(self):
+        with tempfile.TemporaryDirectory() as d:
+            out = os.path.join(d, "seen.png")
+            res = caora("--json", "selftest", "face", "--annotate", out, SALLEY_A, SIMM)
+            self.assertEqual(res.returncode, 1, res.stderr)
+            with open(out, "rb") as f:
+                data = f.read()
+            self.assertEqual(data[:8], b"\x89PNG\r\n\x1a\n")
+            self.assertIn("annotate", json.loads(res.stdout)["timings_ms"])
+            # The picture reads back as an image (caora decodes its own PNG).
+            again = caora("--json", "selftest", "face", out, SIMM)
+            self.assertIn(again.returncode, (0, 1), again.stderr)
+
     def test_bad_files_are_usage_errors(self):
         with tempfile.TemporaryDirectory() as d:
             junk = os.path.join(d, "junk.jpg")
