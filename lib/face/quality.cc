@@ -27,7 +27,74 @@ std::string fmt(const char* format, double v) {
   return buf;
 }
 
+// Mean luma, chromaticity (r, g of r+g+b), luma spread, bright share and edge
+// strength over the pixels of a box, clipped to the image.
+struct Stats {
+  double luma = 0, r = 0, g = 0, std = 0, bright = 0, edges = 0, vedges = 0;
+  long n = 0;
+};
+
+Stats box_stats(const RgbImage& img, double x0, double y0, double x1, double y1) {
+  Stats st;
+  int ax = std::max(0, int(std::floor(x0))), ay = std::max(0, int(std::floor(y0)));
+  int bx = std::min(img.width - 1, int(std::ceil(x1))), by = std::min(img.height - 1, int(std::ceil(y1)));
+  double sum2 = 0;
+  for (int y = ay; y <= by; ++y)
+    for (int x = ax; x <= bx; ++x) {
+      const uint8_t* p = img.at(x, y);
+      double l = luma(p), total = double(p[0]) + p[1] + p[2] + 1e-9;
+      st.luma += l;
+      sum2 += l * l;
+      st.r += p[0] / total;
+      st.g += p[1] / total;
+      st.bright += l >= 245;
+      if (x + 1 < img.width) st.edges += std::abs(luma(img.at(x + 1, y)) - l);
+      if (y + 1 < img.height) st.vedges += std::abs(luma(img.at(x, y + 1)) - l);
+      ++st.n;
+    }
+  if (st.n == 0) return st;
+  st.luma /= st.n;
+  st.r /= st.n;
+  st.g /= st.n;
+  st.bright /= st.n;
+  st.edges /= st.n;
+  st.vedges /= st.n;
+  st.std = std::sqrt(std::max(0.0, sum2 / st.n - st.luma * st.luma));
+  return st;
+}
+
 }  // namespace
+
+FacePatches face_patches(const RgbImage& image, const FoundFace& face) {
+  const auto& lm = face.landmarks;
+  double eye_span = std::hypot(lm[45].x - lm[36].x, lm[45].y - lm[36].y);
+  double u = std::max(1.0, eye_span);  // the unit of every offset: the outer eye-corner span
+  FacePatches p;
+  // Skin: between the outer eye corners, from just under the lower lids to the nose tip.
+  Stats skin = box_stats(image, lm[36].x, std::max(lm[41].y, lm[46].y) + 0.08 * u, lm[45].x, lm[30].y);
+  // Lower face: the mouth and what is under it, from under the nose to above the chin.
+  Stats lower = box_stats(image, lm[48].x - 0.05 * u, lm[33].y + 0.05 * u, lm[54].x + 0.05 * u, lm[8].y - 0.08 * u);
+  // Eyes: each eye's landmarks' box, widened a little, both together.
+  Stats right = box_stats(image, lm[36].x - 0.03 * u, std::min(lm[37].y, lm[38].y) - 0.06 * u, lm[39].x + 0.03 * u,
+                          std::max(lm[40].y, lm[41].y) + 0.06 * u);
+  Stats left = box_stats(image, lm[42].x - 0.03 * u, std::min(lm[43].y, lm[44].y) - 0.06 * u, lm[45].x + 0.03 * u,
+                         std::max(lm[46].y, lm[47].y) + 0.06 * u);
+  p.skin_luma = skin.luma; p.skin_r = skin.r; p.skin_g = skin.g; p.skin_std = skin.std; p.skin_edges = skin.edges;
+  p.lower_luma = lower.luma; p.lower_r = lower.r; p.lower_g = lower.g; p.lower_std = lower.std;
+  p.lower_edges = lower.edges;
+  p.lower_vedges = lower.vedges;
+  p.skin_vedges = skin.vedges;
+  double brow_y = std::min(lm[19].y, lm[24].y);
+  Stats brow = box_stats(image, lm[19].x, brow_y - 0.30 * u, lm[24].x, brow_y - 0.06 * u);
+  p.brow_luma = brow.luma; p.brow_r = brow.r; p.brow_g = brow.g;
+  long n = right.n + left.n;
+  if (n > 0) {
+    p.eyes_luma = (right.luma * right.n + left.luma * left.n) / n;
+    p.eyes_std = (right.std * right.n + left.std * left.n) / n;
+    p.eyes_bright = (right.bright * right.n + left.bright * left.n) / n;
+  }
+  return p;
+}
 
 Quality assess_quality(const RgbImage& image, const std::vector<FoundFace>& faces) {
   Quality q;
@@ -66,6 +133,9 @@ Quality assess_quality(const RgbImage& image, const std::vector<FoundFace>& face
   q.face_luma = face_n ? face_sum / face_n : 0;
   q.surround_luma = around_n ? around_sum / around_n : q.face_luma;
   q.dark = q.face_luma < kDarkLuma;
+  q.patches = face_patches(image, f);
+  // Glare is told apart cleanly; anything else over the eyes is not judged (unknown).
+  if (q.patches.eyes_bright >= kGlareShare) q.eyes_occluded = true;
   // Only meaningful with enough surroundings to compare against.
   if (around_n > face_n / 4) q.backlit = q.surround_luma - q.face_luma > kBacklitDifference;
   return q;
@@ -75,8 +145,8 @@ std::vector<Finding> quality_findings(const Quality& q) {
   std::vector<Finding> out;
   if (!q.face_found) {
     out.push_back({"face_found", {"顔が見つかりません", "no face found"},
-                   {"カメラの正面、約30cmの距離で顔全体を映してください。うまくいかない場合は顔検出撮影モードを使うか、暗証番号認証へ案内してください",
-                    "face the camera from about 30 cm with the whole face in view; if it still fails, use the face-detection capture mode or guide the patient to PIN authentication"}});
+                   {"マスクを外し、カメラの正面、約30cmの距離で顔全体を映してください。うまくいかない場合は顔検出撮影モードを使うか、暗証番号認証へ案内してください",
+                    "remove any mask and face the camera from about 30 cm with the whole face in view; if it still fails, use the face-detection capture mode or guide the patient to PIN authentication"}});
     return out;
   }
   std::string pct = fmt("%.0f%%", q.width_ratio * 100);
@@ -94,6 +164,9 @@ std::vector<Finding> quality_findings(const Quality& q) {
     out.push_back({"tilted", {"顔が傾いているか横を向いています（" + v + "）", "the face is tilted or turned (roll " + v + ")"},
                    {"顔をまっすぐにしてカメラの正面を向いてください", "hold the head upright and look straight at the camera"}});
   }
+  if (q.eyes_occluded.value_or(false))
+    out.push_back({"eyes_occluded", {"目に光の反射が重なっています（眼鏡など）", "glare over the eyes (e.g. on glasses)"},
+                   {"眼鏡の角度を変えるか外し、前髪が目にかからないようにしてください", "tilt or remove the glasses, and keep hair off the eyes"}});
   if (q.dark.value_or(false))
     out.push_back({"dark", {"顔が暗すぎます（明るさ " + fmt("%.0f", q.face_luma) + "/255）", "the face is too dark (brightness " + fmt("%.0f", q.face_luma) + "/255)"},
                    {"照明を追加してください（150ルクス以上を推奨）", "add light (150 lx or more recommended)"}});

@@ -82,6 +82,24 @@ TEST_CASE("roll from the eye line and yaw from the nose are measured", "[face]")
   CHECK(*t.tilted);
 }
 
+TEST_CASE("glare over the eyes is found; nothing else over the eyes is judged", "[face]") {
+  Scene s = scene(640, 480, 260, 320, 240, 120, 140);
+  Quality plain = assess_quality(s.image, s.faces);
+  CHECK(!plain.eyes_occluded.has_value());
+  // White over both eye boxes, as a reflection on glasses.
+  for (int i : {36, 42})
+    for (int y = int(s.faces[0].landmarks[i].y) - 8; y <= int(s.faces[0].landmarks[i].y) + 8; ++y)
+      for (int x = int(s.faces[0].landmarks[i].x); x <= int(s.faces[0].landmarks[i + 3].x); ++x)
+        for (int c = 0; c < 3; ++c) s.image.at(x, y)[c] = 252;
+  Quality glare = assess_quality(s.image, s.faces);
+  REQUIRE(glare.eyes_occluded.has_value());
+  CHECK(*glare.eyes_occluded);
+  CHECK(glare.patches.eyes_bright > kGlareShare);
+  bool advised = false;
+  for (const auto& f : quality_findings(glare)) advised |= std::string(f.id) == "eyes_occluded";
+  CHECK(advised);
+}
+
 TEST_CASE("dark faces and backlight are found", "[face]") {
   Scene dark = scene(640, 480, 260, 320, 240, 40, 35);
   Quality d = assess_quality(dark.image, dark.faces);

@@ -15,6 +15,9 @@
 //                                     a textured background) as OUT/NAME_640x480.rgb, for bench/face
 //   face_golden full IN OUT.json [repeat]  our whole face stage on IN/NAME_WxH.rgb: detect +
 //                                     landmarks + chip + embed + compare; medians per frame
+//   face_golden occlusion JOHNS       masks (beige, pink, white, blue, black) and eye occlusions
+//                                     (dark band, glare, hair) drawn on every johns chip; prints the
+//                                     patch measurements; no original flagged, every glare caught
 //   face_golden to-jp2 IN OUT BYTES   IN as a greyscale JPEG 2000 of about BYTES (a card-like photo)
 //   face_golden group IMAGE N SIZE [MAX_SIDE]  finds every face in IMAGE (dlib HOG + landmarks + chip),
 //                                     links faces closer than the threshold; expects N people
@@ -37,6 +40,7 @@
 #include "face/face_finder.h"
 #include "face/image_io.h"
 #include "face/jp2.h"
+#include "face/quality.h"
 #include "face/recognition_net.h"
 
 namespace fs = std::filesystem;
@@ -436,6 +440,133 @@ int full(const fs::path& dir, const fs::path& out_json, int repeat) {
   return 0;
 }
 
+// Filled polygon (even-odd rule) in `colour`, with a little deterministic texture.
+void fill_polygon(RgbImage& img, const std::vector<Point>& poly, const uint8_t colour[3], uint32_t seed) {
+  Lcg noise{seed};
+  for (int y = 0; y < img.height; ++y)
+    for (int x = 0; x < img.width; ++x) {
+      bool inside = false;
+      for (size_t i = 0, j = poly.size() - 1; i < poly.size(); j = i++) {
+        if ((poly[i].y > y) != (poly[j].y > y) &&
+            x < (poly[j].x - poly[i].x) * (y - poly[i].y) / (poly[j].y - poly[i].y) + poly[i].x)
+          inside = !inside;
+      }
+      if (!inside) continue;
+      int t = int(noise.next() % 9) - 4;
+      for (int c = 0; c < 3; ++c) img.at(x, y)[c] = uint8_t(std::clamp(colour[c] + t, 0, 255));
+    }
+}
+
+// A mask from the nose bridge to under the chin, across the cheeks, as surgical masks sit.
+RgbImage with_mask(const RgbImage& img, const FoundFace& f, const uint8_t colour[3], uint32_t seed) {
+  RgbImage out = img;
+  const auto& lm = f.landmarks;
+  std::vector<Point> poly;
+  for (int i = 1; i <= 15; ++i) poly.push_back(Point{lm[i].x, lm[i].y + (i >= 5 && i <= 11 ? 4.0 : 0.0)});
+  double top = lm[28].y;
+  poly.push_back(Point{lm[15].x, top});
+  poly.push_back(Point{lm[28].x, top - 3});
+  poly.push_back(Point{lm[1].x, top});
+  fill_polygon(out, poly, colour, seed);
+  return out;
+}
+
+RgbImage with_eye_band(const RgbImage& img, const FoundFace& f, const uint8_t colour[3], uint32_t seed) {
+  RgbImage out = img;
+  const auto& lm = f.landmarks;
+  double top = std::min(lm[19].y, lm[24].y) + 2, bottom = std::max(lm[41].y, lm[46].y) + 6;
+  std::vector<Point> poly{{lm[0].x, top}, {lm[16].x, top}, {lm[16].x, bottom}, {lm[0].x, bottom}};
+  fill_polygon(out, poly, colour, seed);
+  return out;
+}
+
+// Glare on glasses: a white spot over each eye, most of the eye's width.
+RgbImage with_glare(const RgbImage& img, const FoundFace& f) {
+  RgbImage out = img;
+  const auto& lm = f.landmarks;
+  for (auto [a, b] : {std::pair{36, 39}, std::pair{42, 45}}) {
+    double cx = (lm[a].x + lm[b].x) / 2, cy = (lm[a].y + lm[b].y) / 2, r = std::abs(lm[b].x - lm[a].x) * 0.45;
+    for (int y = int(cy - r); y <= int(cy + r); ++y)
+      for (int x = int(cx - r); x <= int(cx + r); ++x)
+        if (x >= 0 && y >= 0 && x < out.width && y < out.height && std::hypot(x - cx, y - cy) <= r)
+          for (int c = 0; c < 3; ++c) out.at(x, y)[c] = 252;
+  }
+  return out;
+}
+
+int occlusion(const fs::path& johns) {
+  auto models = find_models_dir();
+  if (!models) return fail(models.error().message.en);
+  auto finder = FaceFinder::load(*models);
+  if (!finder) return fail(finder.error().message.en);
+  std::vector<fs::path> jpgs;
+  for (const auto& e : fs::recursive_directory_iterator(johns))
+    if (e.path().extension() == ".jpg") jpgs.push_back(e.path());
+  std::sort(jpgs.begin(), jpgs.end());
+  const uint8_t beige[3] = {225, 200, 170}, pink[3] = {235, 180, 185}, white[3] = {240, 240, 238},
+                blue[3] = {150, 190, 225}, black[3] = {30, 30, 34}, dark[3] = {25, 22, 20}, hair[3] = {70, 50, 35};
+  struct Kind { std::string name; bool mask; bool eyes; };
+  std::vector<Kind> kinds{{"original", false, false},   {"mask_beige", true, false}, {"mask_pink", true, false},
+                          {"mask_white", true, false},  {"mask_blue", true, false},  {"mask_black", true, false},
+                          {"eyes_band", false, true},   {"eyes_glare", false, true}, {"eyes_hair", false, true}};
+  std::map<std::string, std::vector<FacePatches>> seen;
+  std::map<std::string, int> flagged_mask, flagged_eyes, no_face;
+  for (size_t k = 0; k < jpgs.size(); ++k) {
+    auto img = load_image(jpgs[k].string());
+    if (!img) return fail(img.error().message.en);
+    auto faces = finder->find(*img);
+    if (!faces || faces->empty()) return fail("no face in " + jpgs[k].string());
+    const FoundFace& f = faces->front();
+    for (const Kind& kind : kinds) {
+      RgbImage t = *img;
+      if (kind.name == "mask_beige") t = with_mask(*img, f, beige, uint32_t(k));
+      else if (kind.name == "mask_pink") t = with_mask(*img, f, pink, uint32_t(k));
+      else if (kind.name == "mask_white") t = with_mask(*img, f, white, uint32_t(k));
+      else if (kind.name == "mask_blue") t = with_mask(*img, f, blue, uint32_t(k));
+      else if (kind.name == "mask_black") t = with_mask(*img, f, black, uint32_t(k));
+      else if (kind.name == "eyes_band") t = with_eye_band(*img, f, dark, uint32_t(k));
+      else if (kind.name == "eyes_glare") t = with_glare(*img, f);
+      else if (kind.name == "eyes_hair") t = with_eye_band(*img, f, hair, uint32_t(k) + 7);
+      // Judge the transformed picture as caora would: find the face in it again.
+      auto again = finder->find(t);
+      if (!again || again->empty()) { ++no_face[kind.name]; continue; }
+      Quality q = assess_quality(t, *again);
+      seen[kind.name].push_back(q.patches);
+      flagged_mask[kind.name] += q.masked.value_or(false);
+      flagged_eyes[kind.name] += q.eyes_occluded.value_or(false);
+    }
+  }
+  auto range = [](const std::vector<double>& v) {
+    auto mm = std::minmax_element(v.begin(), v.end());
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.3f..%.3f", v.empty() ? 0 : *mm.first, v.empty() ? 0 : *mm.second);
+    return std::string(buf);
+  };
+  int wrong = 0;
+  std::printf("%-12s %5s %5s %5s  %-13s %-13s %-13s %-13s %-13s\n", "picture", "faces", "mask", "eyes", "chroma_lo/fh",
+              "luma_lo/fh", "eyes/skin_std", "eyes_bright", "eyes/skin_l");
+  for (const Kind& kind : kinds) {
+    std::vector<double> chroma, luma_ratio, edges, bright, eyes_ratio;
+    for (const auto& p : seen[kind.name]) {
+      chroma.push_back(std::hypot(p.lower_r - p.brow_r, p.lower_g - p.brow_g));
+      luma_ratio.push_back(p.lower_luma / std::max(1.0, p.brow_luma));
+      edges.push_back(p.eyes_std / std::max(0.1, p.skin_std));
+      bright.push_back(p.eyes_bright);
+      eyes_ratio.push_back(p.eyes_luma / std::max(1.0, p.skin_luma));
+    }
+    int n = int(seen[kind.name].size());
+    std::printf("%-12s %2d/%-2zu %5d %5d  %-13s %-13s %-13s %-13s %-13s\n", kind.name.c_str(), n, jpgs.size(),
+                flagged_mask[kind.name], flagged_eyes[kind.name], range(chroma).c_str(), range(luma_ratio).c_str(),
+                range(edges).c_str(), range(bright).c_str(), range(eyes_ratio).c_str());
+    // No original may be flagged; every glare must be. Bands, hair and masks are only
+    // measured (quality.h says why they are not judged).
+    if (kind.name == "original") wrong += flagged_mask[kind.name] + flagged_eyes[kind.name];
+    if (kind.name == "eyes_glare") wrong += int(jpgs.size()) - flagged_eyes[kind.name];
+  }
+  if (wrong) return fail(std::to_string(wrong) + " pictures judged wrongly");
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -449,6 +580,7 @@ int main(int argc, char** argv) {
   if (args.size() == 3 && args[0] == "prepare") return prepare(args[1], args[2]);
   if (args.size() == 3 && args[0] == "compare") return compare(args[1], args[2]);
   if (args.size() == 3 && args[0] == "captures") return captures(args[1], args[2]);
+  if (args.size() == 2 && args[0] == "occlusion") return occlusion(args[1]);
   if ((args.size() == 3 || args.size() == 4) && args[0] == "full")
     return full(args[1], args[2], args.size() == 4 ? std::max(1, std::atoi(args[3].c_str())) : 3);
   if (args.size() == 4 && args[0] == "to-jp2") {
@@ -467,6 +599,6 @@ int main(int argc, char** argv) {
                  args.size() == 5 ? std::atoi(args[4].c_str()) : kDetectMaxSide);
   if ((args.size() == 3 || args.size() == 4) && args[0] == "embed")
     return embed_all(args[1], args[2], args.size() == 4 ? std::max(1, std::atoi(args[3].c_str())) : 1);
-  std::cerr << "usage: face_golden models-dir | prepare JOHNS OUT | compare IN REF.json | embed IN OUT.json [repeat] | accuracy JOHNS [BYTES [THRESHOLD]] | captures JOHNS OUT | full IN OUT.json [repeat] | to-jp2 IN OUT BYTES | group IMAGE N SIZE [MAX_SIDE]\n";
+  std::cerr << "usage: face_golden models-dir | prepare JOHNS OUT | compare IN REF.json | embed IN OUT.json [repeat] | accuracy JOHNS [BYTES [THRESHOLD]] | captures JOHNS OUT | occlusion JOHNS | full IN OUT.json [repeat] | to-jp2 IN OUT BYTES | group IMAGE N SIZE [MAX_SIDE]\n";
   return 2;
 }
