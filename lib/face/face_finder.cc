@@ -68,7 +68,11 @@ Expected<FaceFinder> FaceFinder::load(const std::string& models_dir, bool check_
   FaceFinder finder;
   finder.impl_ = std::make_shared<Impl>();
   try {
-    std::istringstream in(*bytes);
+    // Read straight from the bytes already in memory (an istringstream would copy 100 MB).
+    struct MemoryBuf : std::streambuf {
+      explicit MemoryBuf(std::string& s) { setg(&s[0], &s[0], &s[0] + s.size()); }
+    } buf(*bytes);
+    std::istream in(&buf);
     dlib::deserialize(finder.impl_->predictor, in);
   } catch (const std::exception& e) {
     return make_error(ErrorKind::Parse, display_path(path) + ": 特徴点モデルを読めません: " + e.what(),

@@ -1,6 +1,13 @@
 #include "face/sha256.h"
 
+#include <cstdlib>
 #include <cstring>
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define CAORA_SHA_NI 1
+#include <cpuid.h>
+#include <immintrin.h>
+#endif
 
 namespace caora::face {
 namespace {
@@ -16,6 +23,56 @@ constexpr uint32_t kRound[64] = {
     0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2};
 
 inline uint32_t rotr(uint32_t x, int n) { return (x >> n) | (x << (32 - n)); }
+
+#ifdef CAORA_SHA_NI
+// The x86 SHA extensions: 64 rounds in 32 instructions. The 100 MB landmark model
+// is checked every time it is loaded; this takes that from ~460 ms to a few tens.
+bool cpu_has_sha() {
+  unsigned a, b, c, d;
+  if (!__get_cpuid_count(7, 0, &a, &b, &c, &d)) return false;
+  bool sha = b & (1u << 29);
+  if (!__get_cpuid(1, &a, &b, &c, &d)) return false;
+  bool sse41 = c & (1u << 19), ssse3 = c & (1u << 9);
+  return sha && sse41 && ssse3;
+}
+
+__attribute__((target("sha,sse4.1,ssse3"))) void blocks_sha_ni(uint32_t h[8], const uint8_t* p, size_t n) {
+  const __m128i mask = _mm_set_epi64x(0x0c0d0e0f08090a0bULL, 0x0405060700010203ULL);
+  __m128i tmp = _mm_loadu_si128(reinterpret_cast<const __m128i*>(&h[0]));    // DCBA
+  __m128i state1 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(&h[4])); // HGFE
+  tmp = _mm_shuffle_epi32(tmp, 0xB1);                                         // CDAB
+  state1 = _mm_shuffle_epi32(state1, 0x1B);                                   // EFGH
+  __m128i state0 = _mm_alignr_epi8(tmp, state1, 8);                           // ABEF
+  state1 = _mm_blend_epi16(state1, tmp, 0xF0);                                // CDGH
+  for (; n > 0; --n, p += 64) {
+    const __m128i abef = state0, cdgh = state1;
+    __m128i m[4];
+    for (int g = 0; g < 16; ++g) {
+      if (g < 4) m[g] = _mm_shuffle_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * g)), mask);
+      __m128i msg = _mm_add_epi32(m[g % 4], _mm_loadu_si128(reinterpret_cast<const __m128i*>(&kRound[4 * g])));
+      state1 = _mm_sha256rnds2_epu32(state1, state0, msg);
+      if (g >= 3 && g <= 14) {  // the schedule for the next group
+        __m128i& next = m[(g + 1) % 4];
+        next = _mm_add_epi32(next, _mm_alignr_epi8(m[g % 4], m[(g + 3) % 4], 4));
+        next = _mm_sha256msg2_epu32(next, m[g % 4]);
+      }
+      msg = _mm_shuffle_epi32(msg, 0x0E);
+      state0 = _mm_sha256rnds2_epu32(state0, state1, msg);
+      if (g >= 1 && g <= 12) m[(g + 3) % 4] = _mm_sha256msg1_epu32(m[(g + 3) % 4], m[g % 4]);
+    }
+    state0 = _mm_add_epi32(state0, abef);
+    state1 = _mm_add_epi32(state1, cdgh);
+  }
+  tmp = _mm_shuffle_epi32(state0, 0x1B);        // FEBA
+  state1 = _mm_shuffle_epi32(state1, 0xB1);     // DCHG
+  state0 = _mm_blend_epi16(tmp, state1, 0xF0);  // DCBA
+  state1 = _mm_alignr_epi8(state1, tmp, 8);     // HGFE
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(&h[0]), state0);
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(&h[4]), state1);
+}
+
+const bool kHaveShaNi = cpu_has_sha();
+#endif
 
 }  // namespace
 
@@ -48,9 +105,20 @@ void Sha256::update(const void* data, size_t size) {
     std::memcpy(buf_ + buf_len_, p, take);
     buf_len_ += take; p += take; size -= take;
     if (buf_len_ < sizeof buf_) return;
+#ifdef CAORA_SHA_NI
+    if (kHaveShaNi && !std::getenv("CAORA_NO_SHA_NI")) blocks_sha_ni(h_, buf_, 1);
+    else
+#endif
     block(buf_);
     buf_len_ = 0;
   }
+#ifdef CAORA_SHA_NI
+  if (kHaveShaNi && !std::getenv("CAORA_NO_SHA_NI")) {
+    blocks_sha_ni(h_, p, size / 64);
+    p += size / 64 * 64;
+    size %= 64;
+  }
+#endif
   for (; size >= 64; p += 64, size -= 64) block(p);
   std::memcpy(buf_, p, size);
   buf_len_ = size;
