@@ -246,6 +246,10 @@ Expected<Recipe> parse_recipe(const std::string& text, const std::string& origin
   } catch (const json::parse_error& e) {
     std::string at = origin + ":" + position(text, e.byte > 0 ? e.byte - 1 : 0);
     return make_error(ErrorKind::Parse, at + ": JSONの構文エラーです", at + ": JSON syntax error");
+  } catch (const json::exception& e) {
+    // Not a syntax error but still unreadable, e.g. a number too large for a double
+    // (out_of_range 406): found by fuzz_recipe.
+    return make_error(ErrorKind::Parse, origin + ": " + e.what(), origin + ": " + e.what());
   }
   try {
     Recipe r = recipe_from(j);

@@ -40,6 +40,9 @@ Expected<RecordedHost> RecordedHost::parse(const std::string& text, const std::s
     j = json::parse(text);
   } catch (const json::parse_error& e) {
     return bad(" (byte " + std::to_string(e.byte) + ")", "JSONとして読めません", "not valid JSON");
+  } catch (const json::exception& e) {
+    // e.g. a number too large for a double (out_of_range 406): found by fuzz_snapshot.
+    return bad("", std::string("JSONとして読めません: ") + e.what(), std::string("not valid JSON: ") + e.what());
   }
   if (!j.is_object() || json_string(j, "schema") != "caora.snapshot/1")
     return bad("", "caora.snapshot/1 のスナップショットではありません", "not a caora.snapshot/1 document");
