@@ -52,7 +52,15 @@ std::string fixed(double v, int digits) {
   return buf;
 }
 
-nlohmann::json tri(const std::optional<bool>& v) { return v ? nlohmann::json(*v) : nlohmann::json(nullptr); }
+nlohmann::json not_judged(const face::Quality& q) {
+  nlohmann::json out = nlohmann::json::array();
+  const std::pair<const char*, const std::optional<bool>*> fields[] = {
+      {"too_small", &q.too_small}, {"too_large", &q.too_large}, {"off_center", &q.off_center}, {"tilted", &q.tilted},
+      {"eyes_occluded", &q.eyes_occluded}, {"backlit", &q.backlit}, {"dark", &q.dark}, {"masked", &q.masked}};
+  for (const auto& f : fields)
+    if (!f.second->has_value()) out.push_back(f.first);
+  return out;
+}
 
 int run_face(const Context& ctx, const SelftestOptions& opt) {
   using Clock = std::chrono::steady_clock;
@@ -115,10 +123,15 @@ int run_face(const Context& ctx, const SelftestOptions& opt) {
         {"distance", r.distance ? nlohmann::json(*r.distance) : nlohmann::json(nullptr)},
         {"match", r.match},
         {"threshold", r.threshold},
-        // null: not judged (eyes and masks are not checked yet; nothing is judged without a face).
-        {"quality", {{"face_found", q.face_found}, {"too_small", tri(q.too_small)}, {"too_large", tri(q.too_large)},
-                     {"off_center", tri(q.off_center)}, {"tilted", tri(q.tilted)}, {"eyes_occluded", tri(q.eyes_occluded)},
-                     {"backlit", tri(q.backlit)}, {"dark", tri(q.dark)}, {"masked", tri(q.masked)}}},
+        // The contract's fields are booleans; what was not judged (eyes and masks are
+        // measured, not judged yet; nothing is judged without a face) reads false and
+        // is named in "not_judged", so false never passes for a verdict it is not.
+        {"quality", {{"face_found", q.face_found}, {"too_small", q.too_small.value_or(false)},
+                     {"too_large", q.too_large.value_or(false)}, {"off_center", q.off_center.value_or(false)},
+                     {"tilted", q.tilted.value_or(false)}, {"eyes_occluded", q.eyes_occluded.value_or(false)},
+                     {"backlit", q.backlit.value_or(false)}, {"dark", q.dark.value_or(false)},
+                     {"masked", q.masked.value_or(false)}}},
+        {"not_judged", not_judged(q)},
         {"measurements", {{"faces", q.faces}, {"width_ratio", q.width_ratio}, {"centre_dx", q.centre_dx},
                           {"centre_dy", q.centre_dy}, {"roll_degrees", q.roll_degrees}, {"yaw_ratio", q.yaw_ratio},
                           {"face_luma", q.face_luma}, {"surround_luma", q.surround_luma}}},

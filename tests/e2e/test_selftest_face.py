@@ -51,7 +51,10 @@ class SelftestFace(unittest.TestCase):
         self.assertEqual(set(doc["quality"]), QUALITY_KEYS)
         self.assertTrue(doc["quality"]["face_found"])
         for key in QUALITY_KEYS:
-            self.assertIn(type(doc["quality"][key]), (bool, type(None)), key)
+            self.assertIs(type(doc["quality"][key]), bool, key)
+        # What was not judged is said, so false never passes for "fine".
+        self.assertIn("masked", doc["not_judged"])
+        self.assertTrue(set(doc["not_judged"]) <= QUALITY_KEYS)
         for stage in ("load_models", "detect_probe", "embed_probe", "embed_reference", "total"):
             self.assertGreaterEqual(doc["timings_ms"][stage], 0, stage)
 
