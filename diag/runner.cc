@@ -195,7 +195,7 @@ std::string ticket_fields_list() {
   return s;
 }
 
-static Ticket make_ticket(const Step& esc, const RecipeSet&, Host& host, const Report& report, const RunOptions& opts) {
+static Ticket make_ticket(const Step& esc, Host& host, const Report& report, const RunOptions& opts) {
   Ticket t;
   t.contact = esc.to;
   t.text = esc.text;
@@ -291,7 +291,7 @@ Report run_recipe(const Recipe& recipe, const RecipeSet& set, Host& host, Journa
         ar.note = plan.summary;
         report.actions.push_back(ar);
         report.pending.push_back({cr.cause->id, &step});
-        planned_only = planned_only || host.backend().find("recorded") != std::string::npos;
+        planned_only = planned_only || plan.replay_only;
         manual_left = true;
         continue;
       }
@@ -376,7 +376,7 @@ Report run_recipe(const Recipe& recipe, const RecipeSet& set, Host& host, Journa
   }
   if (escalation && (report.status == RunStatus::Escalate || report.status == RunStatus::NeedsTechnician ||
                      report.status == RunStatus::Problem))
-    report.ticket = make_ticket(*escalation, set, host, report, opts);
+    report.ticket = make_ticket(*escalation, host, report, opts);
   return report;
 }
 

@@ -61,8 +61,9 @@ ActionPlan LayeredHost::plan(const std::string& action, const nlohmann::json& pa
 Expected<ActionOutcome> LayeredHost::apply(const std::string& action, const nlohmann::json& params, Journal& journal) {
   Host* h = for_action(action);
   if (h == nullptr) return Error{ErrorKind::Unsupported, not_on_this_backend(backend())};
-  cache_.clear();
-  return h->apply(action, params, journal);
+  auto outcome = h->apply(action, params, journal);
+  forget();  // what was read before the change no longer holds
+  return outcome;
 }
 
 }  // namespace caora

@@ -39,6 +39,7 @@ struct ProbeResult {
 
 struct ActionPlan {
   bool applicable = false;           // this backend can carry it out now
+  bool replay_only = false;          // a recorded site: the plan is all there is to show
   Text summary;                      // what would happen, or why it cannot
   std::vector<std::string> changes;  // concrete changes, one line each
 };

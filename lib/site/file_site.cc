@@ -96,6 +96,11 @@ static IniScan scan_unit_inis(const fs::path& dir, const SiteProfile& profile) {
   return scan;
 }
 
+const IniScan& FileSite::ini_scan() {
+  if (!ini_scan_) ini_scan_ = std::make_shared<IniScan>(scan_unit_inis(root_ / fs::u8path(profile_.unit_ini_dir), profile_));
+  return *ini_scan_;
+}
+
 ProbeResult FileSite::probe(const std::string& name) {
   std::error_code ec;
   bool root_exists = fs::is_directory(root_, ec);
@@ -159,7 +164,7 @@ ProbeResult FileSite::probe(const std::string& name) {
   }
   fs::path ini_dir = root_ / fs::u8path(profile_.unit_ini_dir);
   if (starts_with(name, "site.ini.") || name == "site.firmware.version") {
-    IniScan scan = scan_unit_inis(ini_dir, profile_);
+    const IniScan& scan = ini_scan();
     if (name == "site.ini.count")
       return ProbeResult::of(static_cast<int>(scan.files.size()), {rel(ini_dir) + ": " + std::to_string(scan.files.size()) + " file(s)"});
     if (name == "site.ini.serials") {
@@ -239,13 +244,23 @@ Expected<std::vector<FileChange>> FileSite::changes_for(const std::string& actio
   return changes;
 }
 
-static std::string describe(const FileChange& c, const std::string& rel_path, const std::string& new_detail) {
+static std::string describe_one(const FileChange& c, const std::string& rel_path, const std::string& new_detail) {
   switch (c.op) {
     case FileChange::Op::Modify: return "write " + rel_path + new_detail;
     case FileChange::Op::Remove: return "remove " + rel_path + " (backed up first)";
     case FileChange::Op::RemoveTree: return "archive to the state folder, then remove " + rel_path;
   }
   return rel_path;
+}
+
+std::vector<std::string> FileSite::describe(const std::string& action, const json& params,
+                                            const std::vector<FileChange>& changes) const {
+  std::vector<std::string> lines;
+  std::string detail;
+  if (action == "site.startup_delay.set") detail = ": " + profile_.startup_variable + "=" + std::to_string(params["seconds"].get<long>());
+  for (const auto& c : changes)
+    lines.push_back(describe_one(c, c.op == FileChange::Op::RemoveTree ? display_path(c.path) : rel(c.path), detail));
+  return lines;
 }
 
 ActionPlan FileSite::plan(const std::string& action, const json& params) {
@@ -256,11 +271,7 @@ ActionPlan FileSite::plan(const std::string& action, const json& params) {
     return p;
   }
   p.applicable = true;
-  for (const auto& c : *changes) {
-    std::string detail;
-    if (action == "site.startup_delay.set") detail = ": " + profile_.startup_variable + "=" + std::to_string(params["seconds"].get<long>());
-    p.changes.push_back(describe(c, c.op == FileChange::Op::RemoveTree ? display_path(c.path) : rel(c.path), detail));
-  }
+  p.changes = describe(action, params, *changes);
   if (changes->empty()) p.summary = {"変更するものはありません", "nothing to change"};
   return p;
 }
@@ -269,11 +280,12 @@ Expected<ActionOutcome> FileSite::apply(const std::string& action, const json& p
   auto changes = changes_for(action, params);
   if (!changes) return changes.error();
   ActionOutcome out;
-  out.changes = plan(action, params).changes;
+  out.changes = describe(action, params, *changes);
   if (changes->empty()) return out;
   json recorded = params;
   recorded["root"] = root_.u8string();
   auto id = journal.apply(action, recorded, *changes);
+  ini_scan_.reset();  // the files changed (or were restored on failure)
   if (!id) return id.error();
   out.journal_id = *id;
   out.needs_restart = action != "site.install.archive_leftover";

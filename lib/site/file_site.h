@@ -3,11 +3,15 @@
 // reads and writes files, so it works the same on the terminal and on a copy.
 #pragma once
 
+#include <memory>
+
 #include "host/host.h"
 #include "site/profile.h"
 #include "site/startup_bat.h"
 
 namespace caora {
+
+struct IniScan;
 
 class FileSite : public Host {
  public:
@@ -18,6 +22,7 @@ class FileSite : public Host {
   ProbeResult probe(const std::string& name) override;
   ActionPlan plan(const std::string& action, const nlohmann::json& params) override;
   Expected<ActionOutcome> apply(const std::string& action, const nlohmann::json& params, Journal& journal) override;
+  void forget() override { ini_scan_.reset(); }
 
   const fs::path& root() const { return root_; }
   fs::path execute_bat() const { return root_ / fs::u8path(profile_.startup_bat_execute); }
@@ -33,12 +38,17 @@ class FileSite : public Host {
  private:
   // The changes an action would make; an error when it cannot be carried out.
   Expected<std::vector<FileChange>> changes_for(const std::string& action, const nlohmann::json& params) const;
+  std::vector<std::string> describe(const std::string& action, const nlohmann::json& params,
+                                    const std::vector<FileChange>& changes) const;
   Expected<StartupBat> read_bat(const fs::path& path) const;
   ProbeResult root_missing() const;
+  // The unit inis, read and parsed once for all the probes that need them.
+  const IniScan& ini_scan();
   std::string rel(const fs::path& p) const;
 
   fs::path root_;
   SiteProfile profile_;
+  std::shared_ptr<IniScan> ini_scan_;
 };
 
 // The end of the send-back maintenance period (exclusive): five years from the

@@ -81,6 +81,7 @@ Expected<RecordedHost> RecordedHost::parse(const std::string& text, const std::s
 
 ActionPlan RecordedHost::plan(const std::string&, const json&) {
   ActionPlan p;
+  p.replay_only = true;
   p.summary = {"記録されたサイトのため計画のみ（実行しません）", "recorded site: planned only, not applied"};
   return p;
 }
