@@ -8,6 +8,8 @@ packages=(
   libpcsclite-dev pcscd vsmartcard-vpcd umockdev
   catch2 python3 python3-jsonschema unzip groff-base util-linux
   clang libclang-rt-14-dev
+  python3-pil python3-numpy fonts-noto-cjk fonts-ipafont
+  tesseract-ocr tesseract-ocr-jpn tesseract-ocr-eng
 )
 missing=()
 for p in "${packages[@]}"; do

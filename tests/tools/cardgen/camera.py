@@ -166,7 +166,7 @@ def glare(img, rng, quad, long_px, level):
     xx, yy = grid(img)
     cx, cy = quad_point(quad, rng.uniform(0.15, 0.85), rng.uniform(0.15, 0.85))
     if level == "moderate":
-        radius, peak = long_px * rng.uniform(0.07, 0.10), rng.uniform(0.45, 0.6)
+        radius, peak = long_px * rng.uniform(0.08, 0.12), rng.uniform(0.45, 0.6)
     else:
         radius, peak = long_px * rng.uniform(0.12, 0.17), rng.uniform(0.8, 0.92)
     g = peak * np.exp(-(((xx - cx) ** 2 + (yy - cy) ** 2) / radius ** 2))[..., None]
