@@ -84,6 +84,10 @@ class Canvas:
             return f.getlength(s)
         return sum(f.getlength(ch) for ch in s) + spacing * f.size * len(s)
 
+    def measure(self, s, height_mm, face):
+        f = font(face, self.px(height_mm) / 0.88)
+        return self._width(s, f, self.spacing) / self.s
+
     def rect(self, x, y, w, h, **kw):
         self.draw.rounded_rectangle(
             [self.px(x), self.px(y), self.px(x + w), self.px(y + h)],
@@ -172,13 +176,17 @@ def front(rng, truth, scale, face):
     c.text(3 + dx, 12 + dy, "住所", 2.2, face, fill=label)
     c.text(10 + dx, 11.6 + dy, truth["address"][0], 3.0, face, max_w_mm=50)
     c.text(10 + dx, 15.6 + dy, truth["address"][1], 3.0, face, max_w_mm=50)
-    right = c.text(12 + dx, 24 + dy, birth_text(truth, pad), 3.2, face)
-    sx = max(48.0, right + 1.5) + dx
+    # Wide lettering shrinks to keep 性別 clear of the photo, as a printer would.
+    right = c.text(12 + dx, 24 + dy, birth_text(truth, pad), 3.2, face, max_w_mm=38)
+    sx = max(48.0 + dx, right + 1.5)
     c.text(sx, 24.6 + dy, "性別", 2.2, face, fill=label)
     c.text(sx + 5.2, 24 + dy, truth["sex"], 3.2, face)
     # The expiry sits in a tinted box on the real card.
-    c.rect(2.2 + dx, 30.2 + dy, 44, 4.8, fill=(250, 226, 206), outline=(220, 170, 150), width=max(1, int(scale * 0.15)))
-    c.text(3 + dx, 31 + dy, expiry_text(truth, pad), 3.0, face)
+    text = expiry_text(truth, pad)
+    width = min(c.measure(text, 3.0, face), 52) + 1.6
+    c.rect(2.2 + dx, 30.2 + dy, max(width, 44), 4.8, fill=(250, 226, 206), outline=(220, 170, 150),
+           width=max(1, int(scale * 0.15)))
+    c.text(3 + dx, 31 + dy, text, 3.0, face, max_w_mm=52)
     photo, path, colour = face_photo(rng, int(c.px(20)), int(c.px(25)))
     c.img.paste(photo, (int(c.px(62)), int(c.px(5))))
     truth["photo"] = {"source": path, "colour": colour}
@@ -214,7 +222,7 @@ def back(rng, truth, scale, face):
     label = (90, 70, 80)
     c.text(3, 4, "個人番号", 2.4, face, fill=label)
     n = truth["my_number"]
-    c.text(17, 3, f"{n[0:4]} {n[4:8]} {n[8:12]}", 5.0, face)
+    c.text(17, 3, f"{n[0:4]} {n[4:8]} {n[8:12]}", 4.4, face, max_w_mm=39)
     c.text(3, 14, "氏名", 2.2, face, fill=label)
     c.text(10, 13, truth["name"], 3.6, face, max_w_mm=40)
     c.text(3, 21, "生年月日", 2.2, face, fill=label)
