@@ -113,8 +113,9 @@ class VirtualCard:
     in two writes; without TCP_NODELAY and TCP_QUICKACK each exchange waits for
     a delayed ACK (~40 ms)."""
 
-    def __init__(self, port, answer=None):
+    def __init__(self, port, answer=None, atr=ATR):
         self.answer = answer or (lambda apdu: b"\x90\x00")
+        self.atr = atr
         self.sock = None
         deadline = time.time() + 10
         while True:
@@ -157,12 +158,16 @@ class VirtualCard:
                 msg = self._recv(n)
                 if n == 1:
                     if msg[0] == 0x04:  # get ATR
-                        self._send(ATR)
-                    # 0x00 power off, 0x01 power on, 0x02 reset: nothing to answer
+                        self._send(self.atr)
+                    else:  # 0x00 power off, 0x01 power on, 0x02 reset: nothing to answer
+                        self.power(msg[0])
                 else:
                     self._send(self.answer(msg))
         except (EOFError, OSError):
             pass
+
+    def power(self, event):
+        """A card with state (a selected application, a verified key) forgets it here."""
 
     def remove(self):
         try:
