@@ -19,6 +19,8 @@ void setup_history(CLI::App&, Context&);
 void setup_undo(CLI::App&, Context&);
 void setup_set_startup_delay(CLI::App&, Context&);
 void setup_selftest(CLI::App&, Context&);
+void setup_pair(CLI::App&, Context&);
+void setup_rndis_reset(CLI::App&, Context&);
 
 const std::vector<CommandSpec>& command_table() {
   static const std::vector<CommandSpec> table = {
@@ -31,6 +33,8 @@ const std::vector<CommandSpec>& command_table() {
       {"undo", {"caora が行った変更を元に戻す", "Undo a change caora made"}, setup_undo},
       {"set-startup-delay", {"Caoraアプリの起動待ち時間（StartUpEnv.bat）を表示・変更する", "Show or set the Caora application's startup delay (StartUpEnv.bat)"}, setup_set_startup_delay},
       {"selftest", {"顔の自己診断: 撮影画像と参照画像の品質・照合・各段階の時間", "Self-test the face stage: capture quality, match against a reference, timings"}, setup_selftest},
+      {"pair", {"Caoraの接続を確認し、台帳（シリアル・ポート・リーダー）を記録する", "Check how the units are connected and keep their inventory"}, setup_pair},
+      {"rndis-reset", {"CaoraのRNDISアダプターを作り直し、戻るまで待つ", "Recreate the units' RNDIS adapters and wait until they are back"}, setup_rndis_reset},
   };
   return table;
 }

@@ -7,7 +7,7 @@
 # Kept in step with the CLI by tests/e2e/test_docs_drift.py: every subcommand
 # and option of `caora --dump-cli` must be here, and nothing else.
 
-_caora_commands=(diagnose explain list doctor snapshot history undo set-startup-delay selftest)
+_caora_commands=(diagnose explain list doctor snapshot history undo set-startup-delay selftest pair rndis-reset)
 
 # Global options work before and after the subcommand.
 _caora_global_options=(
@@ -23,6 +23,8 @@ _caora_subcommand_options()
         list) printf '%s\n' --kind --audience --probes --actions ;;
         snapshot) printf '%s\n' -o --output ;;
         undo) printf '%s\n' --force ;;
+        pair) printf '%s\n' --licences ;;
+        rndis-reset) printf '%s\n' --device --timeout --reboot ;;
         set-startup-delay) printf '%s\n' --show ;;
         selftest) printf '%s\n' --threshold --models --annotate ;;
         explain | doctor | history) ;;
@@ -36,6 +38,7 @@ _caora_takes_value()
         --lang | --root | --site | --profile | --recipes | --state-dir | --log-file) return 0 ;;
         --answer | --ticket | --kind | --audience | -o | --output) return 0 ;;
         --threshold | --models | --annotate) return 0 ;;
+        --licences | --device | --timeout) return 0 ;;
     esac
     return 1
 }

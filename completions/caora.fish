@@ -6,7 +6,7 @@
 # Kept in step with the CLI by tests/e2e/test_docs_drift.py: every subcommand
 # and option of `caora --dump-cli` must be here, and nothing else.
 
-set -l caora_commands diagnose explain list doctor snapshot history undo set-startup-delay selftest
+set -l caora_commands diagnose explain list doctor snapshot history undo set-startup-delay selftest pair rndis-reset
 
 # The caora to ask for codes and journal ids: the one being completed if it
 # runs, else the one on PATH. Prints it with the options that say where the
@@ -128,6 +128,8 @@ complete -c caora -n "not __fish_seen_subcommand_from $caora_commands" -a histor
 complete -c caora -n "not __fish_seen_subcommand_from $caora_commands" -a undo -d 'Undo a change caora made'
 complete -c caora -n "not __fish_seen_subcommand_from $caora_commands" -a set-startup-delay -d "Show or set the Caora application's startup delay"
 complete -c caora -n "not __fish_seen_subcommand_from $caora_commands" -a selftest -d 'Self-test the face stage: capture quality, match, timings'
+complete -c caora -n "not __fish_seen_subcommand_from $caora_commands" -a pair -d 'Check how the units are connected and keep their inventory'
+complete -c caora -n "not __fish_seen_subcommand_from $caora_commands" -a rndis-reset -d "Recreate the units' RNDIS adapters and wait until they are back"
 
 # Global options (before or after the subcommand).
 complete -c caora -s h -l help -d 'Print help and exit'
@@ -175,3 +177,11 @@ complete -c caora -n '__caora_selftest_positional images' -F
 
 # The same for caora.exe (Windows builds run from fish under MSYS2/Cygwin).
 complete -c caora.exe -w caora
+
+# pair
+complete -c caora -n '__fish_seen_subcommand_from pair' -l licences -x -d 'Number of multi-unit licences bought'
+
+# rndis-reset
+complete -c caora -n '__fish_seen_subcommand_from rndis-reset' -l device -x -d 'Only the unit with this serial number'
+complete -c caora -n '__fish_seen_subcommand_from rndis-reset' -l timeout -x -d 'Seconds to wait for the adapter to come back (default 60)'
+complete -c caora -n '__fish_seen_subcommand_from rndis-reset' -l reboot -d 'Schedule a restart of the terminal if the OS needs one'

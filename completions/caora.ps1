@@ -22,6 +22,8 @@ Register-ArgumentCompleter -Native -CommandName caora, caora.exe -ScriptBlock {
         'undo'              = 'Undo a change caora made'
         'set-startup-delay' = "Show or set the Caora application's startup delay"
         'selftest'          = 'Self-test the face stage: capture quality, match, timings'
+        'pair'              = 'Check how the units are connected and keep their inventory'
+        'rndis-reset'       = "Recreate the units' RNDIS adapters and wait until they are back"
     }
 
     # c: the subcommand ('' = global: before or after the subcommand),
@@ -56,6 +58,10 @@ Register-ArgumentCompleter -Native -CommandName caora, caora.exe -ScriptBlock {
         @{ c = 'selftest'; o = '--threshold'; v = $true; d = 'Largest distance still judged the same person' }
         @{ c = 'selftest'; o = '--models'; v = $true; d = 'Models folder' }
         @{ c = 'selftest'; o = '--annotate'; v = $true; d = 'Save the capture with the verdicts drawn on it (PNG)' }
+        @{ c = 'pair'; o = '--licences'; v = $true; d = 'Number of multi-unit licences bought' }
+        @{ c = 'rndis-reset'; o = '--device'; v = $true; d = 'Only the unit with this serial number' }
+        @{ c = 'rndis-reset'; o = '--timeout'; v = $true; d = 'Seconds to wait for the adapter to come back (default 60)' }
+        @{ c = 'rndis-reset'; o = '--reboot'; v = $false; d = 'Schedule a restart of the terminal if the OS needs one' }
     )
 
     # Used when caora cannot be run to ask: the official codes, detail codes

@@ -42,19 +42,25 @@ const std::vector<ProbeSpec>& probe_specs() {
       {"host.biometric.present", V::Bool, {"生体認証デバイス（指紋センサーなど）が有効", "A biometric device (fingerprint sensor etc.) is enabled"}, kAnyPlatform, false},
       {"host.nic.arp_offload.enabled", V::Bool, {"NICのARPオフロードが有効", "ARP offload is enabled on the terminal's NIC"}, kWindows, false},
       {"host.restart.pending", V::Bool, {"OSが再起動を待っている", "The OS is waiting for a restart"}, kAnyPlatform, false},
+      {"host.restart.scheduled", V::Bool, {"資格確認端末の再起動が予約されている", "A restart of the terminal is scheduled"}, kAnyPlatform, false},
       // USB topology.
       {"usb.units.count", V::Int, {"USBで見えるCaoraの台数", "Number of Caora units visible on USB"}, kAnyPlatform, true},
       {"usb.units.serials", V::StringList, {"USBで見えるCaoraのシリアル番号", "Serial numbers of the units visible on USB"}, kAnyPlatform, true},
       {"usb.units.behind_hub", V::Bool, {"USBハブ経由で接続されたCaoraがある", "A unit is connected through a USB hub"}, kAnyPlatform, true},
       {"usb.units.low_speed", V::Bool, {"USB 2.0未満の速度で接続されたCaoraがある", "A unit is connected below USB 2.0 high speed"}, kAnyPlatform, true},
+      // One line per unit, "port=1-2 serial=2113001 speed=high hub=no" (a field is left out when unknown): what `pair` reads.
+      {"usb.units.detail", V::StringList, {"Caoraごとのポート・シリアル番号・速度・ハブ経由か", "Each unit's port path, serial number, speed and whether a hub is in the path"}, kAnyPlatform, true},
       // The units' RNDIS network links and the terminal's uplink.
       {"net.rndis.present", V::Bool, {"どのCaoraにもRNDISアダプターがある", "Every unit has its RNDIS network adapter"}, kAnyPlatform, true},
       {"net.rndis.disabled", V::Bool, {"無効になっているRNDISアダプターがある", "An RNDIS adapter is disabled"}, kAnyPlatform, true},
       {"net.rndis.has_address", V::Bool, {"どのRNDISアダプターにもIPv4アドレスがある", "Every RNDIS adapter has its IPv4 address"}, kAnyPlatform, true},
       {"net.rndis.subnet_overlap", V::Bool, {"RNDISアダプターのサブネットが他のネットワークと重なっている", "An RNDIS subnet overlaps another interface's subnet"}, kAnyPlatform, true},
+      // One line per adapter of a unit, "port=1-2 name=usb0 driver=rndis_host enabled=yes ipv4=192.168.250.2/24 overlaps=eth0:192.168.0.20/16".
+      {"net.rndis.adapters", V::StringList, {"CaoraごとのRNDISアダプター（名前・ドライバー・有効か・IPv4・重なるサブネット）", "Each unit's RNDIS adapters: name, driver, enabled, IPv4, overlapping subnets"}, kAnyPlatform, true},
       {"net.uplink.connected", V::Bool, {"院内LAN（オンライン資格確認等システム側）の有線接続がつながっている", "The wired uplink towards the online qualification system is up"}, kAnyPlatform, true},
       // PC/SC.
       {"pcsc.units.visible", V::Bool, {"どのCaoraもPC/SCリーダーとして見える", "Every unit is visible as a PC/SC reader"}, kAnyPlatform, true},
+      {"pcsc.readers", V::StringList, {"PC/SCリーダーの名前の一覧", "The names of the PC/SC readers"}, kAnyPlatform, true},
       {"pcsc.foreign_readers.present", V::Bool, {"Caora以外のICカードリーダーが接続されている", "A card reader of another vendor is connected"}, kAnyPlatform, true},
       {"pcsc.unit.held_exclusive", V::Bool, {"他のプロセスがCaoraのリーダーを排他使用している", "Another process holds a unit's reader exclusively"}, kAnyPlatform, true},
   };

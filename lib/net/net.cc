@@ -139,7 +139,12 @@ Expected<std::vector<Interface>> read_interfaces(const fs::path& sysfs_root) {
     if (fs::exists(device, ec)) {
       i.physical = true;
       fs::path real = fs::canonical(device, ec);
-      if (!ec) i.usb_port = usb_port_of(real);
+      if (!ec) {
+        i.usb_port = usb_port_of(real);
+        // The netdev hangs off a USB interface ("1-2:1.0"), whose name the driver's bind/unbind files take.
+        std::string leaf = real.filename().string();
+        if (!i.usb_port.empty() && leaf.rfind(i.usb_port + ":", 0) == 0) i.usb_interface = leaf;
+      }
       fs::path driver = device / "driver";
       if (fs::is_symlink(driver, ec)) i.driver = fs::read_symlink(driver, ec).filename().string();
     }

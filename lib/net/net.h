@@ -36,6 +36,7 @@ struct Interface {
   std::string name;
   std::string driver;     // "rndis_host", "e1000e"; empty for a virtual interface
   std::string usb_port;   // "1-2" when the interface belongs to a USB device
+  std::string usb_interface;  // "1-2:1.0": the USB interface the driver is bound to (what unbind/bind take)
   std::string operstate;  // "up", "down", "dormant", "unknown", …
   bool admin_up = false;  // IFF_UP: false means administratively down (disabled)
   std::optional<bool> carrier;  // unknown while the interface is down

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -67,6 +68,11 @@ std::map<std::string, std::string> parse_os_release(const std::string& text) {
 LinuxPaths linux_paths_from_environment() {
   LinuxPaths p;
   if (const char* s = std::getenv("CAORA_SYSFS_ROOT"); s && *s) p.sysfs = fs::u8path(s);
+  if (const char* s = std::getenv("CAORA_ETC_ROOT"); s && *s) {
+    p.etc = fs::u8path(s);
+    p.use_systemctl = false;
+  }
+  if (const char* s = std::getenv("CAORA_RUN_ROOT"); s && *s) p.run = fs::u8path(s);
   return p;
 }
 
@@ -141,6 +147,8 @@ const LinuxHost::PcscView& LinuxHost::pcsc_view() {
 // ---- probes -------------------------------------------------------------
 
 ProbeResult LinuxHost::probe(const std::string& name) {
+  if (name == "usb.units.detail") return probe_unit_detail();
+  if (name == "net.rndis.adapters") return probe_rndis_adapters();
   if (starts_with(name, "usb.")) return probe_usb(name);
   if (starts_with(name, "net.")) return probe_net(name);
   if (starts_with(name, "pcsc.")) return probe_pcsc(name);
@@ -148,6 +156,7 @@ ProbeResult LinuxHost::probe(const std::string& name) {
   if (name == "host.sleep.enabled") return probe_sleep();
   if (name == "host.rdp.session_active") return probe_rdp_session();
   if (name == "host.restart.pending") return probe_restart_pending();
+  if (name == "host.restart.scheduled") return probe_restart_scheduled();
   if (name == "host.rdp.enabled") return windows_only({"リモートデスクトップの設定", "the Remote Desktop setting"});
   if (name == "host.certpropsvc.running") return windows_only({"証明書伝達サービス", "the Certificate Propagation service"});
   if (name == "host.nic.arp_offload.enabled") return windows_only({"NICドライバーの設定", "a NIC driver setting"});
@@ -316,6 +325,7 @@ ProbeResult LinuxHost::probe_pcsc(const std::string& name) {
   const PcscView& p = pcsc_view();
   if (p.error) return ProbeResult::unknown(from_error(*p.error));
   std::vector<std::string> ev{pcsc_->name() + " readers: " + (p.readers.empty() ? "(none)" : join(p.readers, ", "))};
+  if (name == "pcsc.readers") return ProbeResult::of(p.readers, ev);
   if (name == "pcsc.foreign_readers.present") return ProbeResult::of(!p.split.foreign.empty(), ev);
   if (name == "pcsc.units.visible") {
     const UsbView& v = usb_view();
@@ -414,11 +424,16 @@ ProbeResult LinuxHost::probe_sleep() {
     seen_dir = true;
     for (const auto& t : targets) {
       fs::path link = dir / t;
-      if (!fs::is_symlink(link, ec)) continue;
-      fs::path to = fs::read_symlink(link, ec);
-      bool m = to == "/dev/null";
-      masked = masked || m;
-      ev.push_back(display_path(link) + " -> " + to.string() + (m ? " (masked)" : ""));
+      if (fs::is_symlink(link, ec)) {
+        fs::path to = fs::read_symlink(link, ec);
+        bool m = to == "/dev/null";
+        masked = masked || m;
+        ev.push_back(display_path(link) + " -> " + to.string() + (m ? " (masked)" : ""));
+      } else if (fs::is_regular_file(link, ec) && fs::file_size(link, ec) == 0 && !ec) {
+        // systemd treats an empty unit file like a link to /dev/null: masked.
+        masked = true;
+        ev.push_back(display_path(link) + ": empty file (masked)");
+      }
     }
   }
   if (!seen_dir)
@@ -497,38 +512,92 @@ ProbeResult LinuxHost::probe_restart_pending() {
   return ProbeResult::of(false, {"no " + display_path(flag) + " (Debian/Ubuntu's restart flag)"});
 }
 
-// ---- actions ------------------------------------------------------------
-
-static Text how_by_hand(const std::string& action) {
-  const std::string lead_ja = "Linuxではcaoraはこの変更を行いません。手で行ってください: ";
-  const std::string lead_en = "caora does not make this change on Linux; do it by hand: ";
-  auto t = [&](const std::string& ja, const std::string& en) { return Text{lead_ja + ja, lead_en + en}; };
-  if (action == "host.sleep.disable")
-    return t("sudo systemctl mask sleep.target suspend.target hibernate.target hybrid-sleep.target（デスクトップの自動サスペンドも切る）",
-             "sudo systemctl mask sleep.target suspend.target hibernate.target hybrid-sleep.target (and turn off the desktop's automatic suspend)");
-  if (action == "host.screen_lock.disable")
-    return t("デスクトップの設定（プライバシー／画面ロック）で自動ロックを切る", "turn off automatic locking in the desktop's settings (privacy / screen lock)");
-  if (action == "host.biometric.disable")
-    return t("指紋センサーを外すか、fprintd を止める（sudo systemctl mask fprintd）", "unplug the fingerprint sensor or stop fprintd (sudo systemctl mask fprintd)");
-  if (action == "rndis.enable")
-    return t("sudo ip link set <Caoraのインターフェース> up", "sudo ip link set <the unit's interface> up");
-  if (action == "rndis.reset")
-    return t("CaoraのUSBケーブルを抜き差しする", "unplug the unit's USB cable and plug it back in");
-  if (action == "host.restart.schedule") return t("sudo shutdown -r +1", "sudo shutdown -r +1");
-  if (action == "host.rdp.disable" || action == "host.certpropsvc.disable" || action == "host.nic.arp_offload.disable")
-    return {"Windowsだけの設定です。Linuxでは必要ありません", "a Windows-only setting; there is nothing to change on Linux"};
-  return {"Linuxではこの変更を行いません", "caora does not make this change on Linux"};
+ProbeResult LinuxHost::probe_restart_scheduled() {
+  // systemd-logind keeps a pending `shutdown -r +N` in this file (USEC=, MODE=)
+  // until it fires or `shutdown -c` cancels it.
+  fs::path file = paths_.run / "systemd" / "shutdown" / "scheduled";
+  std::error_code ec;
+  if (!fs::is_directory(paths_.run, ec))
+    return ProbeResult::unknown({display_path(paths_.run) + " を読めません", display_path(paths_.run) + " cannot be read"});
+  auto text = read_small(file);
+  if (!text) return ProbeResult::of(false, {"no " + display_path(file) + " (nothing scheduled through systemd-logind)"});
+  auto kv = parse_os_release(*text);  // the same KEY=VALUE lines
+  std::string mode = kv.count("MODE") ? kv["MODE"] : "?";
+  std::vector<std::string> ev{display_path(file) + ": MODE=" + mode + (kv.count("USEC") ? " USEC=" + kv["USEC"] : "")};
+  if (kv.count("USEC")) {
+    try {
+      std::time_t t = static_cast<std::time_t>(std::stoll(kv["USEC"]) / 1000000);
+      char buf[64];
+      std::tm tm{};
+      localtime_r(&t, &tm);
+      std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
+      ev.push_back(std::string("at ") + buf);
+    } catch (const std::exception&) {
+      ev.push_back("USEC is not a number");
+    }
+  }
+  return ProbeResult::of(mode == "reboot" || mode == "reboot-force" || mode == "kexec" || mode == "soft-reboot", ev);
 }
 
-ActionPlan LinuxHost::plan(const std::string& action, const json&) {
-  ActionPlan p;
-  p.applicable = false;
-  p.summary = how_by_hand(action);
-  return p;
+namespace {
+// Values go into "key=value" tokens separated by spaces: keep them one token.
+std::string token(std::string v) {
+  for (char& c : v)
+    if (c == ' ' || c == '\t' || c == '=' || c == '\n' || c == '\r') c = '_';
+  return v;
+}
+}  // namespace
+
+ProbeResult LinuxHost::probe_unit_detail() {
+  const UsbView& v = usb_view();
+  if (v.error) return ProbeResult::unknown(from_error(*v.error));
+  json lines = json::array();
+  std::vector<std::string> ev;
+  for (const auto& u : v.units) {
+    const auto& d = u.device;
+    std::string line = "port=" + d.port_path();
+    if (d.serial.value && !d.serial.value->empty()) line += " serial=" + token(*d.serial.value);
+    line += std::string(" speed=") + usb::speed_name(d.speed) + " hub=" + (d.behind_hub() ? "yes" : "no") + " id=" + d.id();
+    lines.push_back(line);
+    ev.push_back(usb_->name() + ": " + unit_label(u) + " (" + u.matched_by + ")");
+  }
+  if (v.units.empty()) ev.push_back(usb_->name() + ": " + std::to_string(v.devices) + " USB devices, no unit");
+  return ProbeResult::of(lines, ev);
 }
 
-Expected<ActionOutcome> LinuxHost::apply(const std::string& action, const json&, Journal&) {
-  return Error{ErrorKind::Unsupported, how_by_hand(action)};
+ProbeResult LinuxHost::probe_rndis_adapters() {
+  const UsbView& v = usb_view();
+  if (v.error) return ProbeResult::unknown(from_error(*v.error));
+  const NetView& n = net_view();
+  if (n.error) return ProbeResult::unknown(from_error(*n.error));
+  json lines = json::array();
+  std::vector<std::string> ev;
+  for (const auto& u : v.units) {
+    bool any = false;
+    for (const auto& i : n.interfaces) {
+      if (i.usb_port != u.device.port_path()) continue;
+      any = true;
+      std::string addrs, overlaps;
+      for (const auto& a : i.ipv4) {
+        addrs += (addrs.empty() ? "" : ",") + a.str();
+        for (const auto& other : n.interfaces) {
+          if (other.name == i.name || other.loopback) continue;
+          for (const auto& b : other.ipv4)
+            if (net::overlaps(a, b)) overlaps += (overlaps.empty() ? "" : ",") + token(other.name) + ":" + b.str();
+        }
+      }
+      std::string line = "port=" + u.device.port_path() + " name=" + token(i.name) +
+                         (i.driver.empty() ? "" : " driver=" + token(i.driver)) + " enabled=" + (i.admin_up ? "yes" : "no");
+      if (!addrs.empty()) line += " ipv4=" + addrs;
+      if (!overlaps.empty()) line += " overlaps=" + overlaps;
+      lines.push_back(line);
+      ev.push_back(display_path(paths_.sysfs / "class" / "net" / i.name) + " on USB " + u.device.port_path() +
+                   (i.usb_interface.empty() ? "" : " (" + i.usb_interface + ")"));
+    }
+    if (!any) ev.push_back(u.device.port_path() + ": no network interface on this USB device");
+  }
+  if (v.units.empty()) ev.push_back("no unit on USB, so no unit adapter");
+  return ProbeResult::of(lines, ev);
 }
 
 }  // namespace caora

@@ -2,8 +2,11 @@
 // vocabulary that Linux can answer, read from this machine (libusb, sysfs,
 // getifaddrs, pcsc-lite, systemd, /proc, /etc/os-release). Probes that only
 // exist on Windows, and the ones Linux cannot read reliably, answer unknown
-// with the reason. Actions are not carried out yet: plan() says how to do the
-// change by hand. The install root (site.*) is another layer's business.
+// with the reason. Actions with a Linux meaning are carried out (RNDIS
+// unbind/bind or de-authorize/authorize through sysfs, interface flags,
+// systemd masks, shutdown -r); the others say how to do it by hand, or that
+// the setting is Windows-only. The install root (site.*) is another layer's
+// business.
 #pragma once
 
 #include <chrono>
@@ -29,10 +32,26 @@ struct LinuxPaths {
   bool use_systemctl = true;
   // The process environment (XRDP_SESSION); injectable for tests.
   std::function<std::optional<std::string>(const std::string&)> env;
+  // What schedules a restart (run as PROGRAM -r +MINUTES MESSAGE, cancelled with -c);
+  // looked up in PATH like a shell does.
+  std::string shutdown_program = "shutdown";
 };
 
-// The real paths, with CAORA_SYSFS_ROOT overriding /sys for the network probes.
+// The real paths. CAORA_SYSFS_ROOT overrides /sys, CAORA_ETC_ROOT /etc (and then
+// systemctl is not asked: the fixture's files are the truth), CAORA_RUN_ROOT /run.
 LinuxPaths linux_paths_from_environment();
+
+// One RNDIS reset of one unit, as the Linux backend plans it.
+struct RndisTarget {
+  std::string port;          // "1-2"
+  std::string serial;        // empty when unreadable
+  std::string interface;     // "usb0"; empty when the unit has no adapter
+  std::string usb_interface; // "1-2:1.0"
+  std::string driver;        // "rndis_host"
+  // Rebind the driver when the adapter is there; de-authorize/authorize the
+  // whole device when it is not (nothing to unbind) or when asked to.
+  enum class Method { Rebind, Reauthorize } method = Method::Rebind;
+};
 
 class LinuxHost : public Host {
  public:
@@ -83,6 +102,21 @@ class LinuxHost : public Host {
   ProbeResult probe_sleep();
   ProbeResult probe_rdp_session();
   ProbeResult probe_restart_pending();
+  ProbeResult probe_restart_scheduled();
+  ProbeResult probe_unit_detail();
+  ProbeResult probe_rndis_adapters();
+
+  // The units an action addresses (params "serial": one unit, else all).
+  Expected<std::vector<const usb::Unit*>> target_units(const nlohmann::json& params);
+  Expected<std::vector<RndisTarget>> rndis_targets(const nlohmann::json& params);
+  ActionPlan plan_rndis_reset(const nlohmann::json& params);
+  ActionPlan plan_rndis_enable(const nlohmann::json& params);
+  ActionPlan plan_sleep_disable();
+  ActionPlan plan_restart_schedule(const nlohmann::json& params);
+  Expected<ActionOutcome> apply_rndis_reset(const nlohmann::json& params, Journal& journal);
+  Expected<ActionOutcome> apply_rndis_enable(const nlohmann::json& params, Journal& journal);
+  Expected<ActionOutcome> apply_sleep_disable(Journal& journal);
+  Expected<ActionOutcome> apply_restart_schedule(const nlohmann::json& params, Journal& journal);
 
   LinuxPaths paths_;
   std::unique_ptr<usb::UsbSource> usb_;

@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+
 #include <catch2/catch.hpp>
 
 #include "host/vocabulary.h"
@@ -57,7 +59,9 @@ struct Rig {
   FakePcsc* pcsc;
   std::unique_ptr<LinuxHost> host;
   fs::path tmp;
-  explicit Rig(const std::string& sysfs_case = "rndis-ok", std::map<std::string, std::string> env = {}) {
+  // writable: the sysfs fixture is copied into the rig, so actions can write to it.
+  explicit Rig(const std::string& sysfs_case = "rndis-ok", std::map<std::string, std::string> env = {},
+               bool writable = false) {
     static int serial = 0;  // several rigs live at once in one test
     tmp = fs::temp_directory_path() / ("caora-linux-host-" + std::to_string(::getpid()) + "-" + std::to_string(++serial));
     fs::remove_all(tmp);
@@ -66,6 +70,11 @@ struct Rig {
     fs::create_directories(tmp / "proc");
     LinuxPaths p;
     p.sysfs = sysfs(sysfs_case);
+    if (writable) {
+      fs::copy(sysfs(sysfs_case).parent_path(), tmp / "fixture", fs::copy_options::recursive | fs::copy_options::copy_symlinks);
+      p.sysfs = tmp / "fixture" / "sys";
+    }
+    p.shutdown_program = (tmp / "shutdown").string();
     p.etc = tmp / "etc";
     p.run = tmp / "run";
     p.proc = tmp / "proc";
@@ -267,15 +276,157 @@ TEST_CASE("linux host: answers every non-site probe, leaves site.* to the instal
   }
 }
 
-TEST_CASE("linux host: actions are planned as steps by hand, never applied") {
+TEST_CASE("linux host: actions without a Linux meaning say so; the others are planned") {
   Rig rig;
+  rig.usb->list = {unit(1, {2}, "2113001")};
   for (const auto& spec : action_specs()) {
     if (std::string(spec.name).rfind("site.", 0) == 0) continue;
     ActionPlan p = rig.host->plan(spec.name, nlohmann::json::object());
-    CHECK_FALSE(p.applicable);
     CHECK_FALSE(p.summary.en.empty());
     CHECK_FALSE(p.summary.ja.empty());
     CHECK(p.summary.en.find("not implemented") == std::string::npos);
   }
-  CHECK(rig.host->plan("host.sleep.disable", {}).summary.en.find("systemctl mask sleep.target") != std::string::npos);
+  for (auto name : {"host.rdp.disable", "host.certpropsvc.disable", "host.nic.arp_offload.disable"}) {
+    CHECK_FALSE(rig.host->plan(name, {}).applicable);
+    CHECK(rig.host->plan(name, {}).summary.en == "a Windows-only setting; there is nothing to change on Linux");
+  }
+  CHECK_FALSE(rig.host->plan("host.screen_lock.disable", {}).applicable);
+  Journal journal(rig.tmp / "state");
+  auto refused = rig.host->apply("host.rdp.disable", {}, journal);
+  REQUIRE_FALSE(refused);
+  CHECK(refused.error().kind == ErrorKind::Unsupported);
+}
+
+TEST_CASE("linux host: rndis.reset rebinds the unit's interface through sysfs, journaled") {
+  Rig rig("rndis-ok", {}, true);
+  rig.usb->list = {unit(1, {2}, "2113001")};
+  fs::path drv = rig.tmp / "fixture/sys/bus/usb/drivers/rndis_host";
+  // The fixture has no bind/unbind files: the plan says it cannot work.
+  ActionPlan missing = rig.host->plan("rndis.reset", {});
+  CHECK_FALSE(missing.applicable);
+  CHECK(missing.summary.en.find("unbind does not exist") != std::string::npos);
+  rig.put("fixture/sys/bus/usb/drivers/rndis_host/unbind", "");
+  rig.put("fixture/sys/bus/usb/drivers/rndis_host/bind", "");
+  ActionPlan p = rig.host->plan("rndis.reset", {});
+  REQUIRE(p.applicable);
+  REQUIRE(p.changes.size() == 1);
+  CHECK(p.changes[0].find("write 1-2:1.0 to ") != std::string::npos);
+  CHECK(p.changes[0].find("(usb0, unit 2113001 on 1-2)") != std::string::npos);
+  CHECK_FALSE(rig.host->plan("rndis.reset", {{"serial", "9999999"}}).applicable);
+  Journal journal(rig.tmp / "state");
+  auto out = rig.host->apply("rndis.reset", {{"settle_s", 0}}, journal);
+  REQUIRE(out);
+  CHECK_FALSE(out->journal_id.empty());
+  CHECK(*read_file(drv / "unbind") == "1-2:1.0");
+  CHECK(*read_file(drv / "bind") == "1-2:1.0");
+  CHECK(out->changes.back().find("usb0 is back on 1-2") == 0);
+  auto entries = journal.entries();
+  REQUIRE(entries);
+  REQUIRE(entries->size() == 1);
+  CHECK(entries->at(0).action == "rndis.reset");
+  CHECK(entries->at(0).params["targets"][0]["method"] == "rebind");
+}
+
+TEST_CASE("linux host: rndis.reset de-authorizes a unit that has no adapter") {
+  Rig rig("no-adapter", {}, true);
+  rig.usb->list = {unit(1, {2}, "2113001")};
+  // The USB device of the unit: sys/bus/usb/devices/1-2 with its authorized file.
+  fs::create_directories(rig.tmp / "fixture/sys/bus/usb/devices/1-2");
+  rig.put("fixture/sys/bus/usb/devices/1-2/authorized", "1\n");
+  ActionPlan p = rig.host->plan("rndis.reset", {});
+  REQUIRE(p.applicable);
+  CHECK(p.changes[0].find("write 0, then 1, to ") == 0);
+  CHECK(p.changes[0].find("which has no adapter") != std::string::npos);
+  Journal journal(rig.tmp / "state");
+  auto out = rig.host->apply("rndis.reset", {{"settle_s", 0}}, journal);
+  REQUIRE(out);
+  CHECK(*read_file(rig.tmp / "fixture/sys/bus/usb/devices/1-2/authorized") == "1");
+  CHECK(out->changes.back() .find("no adapter on 1-2 yet") == 0);
+}
+
+TEST_CASE("linux host: rndis.enable sets IFF_UP on the unit's disabled adapter") {
+  Rig rig("disabled", {}, true);
+  rig.usb->list = {unit(1, {2}, "2113001")};
+  CHECK(rig.host->probe("net.rndis.disabled").value == true);
+  ActionPlan p = rig.host->plan("rndis.enable", {});
+  REQUIRE(p.applicable);
+  REQUIRE(p.changes.size() == 1);
+  CHECK(p.changes[0].find("usb0 of unit 2113001 on 1-2 is administratively down, flags 0x1002") != std::string::npos);
+  Journal journal(rig.tmp / "state");
+  auto out = rig.host->apply("rndis.enable", {}, journal);
+  REQUIRE(out);
+  CHECK(*read_file(rig.tmp / "fixture/sys/class/net/usb0/flags") == "0x1003");
+  CHECK(rig.host->probe("net.rndis.disabled").value == false);
+  CHECK(journal.entries()->at(0).params["interfaces"][0]["flags_before"] == "0x1002");
+  // Nothing left to enable: applicable, no change, no journal entry.
+  auto again = rig.host->apply("rndis.enable", {}, journal);
+  REQUIRE(again);
+  CHECK(again->journal_id.empty());
+  CHECK(journal.entries()->size() == 1);
+}
+
+TEST_CASE("linux host: host.sleep.disable masks the sleep targets; undo takes the masks away") {
+  Rig rig;
+  CHECK(rig.host->probe("host.sleep.enabled").value == true);
+  ActionPlan p = rig.host->plan("host.sleep.disable", {});
+  REQUIRE(p.applicable);
+  CHECK(p.changes.size() == 5);
+  Journal journal(rig.tmp / "state");
+  auto out = rig.host->apply("host.sleep.disable", {}, journal);
+  REQUIRE(out);
+  CHECK(fs::file_size(rig.tmp / "etc/systemd/system/suspend.target") == 0);
+  auto r = rig.host->probe("host.sleep.enabled");
+  CHECK(r.value == false);
+  CHECK(has(r, "sleep.target: empty file (masked)"));
+  REQUIRE(journal.undo(out->journal_id, false));
+  CHECK_FALSE(fs::exists(rig.tmp / "etc/systemd/system/sleep.target"));
+  CHECK(rig.host->probe("host.sleep.enabled").value == true);
+  // A unit file of the machine's own is left alone.
+  rig.put("etc/systemd/system/hibernate.target", "[Unit]\nDescription=local\n");
+  auto plan2 = rig.host->plan("host.sleep.disable", {});
+  CHECK(std::count_if(plan2.changes.begin(), plan2.changes.end(),
+                      [](const std::string& c) { return c.find("hibernate.target is a unit file of its own") != std::string::npos; }) == 1);
+}
+
+TEST_CASE("linux host: host.restart.schedule runs shutdown -r and sees the schedule") {
+  Rig rig;
+  // Without the program the plan says how to do it by hand.
+  CHECK_FALSE(rig.host->plan("host.restart.schedule", {}).applicable);
+  // What systemd-logind does for `shutdown -r +N`: it keeps the schedule in /run.
+  rig.put("shutdown",
+          "#!/bin/sh\nrun=\"$(dirname \"$0\")/run/systemd/shutdown\"\nmkdir -p \"$run\"\n"
+          "echo \"$@\" > \"$(dirname \"$0\")/shutdown.args\"\n"
+          "printf 'USEC=1790000000000000\\nWARN_WALL=1\\nMODE=reboot\\n' > \"$run/scheduled\"\n");
+  fs::permissions(rig.tmp / "shutdown", fs::perms::owner_all);
+  CHECK(rig.host->probe("host.restart.scheduled").value == false);
+  ActionPlan p = rig.host->plan("host.restart.schedule", {{"minutes", 5}});
+  REQUIRE(p.applicable);
+  CHECK(p.changes[0].find(" -r +5 (cancel with: ") != std::string::npos);
+  Journal journal(rig.tmp / "state");
+  auto out = rig.host->apply("host.restart.schedule", {{"minutes", 5}}, journal);
+  REQUIRE(out);
+  CHECK(read_file(rig.tmp / "shutdown.args")->rfind("-r +5 caora: ", 0) == 0);
+  CHECK(rig.host->probe("host.restart.scheduled").value == true);
+  CHECK(journal.entries()->at(0).params["undo"].get<std::string>().find(" -c") != std::string::npos);
+  rig.put("shutdown", "#!/bin/sh\necho 'Failed to connect to bus' >&2\nexit 1\n");
+  fs::permissions(rig.tmp / "shutdown", fs::perms::owner_all);
+  auto bad = rig.host->apply("host.restart.schedule", {}, journal);
+  REQUIRE_FALSE(bad);
+  CHECK(bad.error().message.en.find("Failed to connect to bus") != std::string::npos);
+}
+
+TEST_CASE("linux host: per-unit probes for pair") {
+  Rig rig("overlap");
+  rig.usb->list = {unit(1, {2}, "2113001"), unit(1, {1, 3}, nullptr, usb::Speed::Full)};
+  rig.pcsc->names = {"PFU Caora 2113001 00 00"};
+  auto d = rig.host->probe("usb.units.detail");
+  REQUIRE(d.known);
+  CHECK(d.value == nlohmann::json::array({"port=1-1.3 speed=full hub=yes id=04c5:1526",
+                                          "port=1-2 serial=2113001 speed=high hub=no id=04c5:1526"}));
+  auto a = rig.host->probe("net.rndis.adapters");
+  REQUIRE(a.known);
+  CHECK(a.value == nlohmann::json::array(
+                       {"port=1-2 name=usb0 driver=rndis_host enabled=yes ipv4=192.168.250.2/24 overlaps=eth0:192.168.0.20/16"}));
+  CHECK(has(a, "1-1.3: no network interface on this USB device"));
+  CHECK(rig.host->probe("pcsc.readers").value == nlohmann::json::array({"PFU Caora 2113001 00 00"}));
 }
