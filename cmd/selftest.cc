@@ -175,14 +175,18 @@ int run_face(const Context& ctx, const SelftestOptions& opt) {
 
 }  // namespace
 
+// cmd/selftest_card.cc: the card stage.
+std::function<int(const std::vector<std::string>&)> setup_selftest_card(CLI::App& app, Context& ctx);
+
 void setup_selftest(CLI::App& app, Context& ctx) {
   auto opt = std::make_shared<SelftestOptions>();
-  app.add_option("stage", opt->stage, ctx.tr("診断する段階: face（顔）", "The stage to test: face"))
+  app.add_option("stage", opt->stage, ctx.tr("診断する段階: face（顔）、card（カード）", "The stage to test: face or card"))
       ->required()
-      ->check(CLI::IsMember({"face"}));
+      ->check(CLI::IsMember({"face", "card"}));
   app.add_option("images", opt->images,
-                 ctx.tr("face: 撮影画像 PROBE と参照画像 REFERENCE（JPEG・PNG・JPEG 2000）",
-                        "face: the live capture PROBE and the reference photo REFERENCE (JPEG, PNG or JPEG 2000)"))
+                 ctx.tr("face: 撮影画像 PROBE と参照画像 REFERENCE（JPEG・PNG・JPEG 2000）。card: カードカメラの画像 IMAGE",
+                        "face: the live capture PROBE and the reference photo REFERENCE (JPEG, PNG or JPEG 2000); "
+                        "card: the card camera's frame IMAGE"))
       ->required();
   app.add_option("--threshold", opt->threshold,
                  ctx.tr("同一人物とみなす距離の上限（既定 0.6）", "Largest distance still judged the same person (default 0.6)"));
@@ -192,8 +196,9 @@ void setup_selftest(CLI::App& app, Context& ctx) {
   app.add_option("--annotate", opt->annotate,
                  ctx.tr("顔の枠・特徴点・判定を描いた撮影画像を PNG で保存する",
                         "Save the capture as PNG with the face box, landmarks and verdicts drawn on it"));
-  app.callback([&ctx, opt] {
-    ctx.run = [&ctx, opt]() -> int { return run_face(ctx, *opt); };
+  auto run_card = setup_selftest_card(app, ctx);
+  app.callback([&ctx, opt, run_card] {
+    ctx.run = [&ctx, opt, run_card]() -> int { return opt->stage == "card" ? run_card(opt->images) : run_face(ctx, *opt); };
   });
 }
 

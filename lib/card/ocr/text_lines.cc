@@ -1,0 +1,85 @@
+#include "card/ocr/text_lines.h"
+
+#include <algorithm>
+
+namespace caora::card {
+
+namespace {
+
+Box clip(const GrayImage& img, const Box& b) {
+  return {std::clamp(b.x0, 0, img.width), std::clamp(b.y0, 0, img.height), std::clamp(b.x1, 0, img.width),
+          std::clamp(b.y1, 0, img.height)};
+}
+
+}  // namespace
+
+int ink_threshold(const GrayImage& img, const Box& region) {
+  Box r = clip(img, region);
+  if (r.width() <= 0 || r.height() <= 0) return -1;
+  size_t hist[256] = {}, n = 0;
+  for (int y = r.y0; y < r.y1; ++y)
+    for (int x = r.x0; x < r.x1; ++x) ++hist[img.at(x, y)], ++n;
+  auto percentile = [&](double p) {
+    size_t want = size_t(p * double(n)), seen = 0;
+    for (int v = 0; v < 256; ++v)
+      if ((seen += hist[v]) > want) return v;
+    return 255;
+  };
+  int paper = percentile(0.80), dark = percentile(0.01);
+  // Print is at least this much darker than paper; less is pattern or noise.
+  if (paper - dark < 40) return -1;
+  return (paper + dark) / 2;
+}
+
+std::vector<Box> text_bands(const GrayImage& img, const Box& region, int threshold, int min_height, int merge_gap) {
+  std::vector<Box> out;
+  Box r = clip(img, region);
+  if (threshold < 0 || r.width() <= 0) return out;
+  // A row is inked when it has a few ink pixels: stray specks and a thin frame line
+  // crossing the whole region are not text.
+  std::vector<int> count(r.height(), 0);
+  for (int y = r.y0; y < r.y1; ++y)
+    for (int x = r.x0; x < r.x1; ++x) count[y - r.y0] += img.at(x, y) < threshold;
+  int min_ink = std::max(2, r.width() / 400);
+  int max_ink = r.width() * 9 / 10;
+  int start = -1, last = -1;
+  auto flush = [&]() {
+    if (start >= 0 && last - start + 1 >= min_height) out.push_back({r.x0, r.y0 + start, r.x1, r.y0 + last + 1});
+    start = last = -1;
+  };
+  for (int i = 0; i < r.height(); ++i) {
+    bool ink = count[i] >= min_ink && count[i] <= max_ink;
+    if (!ink) continue;
+    if (start >= 0 && i - last - 1 >= merge_gap) flush();
+    if (start < 0) start = i;
+    last = i;
+  }
+  flush();
+  // Trim each band to its ink columns.
+  for (Box& b : out) {
+    int x0 = b.x1, x1 = b.x0;
+    for (int y = b.y0; y < b.y1; ++y)
+      for (int x = b.x0; x < b.x1; ++x)
+        if (img.at(x, y) < threshold) x0 = std::min(x0, x), x1 = std::max(x1, x + 1);
+    if (x1 > x0) b.x0 = x0, b.x1 = x1;
+  }
+  return out;
+}
+
+std::vector<Box> column_runs(const GrayImage& img, const Box& band, int threshold, int min_gap) {
+  std::vector<Box> out;
+  Box b = clip(img, band);
+  int start = -1, last = -1;
+  for (int x = b.x0; x < b.x1; ++x) {
+    bool ink = false;
+    for (int y = b.y0; y < b.y1 && !ink; ++y) ink = img.at(x, y) < threshold;
+    if (!ink) continue;
+    if (start >= 0 && x - last - 1 >= min_gap) out.push_back({start, b.y0, last + 1, b.y1}), start = -1;
+    if (start < 0) start = x;
+    last = x;
+  }
+  if (start >= 0) out.push_back({start, b.y0, last + 1, b.y1});
+  return out;
+}
+
+}  // namespace caora::card

@@ -1,0 +1,30 @@
+// Lines of print on the rectified card: bands of rows holding ink, and within a band
+// the runs of columns separated by wide gaps. Ink is what is darker than the midpoint
+// between the paper and the darkest print of the region, so a pale tinted box or the
+// card's background pattern is not taken for text.
+#pragma once
+
+#include <vector>
+
+#include "card/ocr/gray.h"
+
+namespace caora::card {
+
+struct Box {
+  int x0 = 0, y0 = 0, x1 = 0, y1 = 0;  // [x0, x1) x [y0, y1)
+  int width() const { return x1 - x0; }
+  int height() const { return y1 - y0; }
+};
+
+// The ink threshold of a region: between its paper (a high percentile) and its
+// darkest print (a low percentile). Returns -1 when the region holds no print.
+int ink_threshold(const GrayImage& img, const Box& region);
+
+// Bands of ink rows inside `region` at least min_height high, merged across gaps
+// smaller than merge_gap; each band's box is trimmed to its ink columns.
+std::vector<Box> text_bands(const GrayImage& img, const Box& region, int threshold, int min_height, int merge_gap);
+
+// The runs of ink columns inside a band, split where the gap is at least min_gap wide.
+std::vector<Box> column_runs(const GrayImage& img, const Box& band, int threshold, int min_gap);
+
+}  // namespace caora::card

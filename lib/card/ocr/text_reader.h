@@ -1,0 +1,44 @@
+// Tesseract, loaded once per run, reading single text lines cut out of the
+// rectified card: Japanese (jpn) for the dates with their era names, English (eng)
+// restricted to digits for the security code. The only file that includes Tesseract.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "card/ocr/gray.h"
+#include "core/result.h"
+
+namespace tesseract {
+class TessBaseAPI;
+}
+
+namespace caora::card {
+
+struct ReadLine {
+  std::string text;         // UTF-8, as Tesseract read it (trailing newline removed)
+  double confidence = 0;    // Tesseract's mean word confidence, 0..100
+};
+
+// Where the trained data is looked for: CAORA_TESSDATA_DIR, TESSDATA_PREFIX, then
+// Debian's and other usual folders. The folder must hold jpn.traineddata and
+// eng.traineddata (Debian: tesseract-ocr-jpn, tesseract-ocr-eng).
+Expected<std::string> find_tessdata_dir(const std::optional<std::string>& override_dir = std::nullopt);
+
+class TextReader {
+ public:
+  static Expected<TextReader> open(const std::string& tessdata_dir);
+  TextReader(TextReader&&) noexcept;
+  TextReader& operator=(TextReader&&) noexcept;
+  ~TextReader();
+
+  ReadLine japanese_line(const GrayImage& line);
+  ReadLine digit_line(const GrayImage& line);
+
+ private:
+  TextReader();
+  std::unique_ptr<tesseract::TessBaseAPI> jpn_, digits_;
+};
+
+}  // namespace caora::card
