@@ -1,0 +1,316 @@
+#!/usr/bin/env python3
+"""The chip stage of the card self-test with real parts: the real PC/SC client
+code (lib/pcsc/card_channel.cc) through a private pcscd and vsmartcard's vpcd
+to the virtual My Number Card (mynumber_card.py), which keeps its own state so
+the tests check the card's side too (tries spent, counter unchanged, nothing
+left verified).
+
+The stage runs through `caora selftest card IMAGE --reader NAME` when the
+binary has the card self-test, else through the Catch2 driver
+"[.pcsc-live]" of caora_unit_tests (the same library code). The card itself is
+checked first with raw APDUs through pcsc-lite.
+
+Exits 77 (CTest: skipped) with the reason when the parts cannot run here.
+"""
+import ctypes
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import mynumber_card  # noqa: E402
+import pcsc_parts  # noqa: E402
+
+CAORA = os.environ.get("CAORA_BIN", "caora")
+SOURCE = os.environ.get("CAORA_SOURCE_DIR", os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+UNIT_TESTS = os.environ.get("CAORA_UNIT_TESTS") or os.path.join(os.path.dirname(CAORA), "tests", "caora_unit_tests")
+PHOTO = os.path.join(SOURCE, "tests", "data", "card", "face.jp2")
+READER = "PFU Caora 2113001"
+SLOT = READER + " 00 00"  # vpcd's first slot: where the card goes
+NUMBER = "55021720352285"  # 昭和55年2月17日, 2035, 2285
+OTHER_NUMBER = "55021720359999"
+
+SCARD_STATE_EMPTY, SCARD_STATE_PRESENT = 0x10, 0x20
+
+
+class ReaderState(ctypes.Structure):
+    _fields_ = [("szReader", ctypes.c_char_p), ("pvUserData", ctypes.c_void_p), ("dwCurrentState", ctypes.c_ulong),
+                ("dwEventState", ctypes.c_ulong), ("cbAtr", ctypes.c_ulong), ("rgbAtr", ctypes.c_ubyte * 33)]
+
+
+class IoRequest(ctypes.Structure):
+    _fields_ = [("dwProtocol", ctypes.c_ulong), ("cbPciLength", ctypes.c_ulong)]
+
+
+class Pcsc:
+    """Just enough of pcsc-lite through ctypes to talk to the card directly."""
+
+    def __init__(self, socket_path):
+        os.environ["PCSCLITE_CSOCK_NAME"] = socket_path  # read when the library connects
+        self.lib = ctypes.CDLL("libpcsclite.so.1")
+        self.ctx = ctypes.c_long()
+        rv = self.lib.SCardEstablishContext(ctypes.c_ulong(2), None, None, ctypes.byref(self.ctx))
+        assert rv == 0, hex(rv & 0xFFFFFFFF)
+        self.card = None
+
+    def state(self, reader):
+        st = ReaderState(reader.encode(), None, 0, 0, 0)
+        rv = self.lib.SCardGetStatusChange(self.ctx, ctypes.c_ulong(0), ctypes.byref(st), ctypes.c_ulong(1))
+        return st.dwEventState if rv == 0 else 0
+
+    def wait(self, reader, flag, timeout=5.0):
+        deadline = time.time() + timeout
+        while not self.state(reader) & flag:
+            if time.time() > deadline:
+                raise AssertionError("reader state 0x%x never showed 0x%x" % (self.state(reader), flag))
+            time.sleep(0.02)
+
+    def connect(self, reader):
+        self.card, proto = ctypes.c_long(), ctypes.c_ulong()
+        rv = self.lib.SCardConnect(self.ctx, reader.encode(), ctypes.c_ulong(2), ctypes.c_ulong(3),
+                                   ctypes.byref(self.card), ctypes.byref(proto))
+        assert rv == 0, hex(rv & 0xFFFFFFFF)
+        self.pci = IoRequest(proto.value, ctypes.sizeof(IoRequest))
+
+    def transmit(self, apdu_hex):
+        apdu = bytes.fromhex(apdu_hex.replace(" ", ""))
+        out = (ctypes.c_ubyte * 65538)()
+        n = ctypes.c_ulong(len(out))
+        rv = self.lib.SCardTransmit(self.card, ctypes.byref(self.pci), apdu, ctypes.c_ulong(len(apdu)), None, out,
+                                    ctypes.byref(n))
+        assert rv == 0, hex(rv & 0xFFFFFFFF)
+        return bytes(out[:n.value])
+
+    def disconnect(self):
+        self.lib.SCardDisconnect(self.card, ctypes.c_ulong(1))  # SCARD_RESET_CARD
+        self.card = None
+
+    def close(self):
+        self.lib.SCardReleaseContext(self.ctx)
+
+
+def has_card_selftest():
+    p = subprocess.run([CAORA, "selftest", "--help"], capture_output=True, text=True)
+    return "card" in p.stdout and "--reader" in p.stdout
+
+
+class ChipTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.port = pcsc_parts.free_port_pair()
+        cls.pcscd = pcsc_parts.Pcscd({READER: cls.port})
+        cls.env = cls.pcscd.env()
+        cls.pcsc = Pcsc(cls.pcscd.socket)
+        cls.tmp = tempfile.mkdtemp(prefix="caora-chip-")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.pcsc.close()
+        cls.pcscd.stop()
+
+    def insert(self, **kw):
+        card = mynumber_card.MyNumberCard(self.port, **kw)
+        self.addCleanup(self.take_out, card)
+        self.pcsc.wait(SLOT, SCARD_STATE_PRESENT)
+        return card
+
+    def take_out(self, card):
+        card.remove()
+        self.pcsc.wait(SLOT, SCARD_STATE_EMPTY)
+
+    def stage(self, reader=READER, number=NUMBER, force=False):
+        """The chip stage through the library's live driver; its caora.selftest.card/1 "chip" object."""
+        out = os.path.join(self.tmp, "chip-%d.json" % time.monotonic_ns())
+        env = dict(self.env, CAORA_LIVE_READER=reader, CAORA_LIVE_NUMBER=number, CAORA_LIVE_OUT=out,
+                   CAORA_LIVE_FORCE="1" if force else "0")
+        p = subprocess.run([UNIT_TESTS, "[.pcsc-live]"], env=env, capture_output=True, text=True, timeout=60)
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+        with open(out) as f:
+            return json.load(f)
+
+    def assert_code(self, chip, status, error, detail):
+        self.assertEqual(chip["status"], status, chip)
+        self.assertEqual(chip["error_code"], error, chip)
+        self.assertEqual(chip["detail_code"], detail, chip)
+        self.assertEqual(chip["recipe"], "error-" + error if error else None, chip)
+        # The recipe named exists and knows the detail code.
+        if error:
+            with open(os.path.join(SOURCE, "recipes", "errors", error + ".json")) as f:
+                recipe = json.load(f)
+            self.assertEqual(recipe["id"], chip["recipe"])
+            if detail:
+                self.assertIn(detail, [d["code"] for d in recipe["details"]])
+
+    # --- the virtual card on its own, through pcsc-lite ---
+
+    def test_card_answers_like_the_card_face_ap(self):
+        card = self.insert(tries=3)
+        self.pcsc.connect(SLOT)
+        try:
+            t = self.pcsc.transmit
+            self.assertEqual(t("00A4040C0AD3921000310001010402"), b"\x90\x00")
+            self.assertEqual(t("00A4020C020002"), b"\x90\x00")
+            self.assertEqual(t("00B0000010"), b"\x69\x82")  # nothing readable before VERIFY
+            self.assertEqual(t("00A4020C020012"), b"\x90\x00")
+            self.assertEqual(t("00200080"), b"\x63\xC3")  # the counter, no try spent
+            self.assertEqual(t("00200080"), b"\x63\xC3")
+            self.assertEqual(card.tries_spent, 0)
+            wrong = "002000800E" + OTHER_NUMBER.encode().hex()
+            self.assertEqual(t(wrong), b"\x63\xC2")
+            self.assertEqual(t("002000800E" + NUMBER.encode().hex()), b"\x90\x00")
+            self.assertEqual(t("00200080"), b"\x63\xCA")  # a correct number resets the counter
+            self.assertEqual(t("00A4020C020002"), b"\x90\x00")
+            head = t("00B0000005")
+            self.assertEqual(head[:3], b"\xFF\x20\x82")  # outer length in the 82 hh ll form
+            self.assertEqual(head[-2:], b"\x90\x00")
+            total = 5 + int.from_bytes(head[3:5], "big")
+            record = t("00B00000000000")  # extended Le: everything at once
+            self.assertEqual(record[-2:], b"\x90\x00")
+            record = record[:-2]
+            self.assertEqual(len(record), total)
+            with open(PHOTO, "rb") as f:
+                self.assertIn(b"\xDF\x27\x82" + len(f.read()).to_bytes(2, "big"), record)
+            self.assertEqual(t("00B07FFF01"), b"\x6B\x00")  # past the end
+            self.assertEqual(t("00B0" + "%04X" % (len(record) - 3) + "00")[:-2], record[-3:])  # a short read
+        finally:
+            self.pcsc.disconnect()
+        self.assertFalse(card.verified, "a reset must forget the verification")
+
+    def test_card_locks_on_the_last_try(self):
+        card = self.insert(tries=2)
+        self.pcsc.connect(SLOT)
+        try:
+            t = self.pcsc.transmit
+            t("00A4040C0AD3921000310001010402")
+            t("00A4020C020012")
+            wrong = "002000800E" + OTHER_NUMBER.encode().hex()
+            self.assertEqual(t(wrong), b"\x63\xC1")
+            self.assertEqual(t(wrong), b"\x63\xC0")  # the try that uses the last
+            self.assertEqual(t(wrong), b"\x69\x84")
+            self.assertEqual(t("002000800E" + NUMBER.encode().hex()), b"\x69\x84")  # even the right one
+            self.assertEqual(t("00200080"), b"\x69\x84")
+            self.assertEqual(card.tries, 0)
+        finally:
+            self.pcsc.disconnect()
+
+    # --- the chip stage through the real client code ---
+
+    def test_right_number_reads_the_photo(self):
+        card = self.insert()
+        chip = self.stage()
+        self.assert_code(chip, "ok", None, None)
+        self.assertEqual(chip["reader_found"], SLOT)
+        self.assertTrue(chip["atr"].startswith("3B888001"), chip["atr"])
+        self.assertEqual(chip["tries_left_before"], 10)
+        self.assertEqual(card.tries_spent, 1)
+        # The counter was asked (an empty VERIFY) before the VERIFY that spends a try.
+        verifies = [a for a in card.apdus if a.startswith("00200080")]
+        self.assertEqual(verifies, ["00200080", "002000800e" + NUMBER.encode().hex()])
+        with open(PHOTO, "rb") as f:
+            jp2 = f.read()
+        self.assertEqual(chip["photo"]["bytes"], len(jp2))
+        self.assertEqual(card.bytes_read, len(card.record))
+        # Another decoder agrees: PIL opens the PNG, and its pixels are the JP2's.
+        from PIL import Image
+        png = Image.open(chip["photo"]["written"])
+        self.assertEqual(png.format, "PNG")
+        ref = Image.open(PHOTO)
+        self.assertEqual(png.size, ref.size)
+        self.assertEqual((chip["photo"]["width"], chip["photo"]["height"]), ref.size)
+        a, b = png.convert("L").tobytes(), ref.convert("L").tobytes()
+        self.assertLessEqual(max(abs(x - y) for x, y in zip(a, b)), 1)
+        for step in ("connect", "select", "read_counter", "verify", "read_record", "total"):
+            self.assertIn(step, chip["timings_ms"])
+        print("chip stage, right number: %s ms in all, %d APDUs" % (chip["timings_ms"]["total"], chip["apdus"]))
+        self.assertFalse(card.verified, "the stage resets the card when it leaves")
+
+    def test_wrong_number_spends_one_try(self):
+        card = self.insert(number=OTHER_NUMBER, tries=10)
+        chip = self.stage()
+        self.assert_code(chip, "wrong_number", "015", "0x04000019")
+        self.assertEqual(chip["tries_left"], 9)
+        self.assertEqual(chip["sw"], "63C9")
+        self.assertEqual(card.tries, 9)
+        self.assertEqual(card.tries_spent, 1)
+        self.assertIsNone(chip["photo"])
+        self.assertEqual(card.bytes_read, 0)
+
+    def test_one_try_left_is_refused_unless_forced(self):
+        card = self.insert(tries=1)
+        chip = self.stage(number=OTHER_NUMBER)
+        self.assert_code(chip, "refused_last_try", "015", "0x04000011")
+        self.assertEqual(chip["tries_left"], 1)
+        self.assertFalse(chip["verify_sent"])
+        self.assertEqual((card.tries, card.tries_spent), (1, 0))  # the card's counter untouched
+        self.assertEqual(card.verify_status_asked, 1)
+
+        chip = self.stage(force=True)
+        self.assert_code(chip, "ok", None, None)
+        self.assertEqual(chip["tries_left_before"], 1)
+        self.assertEqual((card.tries, card.tries_spent), (10, 1))
+
+    def test_blocked_card(self):
+        card = self.insert(tries=0)
+        chip = self.stage(force=True)
+        self.assert_code(chip, "blocked", "015", None)
+        self.assertEqual(chip["tries_left"], 0)
+        self.assertFalse(chip["verify_sent"])
+        self.assertEqual(card.tries_spent, 0)
+
+    def test_card_pulled_mid_read(self):
+        card = self.insert(remove_after=1000)
+        chip = self.stage()
+        self.assert_code(chip, "removed", "001", "0x03000002")
+        self.assertTrue(card.removed)
+        self.assertIsNone(chip["photo"])
+        self.assertLess(card.bytes_read, 1000)
+
+    def test_no_reader_by_that_name(self):
+        chip = self.stage(reader="SONY FeliCa Port")
+        self.assert_code(chip, "no_reader", "906", "0x02000001")
+        self.assertIn(SLOT, chip["message"]["en"])  # says which readers there are
+
+    def test_reader_held_exclusively_by_another_process(self):
+        self.insert()
+        holder = pcsc_parts.Holder(self.env, SLOT)
+        try:
+            self.assertEqual(holder.status, "held")
+            chip = self.stage()
+            self.assert_code(chip, "sharing_violation", "906", "0x03000006")
+            self.assertEqual(chip["scard"], "SCARD_E_SHARING_VIOLATION")
+        finally:
+            holder.stop()
+
+    def test_no_card_waits_three_seconds(self):
+        chip = self.stage(reader=SLOT)
+        self.assert_code(chip, "no_card", "001", "0x03000002")
+        self.assertGreaterEqual(chip["timings_ms"]["connect"], 2900)
+        self.assertLess(chip["timings_ms"]["connect"], 4500)
+
+    def test_card_put_in_while_waiting(self):
+        cards = []
+        later = threading.Timer(1.0, lambda: cards.append(mynumber_card.MyNumberCard(self.port)))
+        later.start()
+        try:
+            chip = self.stage(reader=SLOT)
+        finally:
+            later.join()
+            for c in cards:
+                self.take_out(c)
+        self.assert_code(chip, "ok", None, None)
+        self.assertGreaterEqual(chip["timings_ms"]["connect"], 900)
+
+
+if __name__ == "__main__":
+    why = pcsc_parts.missing_parts()
+    if not why and not os.path.exists(UNIT_TESTS):
+        why = "the unit-test binary is not built: " + UNIT_TESTS
+    if why:
+        print("SKIPPED: " + why)
+        sys.exit(77)
+    unittest.main(verbosity=2)
