@@ -163,6 +163,9 @@ PairReport build_pair_report(Host& host, const usb::UnitTable& table, std::optio
       add("no-reader", "problem", p, who(u, true) + " がPC/SCリーダーとして見えません（Caoraのアプリと pcscd を確認してください）",
           who(u, false) + " is not visible as a PC/SC reader (check the Caora application and the PC/SC service)");
   }
+  if (!adapters.known && !rep.units.empty())
+    add("adapters-unknown", "warning", nullptr, "RNDISアダプターを確認できません: " + adapters.reason.ja,
+        "the RNDIS adapters cannot be checked: " + adapters.reason.en);
   if (!rep.readers_known && !rep.units.empty())
     add("readers-unknown", "warning", nullptr, "PC/SCリーダーを確認できません: " + readers.reason.ja,
         "the PC/SC readers cannot be checked: " + readers.reason.en);
@@ -309,8 +312,6 @@ std::string pair_text(const PairReport& rep, Lang lang) {
     const char* mark = f.severity == "problem" ? "✗" : f.severity == "warning" ? "!" : "i";
     o << mark << " " << f.text.in(lang) << "\n";
   }
-  for (const auto& [probe, why] : rep.unknown)
-    o << "? " << probe << ": " << why.in(lang) << "\n";
   return o.str();
 }
 
