@@ -5,13 +5,21 @@
 // The stages and the report live in lib/card/ocr; this file wires and prints.
 #include <functional>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "cmd/context.h"
 #if CAORA_CARD_OCR
+#include <chrono>
+
+#include "card/chip_stage.h"
 #include "card/ocr/card_selftest.h"
+#include "core/fs.h"
+#include "face/annotate.h"
+#include "face/jp2.h"
+#include "pcsc/card_channel.h"
 #endif
 
 namespace caora {
@@ -22,7 +30,49 @@ struct CardOptions {
   // The options of the card stage, so that the face stage's are refused with it.
   std::set<std::string> own;
   // The chip stage (--reader, --photo, --force) adds its options here.
+  std::optional<std::string> reader;
+  std::optional<std::string> photo;
+  bool force = false;
 };
+
+#if CAORA_CARD_OCR
+// The chip stage after the card face: VERIFY the 照合番号B read off the card, read
+// the photo, decode it (JPEG 2000) and write it as PNG with --photo.
+ChipStageResult run_chip(const CardOptions& opt, const VerificationNumberB& number) {
+  auto chip = run_chip_stage([](const std::string& name) { return pcsc::connect_reader(name); }, *opt.reader, number,
+                             opt.force);
+  if (chip.photo.jp2.empty()) return chip;
+  auto start = std::chrono::steady_clock::now();
+  auto image = face::decode_jpeg2000(chip.photo.jp2);
+  if (!image) {
+    chip.photo.error = Text{"顔写真（JPEG 2000）を復号できません: " + image.error().message.ja,
+                            "the face photo (JPEG 2000) cannot be decoded: " + image.error().message.en};
+    return chip;
+  }
+  chip.photo.width = image->width;
+  chip.photo.height = image->height;
+  if (opt.photo) {
+    auto png = face::encode_png(*image);
+    Status written = png ? write_file_atomic(*opt.photo, *png) : Status(png.error());
+    if (written)
+      chip.photo.written = *opt.photo;
+    else
+      chip.photo.error = written.error().message;
+  }
+  auto total = chip.timings_ms.back();  // keep "total" last
+  chip.timings_ms.pop_back();
+  chip.timings_ms.push_back(
+      {"photo", std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count()});
+  chip.timings_ms.push_back({total.first, total.second + chip.timings_ms.back().second});
+  return chip;
+}
+
+// 5 when the reader is not there; 1 for everything the card or the reader says is wrong.
+int chip_exit_code(const ChipStageResult& chip) {
+  if (chip.status == ChipStatus::NoReader) return kExitNoDevice;
+  return chip.status == ChipStatus::Ok && !chip.photo.error ? kExitOk : kExitProblem;
+}
+#endif
 
 int run_card(const Context& ctx, const CLI::App& app, const CardOptions& opt, const std::vector<std::string>& images) {
   for (const CLI::Option* o : app.get_options()) {
@@ -35,6 +85,17 @@ int run_card(const Context& ctx, const CLI::App& app, const CardOptions& opt, co
   if (images.size() != 1)
     return ctx.fail(make_error(ErrorKind::Usage, "selftest card にはカードカメラの画像を1つ指定してください",
                                "selftest card takes one image: the card camera's frame"));
+  if (!opt.reader && (opt.photo || opt.force))
+    return ctx.fail(make_error(ErrorKind::Usage, "--photo と --force は --reader と一緒に指定してください",
+                               "--photo and --force go with --reader"));
+  if (opt.photo) {
+    // Found out before the card is touched, not after a VERIFY has been spent.
+    fs::path folder = fs::path(*opt.photo).parent_path();
+    std::error_code ec;
+    if (!folder.empty() && !fs::is_directory(folder, ec))
+      return ctx.fail(make_error(ErrorKind::Usage, "--photo のフォルダがありません: " + folder.string(),
+                                 "--photo: no such folder: " + folder.string()));
+  }
 #if CAORA_CARD_OCR
   auto dir = card::find_tessdata_dir();
   if (!dir) return ctx.fail(dir.error());
@@ -45,13 +106,31 @@ int run_card(const Context& ctx, const CLI::App& app, const CardOptions& opt, co
   auto report = selftest->run(images[0]);
   if (!report) return ctx.fail(report.error());
   report->timings_ms.insert(report->timings_ms.begin(), {"load_ocr", load_ms});
-  // The chip stage goes here: with a reader named and report->number set, it runs
-  // run_chip_stage() and adds its "chip" object and lines to what is printed below.
   int code = report->findings.empty() && report->number ? kExitOk : kExitProblem;
-  if (ctx.json)
-    ctx.print_json(card::card_selftest_json(*report));
-  else
-    ctx.out(card::card_selftest_text(*report).in(ctx.lang()));
+  std::optional<ChipStageResult> chip;
+  if (opt.reader && report->number) {
+    chip = run_chip(opt, *report->number);
+    int chip_code = chip_exit_code(*chip);
+    if (chip_code == kExitNoDevice || code == kExitOk) code = chip_code;
+  }
+  // Without a 照合番号B the card is not touched: the chip object says why.
+  const Text not_run{"照合番号Bが券面から読めなかったため、チップは読んでいません",
+                     "the chip was not read: no verification number B was read off the card face"};
+  if (ctx.json) {
+    auto doc = card::card_selftest_json(*report);
+    if (chip)
+      doc["chip"] = chip_stage_json(*chip);
+    else if (opt.reader)
+      doc["chip"] = {{"reader", *opt.reader}, {"status", "not_run"}, {"message", {{"ja", not_run.ja}, {"en", not_run.en}}}};
+    ctx.print_json(doc);
+  } else {
+    std::string text = card::card_selftest_text(*report).in(ctx.lang());
+    if (chip)
+      text += chip_stage_text(*chip).in(ctx.lang());
+    else if (opt.reader)
+      text += "  ✗ " + not_run.in(ctx.lang()) + "\n";
+    ctx.out(text);
+  }
   return code;
 #else
   return ctx.fail(make_error(ErrorKind::Unsupported,
@@ -66,6 +145,16 @@ int run_card(const Context& ctx, const CLI::App& app, const CardOptions& opt, co
 // what runs the stage with the images given.
 std::function<int(const std::vector<std::string>&)> setup_selftest_card(CLI::App& app, Context& ctx) {
   auto opt = std::make_shared<CardOptions>();
+  app.add_option("--reader", opt->reader,
+                 ctx.tr("card: このリーダライタ（PC/SC の名前、または名前の先頭）のカードのチップで照合番号Bを照合し、顔写真を読む",
+                        "card: verify the verification number B with the chip of the card in this reader (its PC/SC "
+                        "name, or the start of it) and read the face photo"));
+  app.add_option("--photo", opt->photo,
+                 ctx.tr("card: チップから読んだ顔写真を PNG で保存する", "card: save the face photo read from the chip as PNG"));
+  app.add_flag("--force", opt->force,
+               ctx.tr("card: 残り1回でも照合する（番号が違えばカードがロックされます）",
+                      "card: verify even with one try left (a wrong number then locks the card)"));
+  opt->own.insert({"--reader", "--photo", "--force"});
   return [&ctx, &app, opt](const std::vector<std::string>& images) { return run_card(ctx, app, *opt, images); };
 }
 

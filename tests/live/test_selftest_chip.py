@@ -99,30 +99,54 @@ def has_card_selftest():
     return "card" in p.stdout and "--reader" in p.stdout
 
 
-class ChipTest(unittest.TestCase):
+# One pcscd for the whole run: pcsc-lite (in this process, through ctypes) reads
+# PCSCLITE_CSOCK_NAME once.
+PARTS = {}
+
+
+def setUpModule():
+    PARTS["port"] = pcsc_parts.free_port_pair()
+    PARTS["pcscd"] = pcsc_parts.Pcscd({READER: PARTS["port"]})
+    PARTS["pcsc"] = Pcsc(PARTS["pcscd"].socket)
+
+
+def tearDownModule():
+    PARTS["pcsc"].close()
+    PARTS["pcscd"].stop()
+
+
+class LiveReader(unittest.TestCase):
+    """A test with the private pcscd, its vpcd reader, and a card to put in."""
+
     @classmethod
     def setUpClass(cls):
-        cls.port = pcsc_parts.free_port_pair()
-        cls.pcscd = pcsc_parts.Pcscd({READER: cls.port})
-        cls.env = cls.pcscd.env()
-        cls.pcsc = Pcsc(cls.pcscd.socket)
+        cls.port = PARTS["port"]
+        cls.env = PARTS["pcscd"].env()
+        cls.pcsc = PARTS["pcsc"]
         cls.tmp = tempfile.mkdtemp(prefix="caora-chip-")
 
-    @classmethod
-    def tearDownClass(cls):
-        cls.pcsc.close()
-        cls.pcscd.stop()
-
     def insert(self, **kw):
-        card = mynumber_card.MyNumberCard(self.port, **kw)
+        # vpcd takes a new card's connection when it next polls the slot; now and
+        # then (right after another process let go of the reader) it drops it, and
+        # the card is put in again, as a person would.
+        for attempt in range(3):
+            card = mynumber_card.MyNumberCard(self.port, **kw)
+            try:
+                self.pcsc.wait(SLOT, SCARD_STATE_PRESENT, timeout=3.0)
+                break
+            except AssertionError:
+                card.remove()
+                if attempt == 2:
+                    raise
         self.addCleanup(self.take_out, card)
-        self.pcsc.wait(SLOT, SCARD_STATE_PRESENT)
         return card
 
     def take_out(self, card):
         card.remove()
         self.pcsc.wait(SLOT, SCARD_STATE_EMPTY)
 
+
+class ChipTest(LiveReader):
     def stage(self, reader=READER, number=NUMBER, force=False):
         """The chip stage through the library's live driver; its caora.selftest.card/1 "chip" object."""
         out = os.path.join(self.tmp, "chip-%d.json" % time.monotonic_ns())
@@ -217,9 +241,11 @@ class ChipTest(unittest.TestCase):
         self.assertEqual(card.bytes_read, len(card.record))
         # Another decoder agrees: PIL opens the PNG, and its pixels are the JP2's.
         from PIL import Image
-        png = Image.open(chip["photo"]["written"])
-        self.assertEqual(png.format, "PNG")
-        ref = Image.open(PHOTO)
+        with Image.open(chip["photo"]["written"]) as f:
+            self.assertEqual(f.format, "PNG")
+            png = f.copy()
+        with Image.open(PHOTO) as f:
+            ref = f.copy()
         self.assertEqual(png.size, ref.size)
         self.assertEqual((chip["photo"]["width"], chip["photo"]["height"]), ref.size)
         a, b = png.convert("L").tobytes(), ref.convert("L").tobytes()
@@ -304,6 +330,90 @@ class ChipTest(unittest.TestCase):
                 self.take_out(c)
         self.assert_code(chip, "ok", None, None)
         self.assertGreaterEqual(chip["timings_ms"]["connect"], 900)
+
+
+@unittest.skipUnless(os.path.exists(CAORA) and has_card_selftest(),
+                     "this caora has no card self-test with --reader (built without the card-face OCR)")
+class WholeBinaryTest(LiveReader):
+    """caora selftest card IMAGE --reader NAME: OCR of a generated card → its 照合番号B → the chip."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        gen = os.path.join(SOURCE, "tests", "tools", "cardgen", "cardgen.py")
+        subprocess.run(["/usr/bin/python3", gen, "--out", cls.tmp, "--count", "1", "--seed", "7"], check=True,
+                       capture_output=True, timeout=120)
+        cls.image = os.path.join(cls.tmp, "0000.png")
+        with open(os.path.join(cls.tmp, "0000.json")) as f:
+            cls.truth = json.load(f)["verification_number_b"]
+
+    def caora(self, *args, json_out=True, lang="en"):
+        cmd = [CAORA, "--lang", lang] + (["--json"] if json_out else []) + ["selftest", "card", self.image] + list(args)
+        p = subprocess.run(cmd, env=self.env, capture_output=True, text=True, timeout=60)
+        if json_out:
+            self.assertTrue(p.stdout.strip(), p.stderr)
+            return p.returncode, json.loads(p.stdout)
+        return p.returncode, p.stdout
+
+    def test_ocr_then_chip_then_photo(self):
+        card = self.insert(number=self.truth)
+        png = os.path.join(self.tmp, "photo.png")
+        code, doc = self.caora("--reader", READER, "--photo", png)
+        self.assertEqual(doc["schema"], "caora.selftest.card/1")
+        self.assertEqual(doc["verification_number_b"], self.truth)
+        chip = doc["chip"]
+        self.assertEqual(code, 0, doc)
+        self.assertEqual(chip["status"], "ok", chip)
+        self.assertEqual(chip["tries_left_before"], 10)
+        self.assertEqual(card.apdus[3], "002000800e" + self.truth.encode().hex())  # the number OCR read, as sent
+        self.assertEqual(chip["photo"]["written"], png)
+        from PIL import Image
+        with Image.open(PHOTO) as jp2:
+            ref = jp2.copy()
+        with Image.open(png) as img:
+            self.assertEqual(img.format, "PNG")
+            self.assertEqual(img.size, ref.size)
+        self.assertEqual((chip["photo"]["width"], chip["photo"]["height"]), ref.size)
+        self.assertIn("photo", chip["timings_ms"])
+
+    def test_wrong_number_is_015_exit_1(self):
+        card = self.insert(number=OTHER_NUMBER, tries=5)
+        code, doc = self.caora("--reader", READER)
+        self.assertEqual(code, 1)
+        self.assertEqual(doc["chip"]["status"], "wrong_number")
+        self.assertEqual(doc["chip"]["detail_code"], "0x04000014")
+        self.assertEqual(card.tries, 4)
+
+    def test_last_try_refused_then_forced(self):
+        card = self.insert(number=self.truth, tries=1)
+        code, doc = self.caora("--reader", READER)
+        self.assertEqual(code, 1)
+        self.assertEqual(doc["chip"]["status"], "refused_last_try")
+        self.assertEqual((card.tries, card.tries_spent), (1, 0))
+        code, doc = self.caora("--reader", READER, "--force")
+        self.assertEqual(code, 0, doc)
+        self.assertEqual(doc["chip"]["status"], "ok")
+
+    def test_no_reader_exit_5(self):
+        code, doc = self.caora("--reader", "SONY FeliCa Port")
+        self.assertEqual(code, 5)
+        self.assertEqual((doc["chip"]["status"], doc["chip"]["error_code"], doc["chip"]["detail_code"]),
+                         ("no_reader", "906", "0x02000001"))
+
+    def test_human_output_in_japanese(self):
+        self.insert(number=self.truth)
+        code, out = self.caora("--reader", READER, json_out=False, lang="ja")
+        self.assertEqual(code, 0, out)
+        self.assertIn("✓ チップ（" + SLOT + "）: 照合番号Bが一致し", out)
+
+    def test_chip_options_need_a_reader_and_a_folder(self):
+        code, doc = self.caora("--photo", os.path.join(self.tmp, "x.png"))
+        self.assertEqual(code, 2)
+        self.assertIn("--reader", doc["error"]["en"])
+        card = self.insert(number=self.truth)
+        code, doc = self.caora("--reader", READER, "--photo", os.path.join(self.tmp, "no-such-folder", "x.png"))
+        self.assertEqual(code, 2)
+        self.assertEqual(card.apdus, [], "the card is not touched when the photo cannot be written")
 
 
 if __name__ == "__main__":
