@@ -26,7 +26,7 @@ _caora_subcommand_options()
         pair) printf '%s\n' --licences ;;
         rndis-reset) printf '%s\n' --device --timeout --reboot ;;
         set-startup-delay) printf '%s\n' --show ;;
-        selftest) printf '%s\n' --threshold --models --annotate ;;
+        selftest) printf '%s\n' --threshold --models --annotate --reader --photo --force ;;
         explain | doctor | history) ;;
     esac
 }
@@ -37,7 +37,7 @@ _caora_takes_value()
     case $1 in
         --lang | --root | --site | --profile | --recipes | --state-dir | --log-file) return 0 ;;
         --answer | --ticket | --kind | --audience | -o | --output) return 0 ;;
-        --threshold | --models | --annotate) return 0 ;;
+        --threshold | --models | --annotate | --reader | --photo) return 0 ;;
         --licences | --device | --timeout) return 0 ;;
     esac
     return 1
@@ -198,7 +198,7 @@ _caora()
             --kind) _caora_compreply_words "$cur" error screen qa faq ;;
             --audience) _caora_compreply_words "$cur" patient staff technician desk ;;
             --root | --recipes | --state-dir | --models) _caora_complete_files "$cur" 1 ;;
-            --profile | --log-file | -o | --output | --annotate) _caora_complete_files "$cur" 0 ;;
+            --profile | --log-file | -o | --output | --annotate | --photo) _caora_complete_files "$cur" 0 ;;
             --site)
                 _caora_complete_files "$cur" 0
                 [[ demo == "$cur"* ]] && COMPREPLY+=(demo)

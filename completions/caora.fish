@@ -172,6 +172,9 @@ complete -c caora -n '__fish_seen_subcommand_from set-startup-delay' -l show -d 
 complete -c caora -n '__fish_seen_subcommand_from selftest' -l threshold -x -d 'Largest distance still judged the same person'
 complete -c caora -n '__fish_seen_subcommand_from selftest' -l models -x -a '(__fish_complete_directories)' -d 'Models folder'
 complete -c caora -n '__fish_seen_subcommand_from selftest' -l annotate -r -F -d 'Save the capture with the verdicts drawn on it (PNG)'
+complete -c caora -n '__fish_seen_subcommand_from selftest' -l reader -x -d 'card: verify with the chip of the card in this PC/SC reader'
+complete -c caora -n '__fish_seen_subcommand_from selftest' -l photo -r -F -d 'card: save the face photo from the chip (PNG)'
+complete -c caora -n '__fish_seen_subcommand_from selftest' -l force -d 'card: verify even with one try left'
 complete -c caora -n '__caora_selftest_positional stage' -a face -d 'The face stage: PROBE REFERENCE'
 complete -c caora -n '__caora_selftest_positional images' -F
 

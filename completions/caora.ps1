@@ -58,6 +58,9 @@ Register-ArgumentCompleter -Native -CommandName caora, caora.exe -ScriptBlock {
         @{ c = 'selftest'; o = '--threshold'; v = $true; d = 'Largest distance still judged the same person' }
         @{ c = 'selftest'; o = '--models'; v = $true; d = 'Models folder' }
         @{ c = 'selftest'; o = '--annotate'; v = $true; d = 'Save the capture with the verdicts drawn on it (PNG)' }
+        @{ c = 'selftest'; o = '--reader'; v = $true; d = 'card: verify with the chip of the card in this PC/SC reader' }
+        @{ c = 'selftest'; o = '--photo'; v = $true; d = 'card: save the face photo from the chip (PNG)' }
+        @{ c = 'selftest'; o = '--force'; v = $false; d = 'card: verify even with one try left' }
         @{ c = 'pair'; o = '--licences'; v = $true; d = 'Number of multi-unit licences bought' }
         @{ c = 'rndis-reset'; o = '--device'; v = $true; d = 'Only the unit with this serial number' }
         @{ c = 'rndis-reset'; o = '--timeout'; v = $true; d = 'Seconds to wait for the adapter to come back (default 60)' }
@@ -211,7 +214,7 @@ Register-ArgumentCompleter -Native -CommandName caora, caora.exe -ScriptBlock {
             { $_ -in '--root', '--recipes', '--state-dir', '--models' } {
                 if (-not $prefix) { return Get-CaoraPath $current $true }
             }
-            { $_ -in '--profile', '--log-file', '-o', '--output', '--annotate' } {
+            { $_ -in '--profile', '--log-file', '-o', '--output', '--annotate', '--photo' } {
                 if (-not $prefix) { return Get-CaoraPath $current $false }
             }
             '--site' {
