@@ -6,6 +6,8 @@
 #  2. The whole stage on 640x480 capture-like frames (a johns chip at 2x on a textured
 #     background): ours is dlib HOG + 68 landmarks + chip + embedding + compare, face-api.js's
 #     is its default SSD MobileNet v1 detector + 68 landmarks + descriptor.
+# Our embedding's convolution kernel is the fastest this CPU runs (AVX-512, AVX2, else
+# im2col + BLAS); CAORA_FACE_KERNEL=avx512|avx2|blas picks one, to compare them.
 # Needs what scripts/face-models.sh --golden installs.
 # Usage: bench/face.sh [repeat]   (default 5)   BUILD=dir picks the build folder (default build)
 set -euo pipefail
@@ -33,10 +35,11 @@ load = lambda name: json.load(open(f"{work}/{name}.json"))
 ours, theirs = load("caora"), load("face-api")
 names = sorted(ours["ms"])
 a = statistics.median(ours["ms"][n] for n in names)
+cpu = statistics.median(ours["cpu_ms"][n] for n in names)
 b = statistics.median(theirs["ms"][n] for n in names)
 worst = max(math.dist(ours["descriptors"][n], theirs["descriptors"][n]) for n in names)
 print(f"embedding, {len(names)} chips of 150x150 x {repeat} runs (median of per-input medians):")
-print(f"  caora (im2col + BLAS, 1 thread)        {a:8.2f} ms")
+print(f"  caora ({ours['kernel']} kernel, 1 thread){' ' * max(0, 14 - len(ours['kernel']))}{a:8.2f} ms   (CPU time {cpu:.2f} ms)")
 print(f"  face-api.js (tfjs {theirs['tfjs']}, {theirs['backend']})      {b:8.2f} ms")
 print(f"  ratio face-api.js / caora              {b / a:8.2f}x   (largest descriptor difference {worst:.2g})")
 ours, theirs = load("caora-full"), load("face-api-full")

@@ -152,19 +152,42 @@ double norm(const Descriptor& d) {
 
 }  // namespace
 
-TEST_CASE("the im2col + BLAS network matches a plain reference forward pass", "[face]") {
+TEST_CASE("every convolution kernel this CPU runs matches a plain reference forward pass", "[face]") {
   WeightSet ws = random_weights(7);
-  auto net = RecognitionNet::from_weights(ws);
-  REQUIRE(net.ok());
-  for (uint32_t seed : {1u}) {
-    RgbImage chip = test_chip(seed);
-    auto got = net->embed(chip);
-    REQUIRE(got.ok());
-    Descriptor want = ref_forward(ws, chip);
-    INFO("reference norm " << norm(want));
-    CHECK(norm(want) > 0.01);  // a non-trivial output, or the comparison says nothing
-    CHECK(descriptor_distance(*got, want) < 1e-4 * std::max(1.0, norm(want)));
+  RgbImage chip = test_chip(1);
+  Descriptor want = ref_forward(ws, chip);
+  INFO("reference norm " << norm(want));
+  CHECK(norm(want) > 0.01);  // a non-trivial output, or the comparison says nothing
+  int ran = 0;
+  for (ConvKernel k : {ConvKernel::Blas, ConvKernel::Avx2, ConvKernel::Avx512}) {
+    if (!kernel_supported(k)) continue;
+    auto net = RecognitionNet::from_weights(ws, k);
+    REQUIRE(net.ok());
+    CHECK(net->kernel() == k);
+    // Twice: nothing may carry over from one embedding to the next.
+    for (int i = 0; i < 2; ++i) {
+      auto got = net->embed(chip);
+      REQUIRE(got.ok());
+      INFO("kernel " << kernel_name(k) << ", run " << i);
+      CHECK(descriptor_distance(*got, want) < 1e-4 * std::max(1.0, norm(want)));
+    }
+    ++ran;
   }
+  CHECK(ran >= 1);
+}
+
+TEST_CASE("a kernel this CPU cannot run is refused, not run", "[face]") {
+  for (ConvKernel k : {ConvKernel::Avx2, ConvKernel::Avx512}) {
+    if (kernel_supported(k)) continue;
+    auto net = RecognitionNet::from_weights(random_weights(2), k);
+    REQUIRE(!net.ok());
+    CHECK(net.error().message.en.find(kernel_name(k)) != std::string::npos);
+  }
+  // Auto always settles on one that runs.
+  auto net = RecognitionNet::from_weights(random_weights(2));
+  REQUIRE(net.ok());
+  CHECK(kernel_supported(net->kernel()));
+  CHECK(net->kernel() != ConvKernel::Auto);
 }
 
 TEST_CASE("weights missing a tensor or with a wrong shape are refused by name", "[face]") {
