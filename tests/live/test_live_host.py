@@ -14,13 +14,17 @@ import sys
 import tempfile
 import unittest
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import live_parts  # noqa: E402
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 SOURCE = os.environ.get("CAORA_SOURCE_DIR", os.path.dirname(os.path.dirname(HERE)))
 CAORA = os.environ.get("CAORA_BIN", os.path.join(SOURCE, "build", "caora"))
 DATA = os.path.join(SOURCE, "tests", "data")
 
 
-def run(usb_tree, sysfs_case, *args):
+def run(usb_tree, sysfs_case, *args, env=None):
+    extra = env or {}
     state = tempfile.mkdtemp(prefix="caora-live-")
     env = dict(os.environ)
     env["CAORA_SYSFS_ROOT"] = os.path.join(DATA, "sysfs", sysfs_case, "sys")
@@ -28,6 +32,7 @@ def run(usb_tree, sysfs_case, *args):
     env["PCSCLITE_CSOCK_NAME"] = os.path.join(state, "no-pcscd.comm")
     env.pop("CAORA_ROOT", None)
     env.pop("XRDP_SESSION", None)
+    env.update(extra)
     cmd = ["umockdev-run", "-d", os.path.join(DATA, "umockdev", usb_tree + ".umockdev"), "--",
            CAORA, "--state-dir", state, "--lang", "en", "--json"] + list(args)
     try:
@@ -94,6 +99,88 @@ class DiagnoseTest(unittest.TestCase):
         self.assertEqual(cause(d, "lan-cable-unplugged")["status"], "present")
 
 
+class MoreRecipesTest(unittest.TestCase):
+    """The core recipes give real answers on the live backend."""
+
+    def test_906_remote_session(self):
+        rc, d, err = run("root-port", "rndis-ok", "diagnose", "906", "0x02000001", env={"XRDP_SESSION": "1"})
+        c = cause(d, "remote-desktop-session")
+        self.assertEqual(c["status"], "present", c)
+        self.assertIn("  environment: XRDP_SESSION=1", c["evidence"])
+        rc, d, err = run("root-port", "rndis-ok", "diagnose", "906", "0x02000001")
+        self.assertEqual(cause(d, "remote-desktop-session")["status"], "absent")
+
+    def test_906_reader_missing_without_the_unit(self):
+        rc, d, err = run("no-device", "no-adapter", "diagnose", "906", "0x02000001")
+        c = cause(d, "reader-removed-after-init")
+        self.assertEqual(c["status"], "present", c)
+        self.assertIn("usb.units.count = 0", c["evidence"])
+
+    def test_906_unit_on_usb_but_no_unit_reader(self):
+        import pcsc_parts
+        why = pcsc_parts.missing_parts()
+        if why:
+            self.skipTest(why)
+        d = pcsc_parts.Pcscd({"SONY FeliCa Port": pcsc_parts.free_port_pair()})
+        try:
+            rc, r, err = run("root-port", "rndis-ok", "diagnose", "906", "0x02000001",
+                             env={"PCSCLITE_CSOCK_NAME": d.socket})
+        finally:
+            d.stop()
+        c = cause(r, "reader-removed-after-init")
+        self.assertEqual(c["status"], "present", c)
+        self.assertIn("pcsc.units.visible = false", c["evidence"])
+        self.assertIn("usb.units.count = 1", c["evidence"])
+
+    def test_901_says_it_is_a_windows_setting(self):
+        rc, d, err = run("root-port", "rndis-ok", "diagnose", "901")
+        c = cause(d, "remote-desktop-enabled")
+        self.assertEqual(c["status"], "unknown", c)
+        self.assertIn("Windows only", json.dumps(c))
+        self.assertEqual(rc, 3, d)
+
+    def test_qa9_cable_out_and_adapter_disabled(self):
+        rc, d, err = run("no-device", "no-adapter", "diagnose", "qa-09", "--answer", "unit-screen-dark=no")
+        self.assertEqual(cause(d, "usb-cable-out")["status"], "present")
+        self.assertEqual(cause(d, "unit-powered-off")["status"], "absent")
+        rc, d, err = run("root-port", "disabled", "diagnose", "qa-09", "--answer", "unit-screen-dark=no")
+        self.assertEqual(cause(d, "usb-cable-out")["status"], "absent")
+        self.assertEqual(cause(d, "rndis-adapter-disabled")["status"], "present")
+        self.assertEqual(cause(d, "rndis-adapter-faulty")["status"], "present")
+
+    def test_qa8_fix_enables_and_resets_the_adapter(self):
+        t = live_parts.Terminal("disabled")
+        try:
+            k = live_parts.RndisKernel(t, mode="back", delay=0.2)
+            rc, d, err = t.caora("root-port", "--json", "diagnose", "qa-08")
+            self.assertEqual(cause(d, "rndis-adapter-disabled")["status"], "present")
+            self.assertEqual(rc, 1, d)
+            rc, d, err = t.caora("root-port", "--yes", "--json", "diagnose", "qa-08", "--fix")
+            self.assertEqual(rc, 0, (d, err))
+            self.assertEqual(d["status"], "resolved")
+            enable = next(a for a in d["actions"] if a["id"] == "rndis.enable")
+            self.assertTrue(enable["applied"], enable)
+            with open(os.path.join(t.sys, "class", "net", "usb0", "flags")) as f:
+                self.assertEqual(f.read(), "0x1003")
+            self.assertEqual([e[0] for e in k.events[:2]], ["unbind", "bind"])
+            for cid in ("rndis-adapter-disabled", "rndis-adapter-faulty"):
+                self.assertIn("verified: absent after the fix", cause(d, cid)["evidence"])
+        finally:
+            t.cleanup()
+
+    def test_qa8_dry_run_plans_through_sysfs(self):
+        t = live_parts.Terminal("disabled")
+        try:
+            rc, d, err = t.caora("root-port", "--yes", "--dry-run", "--json", "diagnose", "qa-08", "--fix")
+            enable = next(a for a in d["actions"] if a["id"] == "rndis.enable")
+            self.assertFalse(enable["applied"])
+            self.assertTrue(any("set IFF_UP in " in c for c in enable["changes"]), enable)
+            with open(os.path.join(t.sys, "class", "net", "usb0", "flags")) as f:
+                self.assertEqual(f.read().strip(), "0x1002")
+        finally:
+            t.cleanup()
+
+
 class DoctorTest(unittest.TestCase):
     def test_live_findings(self):
         rc, d, err = run("root-port", "overlap", "doctor")
@@ -106,6 +193,26 @@ class DoctorTest(unittest.TestCase):
         self.assertTrue(pcsc)
         for f in pcsc:
             self.assertEqual(f["status"], "unknown", f)
+
+    def test_every_live_check_is_answered(self):
+        """doctor on the live backend reads USB, the adapters, sleep and sessions: none of
+        those causes is left unknown (only PC/SC here, with no pcscd, and Windows-only ones)."""
+        t = live_parts.Terminal("rndis-ok")
+        try:
+            rc, d, err = t.caora("root-port", "--json", "doctor")
+        finally:
+            t.cleanup()
+        live = ("usb.", "net.", "host.sleep.", "host.rdp.session_active", "host.restart.pending")
+        checked = [f for f in d["findings"] if any(e.startswith(live) for e in f["evidence"])]
+        self.assertGreater(len(checked), 10)
+        for f in checked:
+            if any(e.startswith(("pcsc.", "host.rdp.enabled", "host.screen_lock", "host.certpropsvc", "host.nic.",
+                                 "host.biometric", "site.")) for e in f["evidence"]):
+                continue
+            self.assertNotEqual(f["status"], "unknown", f)
+        # Sleep is on in this terminal's /etc (no masks): the sleep causes are present.
+        sleep = [f for f in d["findings"] if "host.sleep.enabled = true" in f["evidence"]]
+        self.assertTrue(sleep)
 
     def test_hub_and_speed(self):
         rc, d, err = run("behind-hub", "no-adapter", "doctor")
