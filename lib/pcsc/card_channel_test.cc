@@ -5,8 +5,12 @@
 #include <catch2/catch.hpp>
 
 #include "core/fs.h"
+// The face library (JPEG 2000, PNG) is left out of the Windows build.
+#if defined(CAORA_FACE) || !defined(CAORA_LIVE_WINDOWS)
+#define CAORA_CHIP_DRIVER_DECODES 1
 #include "face/annotate.h"
 #include "face/jp2.h"
+#endif
 
 using namespace caora;
 using namespace caora::pcsc;
@@ -45,6 +49,7 @@ TEST_CASE("chip stage against a live reader", "[.pcsc-live]") {
   REQUIRE(number->digits() == digits);
   auto r = run_chip_stage([](const std::string& name) { return connect_reader(name); }, reader, *number,
                           env("CAORA_LIVE_FORCE") == "1");
+#if CAORA_CHIP_DRIVER_DECODES
   if (!r.photo.jp2.empty()) {
     auto image = face::decode_jpeg2000(r.photo.jp2);
     REQUIRE(image);
@@ -55,6 +60,7 @@ TEST_CASE("chip stage against a live reader", "[.pcsc-live]") {
     r.photo.written = out + ".png";
     REQUIRE(write_file_atomic(r.photo.written, *png));
   }
+#endif
   auto doc = chip_stage_json(r);
   doc["text"] = {{"ja", chip_stage_text(r).ja}, {"en", chip_stage_text(r).en}};
   REQUIRE(write_file_atomic(out, doc.dump(2)));
