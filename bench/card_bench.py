@@ -74,11 +74,12 @@ def generate(work, sets, seed, jobs):
     no two sets share a card holder."""
     tasks = []
     for k, (name, args, count, _) in enumerate(sets):
+        # A kept --work folder is reused: cards already there are not drawn again.
         out = os.path.join(work, name.replace(":", "-"))
         start = k * 10000
         half = (count + 1) // 2
         for first, n in ((start, half), (start + half, count - half)):
-            if n > 0:
+            if n > 0 and not os.path.exists(os.path.join(out, f"{first + n - 1:04d}.json")):
                 tasks.append([sys.executable, CARDGEN, "--out", out, "--seed", str(seed), "--start", str(first),
                               "--count", str(n), *args])
     with cf.ThreadPoolExecutor(jobs) as pool:
@@ -86,22 +87,31 @@ def generate(work, sets, seed, jobs):
             if res.returncode != 0:
                 raise SystemExit(f"cardgen failed: {res.stderr}")
     cards = []
-    for name, _, _, scored in sets:
+    for k, (name, _, count, scored) in enumerate(sets):
         folder = os.path.join(work, name.replace(":", "-"))
-        for f in sorted(os.listdir(folder)):
-            if f.endswith(".json"):
-                with open(os.path.join(folder, f), encoding="utf-8") as fh:
-                    truth = json.load(fh)
-                cards.append({"set": name, "scored": scored, "image": os.path.join(folder, truth["image"]),
-                              "truth": truth})
+        for index in range(k * 10000, k * 10000 + count):
+            with open(os.path.join(folder, f"{index:04d}.json"), encoding="utf-8") as fh:
+                truth = json.load(fh)
+            cards.append({"set": name, "scored": scored, "image": os.path.join(folder, truth["image"]),
+                          "truth": truth})
     return cards
 
 
-def run_ours(caora, image, timeout):
+def child_env(jobs):
+    """With several cards at a time on a small machine, one OpenMP thread per
+    process (Tesseract's, ours and the baseline's alike) keeps the cores from
+    being oversubscribed and the comparison even."""
+    env = dict(os.environ)
+    if jobs > 1:
+        env["OMP_THREAD_LIMIT"] = "1"
+    return env
+
+
+def run_ours(caora, image, timeout, env):
     start = time.monotonic()
     try:
         res = subprocess.run([caora, "--json", "selftest", "card", image], capture_output=True, text=True,
-                             timeout=timeout)
+                             timeout=timeout, env=env)
     except subprocess.TimeoutExpired:
         return {"error": f"timed out after {timeout} s", "wall_ms": timeout * 1000}
     wall = (time.monotonic() - start) * 1000
@@ -148,13 +158,13 @@ def parse_baseline(raw):
     return out
 
 
-def run_baseline(image, psm, timeout):
+def run_baseline(image, psm, timeout, env):
     cmd = ["tesseract", image, "stdout", "-l", "jpn+eng"]
     if psm is not None:
         cmd += ["--psm", str(psm)]
     start = time.monotonic()
     try:
-        res = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+        res = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env)
     except subprocess.TimeoutExpired:
         return {"error": "timed out", "wall_ms": timeout * 1000, "fields": parse_baseline("")}
     wall = (time.monotonic() - start) * 1000
@@ -249,13 +259,14 @@ def main():
     print(f"generated {len(cards)} cards in {work} ({time.monotonic() - t0:.0f} s, seed {args.seed})", flush=True)
 
     t0 = time.monotonic()
-    ours = parallel(lambda c: run_ours(caora, c["image"], args.timeout), cards, args.jobs)
+    env = child_env(args.jobs)
+    ours = parallel(lambda c: run_ours(caora, c["image"], args.timeout, env), cards, args.jobs)
     print(f"caora selftest card: {len(cards)} cards in {time.monotonic() - t0:.0f} s ({caora})", flush=True)
     base = {}
     for m in modes:
         t0 = time.monotonic()
         psm = 1 if m == "osd" else None
-        base[m] = parallel(lambda c: run_baseline(c["image"], psm, args.timeout), cards, args.jobs)
+        base[m] = parallel(lambda c: run_baseline(c["image"], psm, args.timeout, env), cards, args.jobs)
         print(f"baseline tesseract ({m}): {time.monotonic() - t0:.0f} s", flush=True)
 
     report(args, sets, cards, ours, base, modes, work)
@@ -276,6 +287,7 @@ def report(args, sets, cards, ours, base, modes, work):
     for name, _, _, scored in sets:
         idx = [i for i, c in enumerate(cards) if c["set"] == name]
         hits = {f: 0 for f in FIELDS}
+        turned = 0
         bhits = {m: {f: 0 for f in FIELDS} for m in modes}
         for i in idx:
             c, r = cards[i], ours[i]
@@ -309,6 +321,7 @@ def report(args, sets, cards, ours, base, modes, work):
                 v["flagged"] += bool(flagged)
                 v["fields_null"] += doc.get("verification_number_b") is None
                 continue
+            turned += doc.get("rotation") == c["truth"]["rotation"]
             wrong = []
             for f in FIELDS:
                 if got[f] == truth[f]:
@@ -328,18 +341,19 @@ def report(args, sets, cards, ours, base, modes, work):
             if wrong:
                 misses.append((name, c, r, got, truth, wrong))
         if scored:
-            rows.append((name, len(idx), hits, bhits))
+            rows.append((name, len(idx), hits, bhits, turned))
     if results_out:
         results_out.close()
 
     print()
-    print("Exact match, % (ours | baseline " + " / ".join(modes) + " | ratio ours / best baseline) per field")
-    head = f"{'set':28} {'n':>4}"
+    print("Exact match, % (ours | baseline " + " / ".join(modes) + " | ratio ours / best baseline) per field;"
+          " turn: % of cards whose rotation ours found right")
+    head = f"{'set':28} {'n':>4} {'turn':>5}"
     for f in FIELDS:
         head += f" | {SHORT[f]:>26}"
     print(head)
-    for name, n, hits, bhits in rows:
-        line = f"{name:28} {n:4d}"
+    for name, n, hits, bhits, turned in rows:
+        line = f"{name:28} {n:4d} {pct(turned, n).strip():>5}"
         for f in FIELDS:
             b = [bhits[m][f] for m in modes]
             best = max(b) if b else 0
@@ -385,14 +399,34 @@ def report(args, sets, cards, ours, base, modes, work):
         with open(os.path.splitext(dest)[0] + ".json", "w", encoding="utf-8") as fh:
             json.dump({"truth": c["truth"], "ours": r.get("doc"), "error": r.get("error")}, fh, ensure_ascii=False,
                       indent=1)
-        parts = [f"{SHORT[f]} read {show(got[f])} want {show(truth[f])}" for f in wrong if f != "verification_number_b"]
+        fields_doc = (r.get("doc") or {}).get("fields") or {}
+        parts = []
+        for f in wrong:
+            if f == "verification_number_b":
+                continue
+            fd = fields_doc.get(f) if isinstance(fields_doc.get(f), dict) else {}
+            seen = f" ({fd.get('status')}, text {fd.get('text')!r})" if fd else ""
+            parts.append(f"{SHORT[f]} read {show(got[f])} want {show(truth[f])}{seen}")
+        if not parts:
+            parts.append(f"照合番号B read {show(got['verification_number_b'])} want {show(truth['verification_number_b'])}")
         if r.get("error"):
             parts.insert(0, r["error"])
         doc = r.get("doc") or {}
         findings = ",".join(sorted({str(x.get("code", "")) + (":" + x["cause"] if x.get("cause") else "")
                                     for x in doc.get("findings", []) if isinstance(x, dict)}))
-        print(f"  {dest}: " + "; ".join(parts) + (f" [findings {findings}]" if findings else ""))
+        print(f"  {dest}: rotation {doc.get('rotation')} (want {c['truth']['rotation']}); " + "; ".join(parts)
+              + (f" [findings {findings}]" if findings else ""))
     if misses:
+        print()
+        print("Misses by set and field: not read (no value) / misread (a wrong value)")
+        patterns = {}
+        for name, _, _, got, _, wrong in misses:
+            for f in wrong:
+                key = (name, f)
+                unread, misread = patterns.get(key, (0, 0))
+                patterns[key] = (unread + (got[f] is None), misread + (got[f] is not None))
+        for (name, f), (unread, misread) in patterns.items():
+            print(f"  {name:28} {SHORT[f]:10} {unread:3d} not read, {misread:3d} misread")
         print(f"missed images and their truth: {folder}")
 
 
