@@ -309,7 +309,6 @@ def report(args, sets, cards, ours, base, modes, work):
                 v = verdicts.setdefault(name, {"n": 0, "flagged": 0, "fields_null": 0, "errors": 0})
                 v["n"] += 1
                 v["errors"] += "error" in r
-                want = c["truth"]["placement"]
                 got_p = doc.get("placement")
                 if name.startswith("kind:"):
                     flagged = doc.get("verification_number_b") is None
@@ -317,7 +316,6 @@ def report(args, sets, cards, ours, base, modes, work):
                     key = {"placement:back_side": ("face_up", False), "placement:sleeve": ("sleeve", True),
                            "placement:hand": ("hand", True)}[name]
                     flagged = isinstance(got_p, dict) and got_p.get(key[0]) == key[1]
-                    del want
                 v["flagged"] += bool(flagged)
                 v["fields_null"] += doc.get("verification_number_b") is None
                 continue

@@ -5,7 +5,7 @@ card, a blank card. Returns an RGBA image whose alpha is the card's outline
 import glob
 import math
 
-from PIL import Image, ImageDraw, ImageFilter, ImageFont
+from PIL import Image, ImageDraw, ImageFont
 
 CARD_W_MM = 85.6
 CARD_H_MM = 54.0
