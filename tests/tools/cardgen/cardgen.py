@@ -245,6 +245,16 @@ def main(argv=None):
         ap.error(str(e))
     if args.count < 0 or args.start < 0:
         ap.error("--count and --start must not be negative")
+    try:
+        write_set(args, perturb)
+    except OSError as e:
+        # A missing font or photo, an unwritable folder: say which, no traceback.
+        print(f"cardgen: {e.filename or ''}: {e.strerror or e}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def write_set(args, perturb):
     os.makedirs(args.out, exist_ok=True)
     for index in range(args.start, args.start + args.count):
         img, data, truth = render(args.seed, index, perturb, args.placement, args.kind)
@@ -259,7 +269,6 @@ def main(argv=None):
         truth["image"] = os.path.basename(stem + ext)
         write_atomically(stem + ext, data)
         write_atomically(stem + ".json", (json.dumps(truth, ensure_ascii=False, indent=1) + "\n").encode())
-    return 0
 
 
 if __name__ == "__main__":

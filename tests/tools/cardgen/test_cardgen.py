@@ -260,6 +260,16 @@ class Usage(unittest.TestCase):
                 self.assertIn("error", res.stderr)
                 self.assertFalse(os.path.exists(os.path.join(tmp, "x", "0000.png")))
 
+    def test_unwritable_output_is_a_clear_error(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            blocker = os.path.join(tmp, "file")
+            open(blocker, "w").close()
+            res = run("--out", blocker, "--count", "1")
+            self.assertEqual(res.returncode, 1)
+            self.assertIn("cardgen:", res.stderr)
+            self.assertIn(blocker, res.stderr)
+            self.assertNotIn("Traceback", res.stderr)
+
 
 if __name__ == "__main__":
     unittest.main()
