@@ -30,7 +30,9 @@ std::vector<std::string> string_list(const ProbeResult& r) {
 std::string unit_key(const PairUnit& u) { return u.serial ? *u.serial : u.port_path; }
 
 std::string who(const PairUnit& u, bool ja) {
-  if (u.serial) return (ja ? "Caora " : "unit ") + *u.serial + (ja ? "（" + u.port_path + "）" : " (" + u.port_path + ")");
+  std::string port = u.port_path.empty() ? "" : (ja ? "（" + u.port_path + "）" : " (" + u.port_path + ")");
+  if (u.serial) return (ja ? "Caora " : "unit ") + *u.serial + port;
+  if (u.port_path.empty()) return ja ? "ポート不明のCaora" : "a unit on an unknown port";
   return (ja ? "ポート " : "the unit on ") + u.port_path + (ja ? " のCaora" : "");
 }
 
@@ -56,14 +58,34 @@ PairReport build_pair_report(Host& host, const usb::UnitTable& table, std::optio
   PairReport rep;
   rep.licences_bought = licences_bought;
   auto add = [&](const char* id, const char* severity, const PairUnit* u, std::string ja, std::string en) {
-    PairFinding f{id, severity, u ? std::optional<std::string>(unit_key(*u)) : std::nullopt, {std::move(ja), std::move(en)}};
+    std::optional<std::string> key;
+    if (u && !unit_key(*u).empty()) key = unit_key(*u);
+    PairFinding f{id, severity, key, {std::move(ja), std::move(en)}};
     rep.findings.push_back(std::move(f));
   };
   auto unknown = [&](const char* probe, const ProbeResult& r) { rep.unknown.emplace_back(probe, r.reason); };
 
   ProbeResult detail = host.probe("usb.units.detail");
   rep.units_known = detail.known;
-  if (!detail.known) unknown("usb.units.detail", detail);
+  // A snapshot from before the per-unit probes: the units from the count and
+  // serials, and the terminal-wide probes for the rest.
+  bool aggregate = false;
+  if (!detail.known) {
+    ProbeResult count = host.probe("usb.units.count");
+    if (count.known && count.value.is_number_integer()) {
+      aggregate = true;
+      rep.units_known = true;
+      auto serials = string_list(host.probe("usb.units.serials"));
+      for (long long i = 0; i < count.value.get<long long>() && i < 64; ++i) {
+        PairUnit u;
+        u.speed = "unknown";
+        if (static_cast<size_t>(i) < serials.size()) u.serial = serials[static_cast<size_t>(i)];
+        rep.units.push_back(u);
+      }
+    } else {
+      unknown("usb.units.detail", detail);
+    }
+  }
   for (const auto& line : string_list(detail)) {
     auto f = parse_fields(line);
     if (f["port"].empty()) continue;
@@ -140,7 +162,7 @@ PairReport build_pair_report(Host& host, const usb::UnitTable& table, std::optio
     if (usb::below_high_speed(u.speed == "low" ? usb::Speed::Low : u.speed == "full" ? usb::Speed::Full : usb::Speed::High))
       add("low-speed", "problem", p, who(u, true) + " が " + u.speed + " speed（USB 2.0未満）で接続されています。別のUSBポート（USB 2.0以上）につないでください",
           who(u, false) + " runs at " + u.speed + " speed (below USB 2.0 high speed): use another port (USB 2.0 or later)");
-    if (adapters.known) {
+    if (adapters.known && !aggregate) {
       if (u.adapters.empty())
         add("no-adapter", "problem", p, who(u, true) + " のRNDISアダプターがありません（caora rndis-reset、またはUSBケーブルの抜き差し）",
             who(u, false) + " has no RNDIS network adapter (caora rndis-reset, or replug the USB cable)");
@@ -159,14 +181,44 @@ PairReport build_pair_report(Host& host, const usb::UnitTable& table, std::optio
         add("no-address", "problem", p, who(u, true) + " のアダプターにIPv4アドレスがありません（caora rndis-reset）",
             who(u, false) + "'s adapter has no IPv4 address (caora rndis-reset)");
     }
-    if (rep.readers_known && !u.reader)
+    if (rep.readers_known && !aggregate && !u.reader)
       add("no-reader", "problem", p, who(u, true) + " がPC/SCリーダーとして見えません（Caoraのアプリと pcscd を確認してください）",
           who(u, false) + " is not visible as a PC/SC reader (check the Caora application and the PC/SC service)");
   }
-  if (!adapters.known && !rep.units.empty())
+  rep.adapters_known = adapters.known && !aggregate;
+  if (aggregate) rep.readers_known = false;
+  if (aggregate && !rep.units.empty()) {
+    add("per-unit-unknown", "warning", nullptr,
+        "この記録にはCaoraごとの情報がありません（古い caora で記録）。端末全体の結果です",
+        "this record has no per-unit details (taken by an older caora): the findings are for the terminal as a whole");
+    auto is = [&](const char* probe, bool want) {
+      ProbeResult r = host.probe(probe);
+      return r.known && r.value.is_boolean() && r.value.get<bool>() == want;
+    };
+    if (is("usb.units.behind_hub", true))
+      add("behind-hub", "problem", nullptr, "USBハブ経由のCaoraがあります。資格確認端末のUSBポートに直接つないでください",
+          "a unit is behind a USB hub: plug it straight into a port of the terminal");
+    if (is("usb.units.low_speed", true))
+      add("low-speed", "problem", nullptr, "USB 2.0未満の速度のCaoraがあります", "a unit runs below USB 2.0 high speed");
+    if (is("net.rndis.present", false))
+      add("no-adapter", "problem", nullptr, "RNDISアダプターのないCaoraがあります", "a unit has no RNDIS network adapter");
+    if (is("net.rndis.disabled", true))
+      add("adapter-disabled", "problem", nullptr, "無効なRNDISアダプターがあります", "an RNDIS adapter is disabled");
+    if (is("net.rndis.has_address", false))
+      add("no-address", "problem", nullptr, "IPv4アドレスのないRNDISアダプターがあります", "an RNDIS adapter has no IPv4 address");
+    if (is("net.rndis.subnet_overlap", true))
+      add("subnet-overlap", "problem", nullptr, "RNDISアダプターのサブネットが他のネットワークと重なっています",
+          "an RNDIS subnet overlaps another interface's");
+    if (is("pcsc.units.visible", false))
+      add("no-reader", "problem", nullptr, "PC/SCリーダーとして見えないCaoraがあります", "a unit is not visible as a PC/SC reader");
+    if (is("pcsc.foreign_readers.present", true))
+      add("foreign-reader", "problem", nullptr, "Caora以外のICカードリーダーがつながっています（混在は非対応）",
+          "another vendor's card reader is connected (mixing vendors is not supported)");
+  }
+  if (!aggregate && !adapters.known && !rep.units.empty())
     add("adapters-unknown", "warning", nullptr, "RNDISアダプターを確認できません: " + adapters.reason.ja,
         "the RNDIS adapters cannot be checked: " + adapters.reason.en);
-  if (!rep.readers_known && !rep.units.empty())
+  if (!aggregate && !rep.readers_known && !rep.units.empty())
     add("readers-unknown", "warning", nullptr, "PC/SCリーダーを確認できません: " + readers.reason.ja,
         "the PC/SC readers cannot be checked: " + readers.reason.en);
   for (const auto& r : rep.foreign_readers)
@@ -229,7 +281,7 @@ json pair_json(const PairReport& rep) {
       adapters.push_back({{"interface", a.name}, {"driver", a.driver}, {"enabled", a.enabled}, {"ipv4", a.ipv4},
                           {"overlaps", a.overlaps}});
     const PairAdapter* first = u.adapters.empty() ? nullptr : &u.adapters.front();
-    json rndis = {{"present", first != nullptr},
+    json rndis = {{"present", rep.adapters_known ? json(first != nullptr) : json(nullptr)},
                   {"interface", first ? json(first->name) : json(nullptr)},
                   {"driver", first ? json(first->driver) : json(nullptr)},
                   {"enabled", first ? json(first->enabled) : json(nullptr)},
@@ -237,7 +289,7 @@ json pair_json(const PairReport& rep) {
                   {"overlaps", first ? json(first->overlaps) : json::array()},
                   {"adapters", adapters}};
     units.push_back({{"serial", u.serial ? json(*u.serial) : json(nullptr)},
-                     {"port_path", u.port_path},
+                     {"port_path", u.port_path.empty() ? json(nullptr) : json(u.port_path)},
                      {"behind_hub", u.behind_hub},
                      {"speed", u.speed},
                      {"usb_id", u.usb_id},
@@ -282,8 +334,8 @@ std::string pair_text(const PairReport& rep, Lang lang) {
         rndis += (rndis.empty() ? "" : "; ") + a.name + (a.enabled ? "" : (ja ? "（無効）" : " (disabled)")) + " " +
                  (addrs.empty() ? (ja ? "アドレスなし" : "no address") : addrs);
       }
-      if (rndis.empty()) rndis = ja ? "なし" : "none";
-      rows.push_back({u.serial.value_or("?"), u.port_path, u.behind_hub ? (ja ? "ハブ経由" : "hub") : (ja ? "直接" : "direct"),
+      if (rndis.empty()) rndis = rep.adapters_known ? (ja ? "なし" : "none") : "?";
+      rows.push_back({u.serial.value_or("?"), u.port_path.empty() ? "?" : u.port_path, u.behind_hub ? (ja ? "ハブ経由" : "hub") : (ja ? "直接" : "direct"),
                       u.speed, rndis, u.reader.value_or(rep.readers_known ? (ja ? "なし" : "none") : "?")});
     }
     // Columns padded by display width: CJK characters take two cells.

@@ -56,6 +56,7 @@ struct PairReport {
   bool units_known = false;  // USB could be read
   std::vector<std::string> readers, foreign_readers;
   bool readers_known = false;
+  bool adapters_known = false;  // each unit's adapters were read
   int licences_needed = 0;
   std::optional<int> licences_bought;
   std::vector<PairFinding> findings;

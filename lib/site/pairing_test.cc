@@ -102,3 +102,23 @@ TEST_CASE("pair: nothing on USB, or USB unreadable, and the inventory notices a 
   CHECK(b.units[0].first_seen == "2026-11-21T09:00:00+09:00");
   CHECK_FALSE(b.has_problem());
 }
+
+TEST_CASE("pair: a snapshot without the per-unit probes falls back to the terminal-wide ones") {
+  LayeredHost host = recorded({{"usb.units.count", known(2)},
+                               {"usb.units.serials", known({"2113001"})},
+                               {"usb.units.behind_hub", known(true)},
+                               {"net.rndis.has_address", known(false)},
+                               {"pcsc.units.visible", known(true)}});
+  PairReport r = build_pair_report(host, usb::embedded_unit_table(), std::nullopt);
+  REQUIRE(r.units.size() == 2);
+  CHECK(r.units[0].serial == std::optional<std::string>("2113001"));
+  CHECK_FALSE(r.units[1].serial);
+  CHECK(finding(r, "per-unit-unknown"));
+  CHECK(finding(r, "behind-hub"));
+  CHECK_FALSE(finding(r, "behind-hub")->unit);
+  CHECK(finding(r, "no-address"));
+  CHECK_FALSE(finding(r, "no-reader"));
+  CHECK(finding(r, "serial-unknown")->text.en == "a unit on an unknown port: the serial number cannot be read (it cannot be kept in the inventory)");
+  CHECK(pair_json(r)["units"][0]["port_path"].is_null());
+  CHECK(r.licences_needed == 1);
+}
