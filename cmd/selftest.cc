@@ -63,6 +63,13 @@ nlohmann::json not_judged(const face::Quality& q) {
 }
 
 int run_face(const Context& ctx, const SelftestOptions& opt) {
+#ifndef CAORA_FACE
+  // The Windows build leaves the face pipeline (dlib, BLAS, image codecs) out.
+  (void)opt;
+  return ctx.fail(make_error(ErrorKind::Unsupported,
+                             "この caora は顔の処理（dlib）なしでビルドされているため、selftest face は使えません",
+                             "selftest face is not available: this caora was built without the face pipeline (dlib)"));
+#else
   using Clock = std::chrono::steady_clock;
   auto ms_since = [](Clock::time_point t) { return std::chrono::duration<double, std::milli>(Clock::now() - t).count(); };
   bool ja = ctx.lang() == Lang::Ja;
@@ -171,6 +178,7 @@ int run_face(const Context& ctx, const SelftestOptions& opt) {
   out += "\n";
   ctx.out(out);
   return code;
+#endif
 }
 
 }  // namespace

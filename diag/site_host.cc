@@ -7,6 +7,9 @@
 #ifdef CAORA_LIVE_LINUX
 #include "host/linux/linux_host.h"
 #endif
+#ifdef CAORA_LIVE_WINDOWS
+#include "host/windows/windows_host.h"
+#endif
 
 namespace caora {
 
@@ -108,6 +111,9 @@ Expected<OpenedSite> open_site(const SiteOptions& opts) {
   } else {
 #ifdef CAORA_LIVE_LINUX
     site.host->add(make_linux_host());
+#endif
+#ifdef CAORA_LIVE_WINDOWS
+    site.host->add(make_windows_host());
 #endif
     site.host->add(std::make_unique<NoLiveHost>());
   }

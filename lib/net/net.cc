@@ -7,11 +7,16 @@
 #include <regex>
 #include <sstream>
 
+#ifndef _WIN32  // Windows: read_ipv4_getifaddrs() is in net_windows.cc
 #include <arpa/inet.h>
 #include <ifaddrs.h>
 #include <net/if.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#else
+// sysfs's flags file holds Linux's IFF_* bits; the reader also runs on fixture trees.
+constexpr long IFF_UP = 0x1, IFF_LOOPBACK = 0x8;
+#endif
 
 namespace caora::net {
 
@@ -83,6 +88,7 @@ std::string usb_port_of(const fs::path& device_path) {
   return "";
 }
 
+#ifndef _WIN32
 Expected<AddressMap> read_ipv4_getifaddrs() {
   ifaddrs* list = nullptr;
   if (getifaddrs(&list) != 0) {
@@ -102,6 +108,7 @@ Expected<AddressMap> read_ipv4_getifaddrs() {
   freeifaddrs(list);
   return out;
 }
+#endif
 
 Expected<AddressMap> read_ipv4_file(const fs::path& path) {
   auto text = read_file(path);

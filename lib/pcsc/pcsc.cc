@@ -5,6 +5,9 @@
 #include <mutex>
 #include <thread>
 
+#ifdef _WIN32
+#include <windows.h>  // winscard.h needs its types
+#endif
 #include <winscard.h>
 
 namespace caora::pcsc {
@@ -61,7 +64,11 @@ constexpr auto kConnectTimeout = std::chrono::seconds(3);
 
 class PcscLite : public PcscSource {
  public:
+#ifdef _WIN32
+  std::string name() const override { return "winscard"; }
+#else
   std::string name() const override { return "pcsc-lite"; }
+#endif
 
   Expected<std::vector<std::string>> readers() override {
     SCARDCONTEXT ctx = 0;
@@ -114,8 +121,13 @@ class PcscLite : public PcscSource {
   static Error unavailable(LONG rv) {
     std::string code = code_name(rv);
     if (rv == SCARD_E_NO_SERVICE || rv == SCARD_E_SERVICE_STOPPED)
+#ifdef _WIN32
+      return make_error(ErrorKind::Unsupported, "スマートカードサービス（SCardSvr）が動いていません（" + code + "）",
+                        "the Smart Card service (SCardSvr) is not running (" + code + ")");
+#else
       return make_error(ErrorKind::Unsupported, "PC/SCサービス（pcscd）が動いていません（" + code + "）",
                         "the PC/SC service (pcscd) is not running (" + code + ")");
+#endif
     return make_error(ErrorKind::Io, "PC/SCを読めません（" + code + "）", "PC/SC cannot be read (" + code + ")");
   }
 

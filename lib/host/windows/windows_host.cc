@@ -1,0 +1,594 @@
+#include "host/windows/windows_host.h"
+
+#include <algorithm>
+#include <cctype>
+#include <functional>
+#include <set>
+
+#include "host/vocabulary.h"
+
+namespace caora {
+
+using nlohmann::json;
+
+namespace {
+
+// Enumerations are shared by the probes of one run but not kept long, so a
+// wait_for loop (or rndis-reset's wait) sees the adapter come back.
+constexpr auto kCacheFor = std::chrono::milliseconds(1000);
+
+constexpr unsigned kIfTypeEthernet = 6;
+constexpr unsigned kIfTypeLoopback = 24;
+constexpr const char* kArpOffload = "*PMARPOffload";
+
+bool starts_with(const std::string& s, const char* prefix) { return s.rfind(prefix, 0) == 0; }
+
+std::string upper(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return s;
+}
+
+bool same_nocase(const std::string& a, const std::string& b) { return upper(a) == upper(b); }
+
+std::string join(const std::vector<std::string>& v, const std::string& sep) {
+  std::string out;
+  for (const auto& s : v) out += (out.empty() ? "" : sep) + s;
+  return out;
+}
+
+// Values go into "key=value" tokens separated by spaces: keep them one token.
+std::string token(std::string v) {
+  for (char& c : v)
+    if (c == ' ' || c == '\t' || c == '=' || c == '\n' || c == '\r') c = '_';
+  return v;
+}
+
+std::string at(const std::string& key, const std::string& value) { return key + " " + value; }
+
+// 169.254.0.0/16: Windows gives itself one when DHCP got no answer.
+bool link_local(const net::Ipv4& a) { return (a.addr >> 16) == 0xA9FE; }
+
+std::string addresses(const net::WindowsAdapter* a) {
+  if (a == nullptr) return "no IP interface";
+  std::vector<std::string> v;
+  for (const auto& ip : a->ipv4) v.push_back(ip.str() + (link_local(ip) ? " (link-local: no DHCP answer)" : ""));
+  return v.empty() ? "no IPv4 address" : join(v, ", ");
+}
+
+std::string node_label(const win::DeviceNode& n) {
+  return n.instance_id + (n.description.empty() ? "" : " (" + n.description + ")");
+}
+
+std::string node_state(const win::DeviceNode& n) {
+  if (n.disabled) return "disabled";
+  if (n.problem != 0) return "problem code " + std::to_string(n.problem);
+  return "enabled";
+}
+
+std::string unit_label(const usb::Unit& u) {
+  const auto& d = u.device;
+  return d.port_path() + " " + d.id() + " serial " + (d.serial.value ? *d.serial.value : "?");
+}
+
+// A read that stopped (access denied, …) makes the probe unknown, naming where.
+ProbeResult unreadable(const Error& e, const std::string& where) { return ProbeResult::unknown(e.message, {where}); }
+
+template <typename T, typename F>
+const T& cached(std::optional<T>& value, std::chrono::steady_clock::time_point& at, F read) {
+  auto now = std::chrono::steady_clock::now();
+  if (!value || now - at > kCacheFor) {
+    value = read();
+    at = now;
+  }
+  return *value;
+}
+
+}  // namespace
+
+const char* win::start_type_name(uint32_t start_type) {
+  switch (start_type) {
+    case 0: return "boot";
+    case 1: return "system";
+    case 2: return "automatic";
+    case 3: return "manual";
+    case 4: return "disabled";
+  }
+  return "unknown";
+}
+
+WindowsHost::WindowsHost(WindowsApis apis, std::unique_ptr<usb::UsbSource> libusb, std::unique_ptr<pcsc::PcscSource> pcsc,
+                         const usb::UnitTable& table)
+    : apis_(std::move(apis)), pcsc_(std::move(pcsc)), table_(table) {
+  usb_source_ = std::make_unique<win::WindowsUsbSource>(std::move(libusb), *apis_.devices);
+  usb_ = usb_source_.get();
+}
+
+bool WindowsHost::provides_probe(const std::string& name) const { return !starts_with(name, "site."); }
+bool WindowsHost::provides_action(const std::string& name) const { return !starts_with(name, "site."); }
+
+// ---- enumerations -----------------------------------------------------------
+
+const WindowsHost::UsbView& WindowsHost::usb_view() {
+  return cached(usb_view_.value, usb_view_.at, [&] {
+    UsbView v;
+    auto devices = usb_->devices();
+    if (!devices) {
+      v.error = devices.error();
+    } else {
+      v.devices = devices->size();
+      v.units = usb::find_units(*devices, table_);
+      v.instance_of_port = usb_->instance_of_port();
+    }
+    return v;
+  });
+}
+
+const WindowsHost::NetView& WindowsHost::net_view() {
+  return cached(net_view_.value, net_view_.at, [&] {
+    NetView v;
+    auto nodes = apis_.devices->list(win::DeviceClass::Net);
+    if (!nodes) v.error = nodes.error();
+    else v.nodes = std::move(*nodes);
+    auto adapters = apis_.system->adapters();
+    if (!adapters) v.adapters_error = adapters.error();
+    else v.adapters = std::move(*adapters);
+    return v;
+  });
+}
+
+const WindowsHost::PcscView& WindowsHost::pcsc_view() {
+  return cached(pcsc_view_.value, pcsc_view_.at, [&] {
+    PcscView v;
+    auto readers = pcsc_->readers();
+    if (!readers) {
+      v.error = readers.error();
+    } else {
+      v.readers = *readers;
+      v.split = pcsc::classify_readers(v.readers, table_);
+    }
+    return v;
+  });
+}
+
+std::vector<WindowsHost::UnitAdapter> WindowsHost::unit_adapters(const std::vector<usb::Unit>& units,
+                                                                 const std::string& serial) {
+  const UsbView& uv = usb_view();
+  const NetView& nv = net_view();
+  std::vector<UnitAdapter> out;
+  for (const auto& u : units) {
+    if (!serial.empty() && u.device.serial.value != serial) continue;
+    auto inst = uv.instance_of_port.find(u.device.port_path());
+    char id[32];
+    std::snprintf(id, sizeof id, "VID_%04X&PID_%04X", u.device.vendor, u.device.product);
+    size_t same_id = 0;
+    for (const auto& other : units) same_id += other.device.vendor == u.device.vendor && other.device.product == u.device.product;
+    bool any = false;
+    for (const auto& n : nv.nodes) {
+      bool mine = inst != uv.instance_of_port.end() ? same_nocase(n.usb_device, inst->second) : false;
+      // Without the device node (SetupAPI did not match it), the hardware ID
+      // decides, but only when no other unit has the same one.
+      if (inst == uv.instance_of_port.end() && same_id == 1)
+        for (const auto& h : n.hardware_ids) mine = mine || upper(h).find(id) != std::string::npos;
+      if (!mine) continue;
+      const net::WindowsAdapter* ip = nullptr;
+      for (const auto& a : nv.adapters)
+        if (!n.net_guid.empty() && same_nocase(a.guid, n.net_guid)) ip = &a;
+      out.push_back({&u, &n, ip});
+      any = true;
+    }
+    if (!any) out.push_back({&u, nullptr, nullptr});
+  }
+  return out;
+}
+
+std::vector<const win::DeviceNode*> WindowsHost::uplink_nics() {
+  const UsbView& uv = usb_view();
+  const NetView& nv = net_view();
+  std::set<std::string> unit_devices;
+  for (const auto& [port, inst] : uv.instance_of_port) unit_devices.insert(upper(inst));
+  std::vector<const win::DeviceNode*> out;
+  for (const auto& n : nv.nodes) {
+    // Physical: enumerated by PCI or USB (not ROOT\, SWD\: virtual switches, VPNs, Bluetooth PAN).
+    std::string id = upper(n.instance_id);
+    if (!starts_with(id, "PCI\\") && !starts_with(id, "USB\\")) continue;
+    if (!n.usb_device.empty() && unit_devices.count(upper(n.usb_device))) continue;
+    bool rndis = false;
+    for (const auto& c : n.compatible_ids) rndis = rndis || upper(c).find("MS_RNDIS") != std::string::npos;
+    for (const auto& h : n.hardware_ids) rndis = rndis || upper(h).find("CLASS_E0&SUBCLASS_01&PROT_03") != std::string::npos;
+    if (rndis) continue;
+    const net::WindowsAdapter* ip = nullptr;
+    for (const auto& a : nv.adapters)
+      if (!n.net_guid.empty() && same_nocase(a.guid, n.net_guid)) ip = &a;
+    // Wi-Fi is not the wired uplink; an adapter without an IP view counts (it may be unplugged).
+    if (ip != nullptr && ip->if_type != kIfTypeEthernet) continue;
+    out.push_back(&n);
+  }
+  return out;
+}
+
+// ---- probes -----------------------------------------------------------------
+
+ProbeResult WindowsHost::probe(const std::string& name) {
+  if (starts_with(name, "usb.")) return probe_usb(name);
+  if (starts_with(name, "net.")) return probe_net(name);
+  if (starts_with(name, "pcsc.")) return probe_pcsc(name);
+  if (name == "host.os.name" || name == "host.os.version") return probe_os(name);
+  if (name == "host.rdp.enabled") return probe_rdp_enabled();
+  if (name == "host.rdp.session_active") return probe_rdp_session();
+  if (name == "host.sleep.enabled") return probe_sleep();
+  if (name == "host.screen_lock.enabled") return probe_screen_lock();
+  if (name == "host.certpropsvc.running") return probe_certpropsvc();
+  if (name == "host.biometric.present") return probe_biometric();
+  if (name == "host.nic.arp_offload.enabled") return probe_arp_offload();
+  if (name == "host.restart.pending") return probe_restart_pending();
+  if (name == "host.restart.scheduled") return probe_restart_scheduled();
+  return ProbeResult::unknown(not_on_this_backend(backend()));
+}
+
+ProbeResult WindowsHost::probe_usb(const std::string& name) {
+  const UsbView& v = usb_view();
+  if (v.error) return ProbeResult::unknown(v.error->message);
+  const auto& units = v.units;
+  std::vector<std::string> ev;
+  auto none = [&] {
+    if (units.empty()) ev.push_back(usb_->name() + ": " + std::to_string(v.devices) + " USB devices, none of them a Caora unit");
+  };
+  if (name == "usb.units.count") {
+    none();
+    for (const auto& u : units)
+      ev.push_back(usb_->name() + ": unit at " + u.device.port_path() + ", " + u.device.id() + ", " +
+                   usb::speed_name(u.device.speed) + " speed, " + (u.device.behind_hub() ? "behind a hub" : "direct") +
+                   " (" + u.matched_by + ")");
+    return ProbeResult::of(static_cast<int>(units.size()), ev);
+  }
+  if (name == "usb.units.serials") {
+    json serials = json::array();
+    size_t unknown = 0;
+    for (const auto& u : units) {
+      const auto& s = u.device.serial;
+      if (s.value) {
+        serials.push_back(*s.value);
+        ev.push_back(u.device.port_path() + ": serial " + *s.value + " (" + s.source + ")");
+      } else {
+        ++unknown;
+        ev.push_back(u.device.port_path() + ": serial unknown: " + s.reason.en);
+      }
+    }
+    none();
+    if (unknown > 0 && unknown == units.size())
+      return ProbeResult::unknown({"どのCaoraのシリアル番号も読めません", "no unit's serial number could be read"}, ev);
+    return ProbeResult::of(serials, ev);
+  }
+  if (name == "usb.units.behind_hub") {
+    bool any = false;
+    for (const auto& u : units) {
+      any = any || u.device.behind_hub();
+      ev.push_back(u.device.port_path() + (u.device.behind_hub() ? ": behind a hub (more than one port deep)" : ": on a root port"));
+    }
+    none();
+    return ProbeResult::of(any, ev);
+  }
+  if (name == "usb.units.low_speed") {
+    bool low = false, unknown = false;
+    for (const auto& u : units) {
+      low = low || usb::below_high_speed(u.device.speed);
+      unknown = unknown || u.device.speed == usb::Speed::Unknown;
+      ev.push_back(u.device.port_path() + ": " + usb::speed_name(u.device.speed) + " speed");
+    }
+    none();
+    if (!low && unknown) return ProbeResult::unknown({"USBの速度が分からないCaoraがあります", "a unit's USB speed is unknown"}, ev);
+    return ProbeResult::of(low, ev);
+  }
+  if (name == "usb.units.detail") {
+    json lines = json::array();
+    for (const auto& u : units) {
+      const auto& d = u.device;
+      std::string line = "port=" + d.port_path();
+      if (d.serial.value && !d.serial.value->empty()) line += " serial=" + token(*d.serial.value);
+      line += std::string(" speed=") + usb::speed_name(d.speed) + " hub=" + (d.behind_hub() ? "yes" : "no") + " id=" + d.id();
+      lines.push_back(line);
+      auto inst = v.instance_of_port.find(d.port_path());
+      ev.push_back(usb_->name() + ": " + unit_label(u) + " (" + u.matched_by + ")" +
+                   (inst == v.instance_of_port.end() ? "" : ", device " + inst->second));
+    }
+    none();
+    return ProbeResult::of(lines, ev);
+  }
+  return ProbeResult::unknown(not_on_this_backend(backend()));
+}
+
+ProbeResult WindowsHost::probe_net(const std::string& name) {
+  const NetView& n = net_view();
+  if (n.error) return ProbeResult::unknown(n.error->message);
+  auto describe = [](const win::DeviceNode& node, const net::WindowsAdapter* ip) {
+    return (ip ? "\"" + ip->friendly_name + "\" " : std::string()) + node_label(node) + ": " + node_state(node) + ", " +
+           (ip ? std::string(ip->up ? "connected" : "not connected") + ", IPv4 " + addresses(ip) : "no IP interface");
+  };
+  if (name == "net.uplink.connected") {
+    if (n.adapters_error) return ProbeResult::unknown(n.adapters_error->message);
+    bool connected = false;
+    std::vector<std::string> ev;
+    for (const auto* node : uplink_nics()) {
+      const net::WindowsAdapter* ip = nullptr;
+      for (const auto& a : n.adapters)
+        if (!node->net_guid.empty() && same_nocase(a.guid, node->net_guid)) ip = &a;
+      bool has_address = false;
+      if (ip)
+        for (const auto& a : ip->ipv4) has_address = has_address || !link_local(a);
+      connected = connected || (ip && ip->up && has_address && !node->disabled);
+      ev.push_back(describe(*node, ip));
+    }
+    if (ev.empty()) ev.push_back("no wired network adapter besides the units' (PCI or USB, Ethernet)");
+    return ProbeResult::of(connected, ev);
+  }
+  const UsbView& v = usb_view();
+  if (v.error)
+    return ProbeResult::unknown({"USBを読めないため、どのアダプターがCaoraのものか分かりません: " + v.error->message.ja,
+                                 "which adapter belongs to a unit is unknown, USB cannot be read: " + v.error->message.en});
+  std::vector<UnitAdapter> per = unit_adapters(v.units);
+  std::vector<std::string> ev;
+  if (v.units.empty()) ev.push_back("no unit on USB, so no unit adapter");
+  // Addresses and overlap need the IP view; presence and state do not.
+  bool needs_ip = name == "net.rndis.has_address" || name == "net.rndis.subnet_overlap" || name == "net.rndis.adapters";
+  if (needs_ip && n.adapters_error) return ProbeResult::unknown(n.adapters_error->message);
+  if (name == "net.rndis.present") {
+    bool all = !v.units.empty();
+    for (const auto& a : per) {
+      all = all && a.node != nullptr;
+      ev.push_back(unit_label(*a.unit) + (a.node ? " → " + describe(*a.node, a.ip) : ": no network adapter on this USB device"));
+    }
+    return ProbeResult::of(all, ev);
+  }
+  if (name == "net.rndis.disabled") {
+    bool any = false;
+    for (const auto& a : per)
+      if (a.node) {
+        any = any || a.node->disabled;
+        ev.push_back(describe(*a.node, a.ip));
+      }
+    return ProbeResult::of(any, ev);
+  }
+  if (name == "net.rndis.has_address") {
+    bool all = !v.units.empty();
+    std::map<const usb::Unit*, bool> has;
+    for (const auto& a : per) {
+      bool mine = false;
+      if (a.ip)
+        for (const auto& ip : a.ip->ipv4) mine = mine || !link_local(ip);
+      has[a.unit] = has[a.unit] || mine;
+      ev.push_back(a.node ? describe(*a.node, a.ip) : unit_label(*a.unit) + ": no network adapter on this USB device");
+    }
+    for (const auto& u : v.units) all = all && has[&u];
+    return ProbeResult::of(all, ev);
+  }
+  if (name == "net.rndis.subnet_overlap" || name == "net.rndis.adapters") {
+    bool any = false;
+    json lines = json::array();
+    for (const auto& a : per) {
+      if (!a.node) {
+        ev.push_back(unit_label(*a.unit) + ": no network adapter on this USB device");
+        continue;
+      }
+      std::vector<std::string> addrs, overlaps;
+      if (a.ip)
+        for (const auto& mine : a.ip->ipv4) {
+          addrs.push_back(mine.str());
+          bool clash = false;
+          for (const auto& other : n.adapters) {
+            if (&other == a.ip || other.if_type == kIfTypeLoopback) continue;
+            for (const auto& b : other.ipv4)
+              if (net::overlaps(mine, b)) {
+                clash = true;
+                overlaps.push_back(token(other.friendly_name) + ":" + b.str());
+                ev.push_back("\"" + a.ip->friendly_name + "\" " + mine.str() + " overlaps \"" + other.friendly_name + "\" " + b.str());
+              }
+          }
+          any = any || clash;
+          if (!clash && name == "net.rndis.subnet_overlap")
+            ev.push_back("\"" + a.ip->friendly_name + "\" " + mine.str() + ": no other adapter in that subnet");
+        }
+      std::string line = "port=" + a.unit->device.port_path() + " name=" + token(a.ip ? a.ip->friendly_name : a.node->instance_id) +
+                         " driver=" + token(a.node->description.empty() ? "?" : a.node->description) +
+                         " enabled=" + (a.node->disabled ? "no" : "yes");
+      if (!addrs.empty()) line += " ipv4=" + join(addrs, ",");
+      if (!overlaps.empty()) line += " overlaps=" + join(overlaps, ",");
+      lines.push_back(line);
+      if (name == "net.rndis.adapters") ev.push_back(describe(*a.node, a.ip));
+    }
+    if (name == "net.rndis.adapters") return ProbeResult::of(lines, ev);
+    return ProbeResult::of(any, ev);
+  }
+  return ProbeResult::unknown(not_on_this_backend(backend()));
+}
+
+ProbeResult WindowsHost::probe_pcsc(const std::string& name) {
+  const PcscView& p = pcsc_view();
+  if (p.error) return ProbeResult::unknown(p.error->message);
+  std::vector<std::string> ev{pcsc_->name() + " readers: " + (p.readers.empty() ? "(none)" : join(p.readers, ", "))};
+  if (name == "pcsc.readers") return ProbeResult::of(p.readers, ev);
+  if (name == "pcsc.foreign_readers.present") return ProbeResult::of(!p.split.foreign.empty(), ev);
+  if (name == "pcsc.units.visible") {
+    const UsbView& v = usb_view();
+    size_t readers = p.split.units.size();
+    if (v.error || v.units.empty()) {
+      ev.push_back(v.error ? "USB: " + v.error->message.en : "USB: no unit");
+      return ProbeResult::of(readers > 0, ev);
+    }
+    for (const auto& u : v.units) {
+      if (!u.device.serial.value) continue;
+      bool seen = false;
+      for (const auto& r : p.split.units) seen = seen || r.find(*u.device.serial.value) != std::string::npos;
+      if (!seen) ev.push_back("no reader name carries unit " + *u.device.serial.value + "'s serial");
+    }
+    ev.push_back(std::to_string(v.units.size()) + " unit(s) on USB, " + std::to_string(readers) + " unit reader(s)");
+    return ProbeResult::of(readers >= v.units.size(), ev);
+  }
+  if (name == "pcsc.unit.held_exclusive") {
+    if (p.split.units.empty()) {
+      ev.push_back("no unit reader, so none can be held");
+      return ProbeResult::of(false, ev);
+    }
+    bool held = false, unknown = false;
+    for (const auto& r : p.split.units) {
+      pcsc::HoldCheck c = pcsc_->check_hold(r);
+      held = held || c.hold == pcsc::Hold::Exclusive;
+      unknown = unknown || c.hold == pcsc::Hold::Unknown;
+      ev.push_back(c.detail + (c.hold == pcsc::Hold::NoCard ? " (no card: nobody can hold it exclusively)" : ""));
+    }
+    if (!held && unknown)
+      return ProbeResult::unknown({"Caoraのリーダーに接続して確かめられませんでした", "could not connect to a unit's reader to check"}, ev);
+    return ProbeResult::of(held, ev);
+  }
+  return ProbeResult::unknown(not_on_this_backend(backend()));
+}
+
+ProbeResult WindowsHost::probe_os(const std::string& name) {
+  const std::string key = winreg::kCurrentVersion;
+  auto product = reg().read_string(key, "ProductName");
+  if (!product) return unreadable(product.error(), at(key, "ProductName"));
+  auto build = reg().read_string(key, "CurrentBuildNumber");
+  if (!build) return unreadable(build.error(), at(key, "CurrentBuildNumber"));
+  auto display = reg().read_string(key, "DisplayVersion");
+  auto ubr = reg().read_dword(key, "UBR");
+  std::vector<std::string> ev{key + ": ProductName=" + product->value_or("(none)") +
+                              ", CurrentBuildNumber=" + build->value_or("(none)") +
+                              (display && *display ? ", DisplayVersion=" + **display : "") +
+                              (ubr && *ubr ? ", UBR=" + std::to_string(**ubr) : "")};
+  int build_no = build->has_value() ? std::atoi((*build)->c_str()) : 0;
+  if (name == "host.os.name") {
+    if (!product->has_value() || (*product)->empty())
+      return ProbeResult::unknown({"ProductName がありません", "no ProductName"}, ev);
+    std::string n = **product;
+    // Windows 11 still says "Windows 10" here; build 22000 is where 11 begins.
+    if (build_no >= 22000 && n.find("Windows 10") != std::string::npos) {
+      n.replace(n.find("Windows 10"), 10, "Windows 11");
+      ev.push_back("build " + std::to_string(build_no) + " ≥ 22000: Windows 11");
+    }
+    return ProbeResult::of(n, ev);
+  }
+  if (build_no <= 0) return ProbeResult::unknown({"CurrentBuildNumber がありません", "no CurrentBuildNumber"}, ev);
+  std::string version = "10.0." + std::to_string(build_no) + (ubr && *ubr ? "." + std::to_string(**ubr) : "");
+  if (display && *display && !(*display)->empty()) version += " (" + **display + ")";
+  return ProbeResult::of(version, ev);
+}
+
+ProbeResult WindowsHost::probe_rdp_enabled() {
+  auto deny = reg().read_dword(winreg::kTerminalServer, "fDenyTSConnections");
+  std::string where = at(winreg::kTerminalServer, "fDenyTSConnections");
+  if (!deny) return unreadable(deny.error(), where);
+  if (!deny->has_value())
+    return ProbeResult::of(false, {where + ": not set (Windows then refuses Remote Desktop connections)"});
+  return ProbeResult::of(**deny == 0, {where + " = " + std::to_string(**deny) + (**deny == 0 ? " (connections allowed)" : " (denied)")});
+}
+
+ProbeResult WindowsHost::probe_rdp_session() {
+  win::SessionInfo s = apis_.system->session();
+  std::vector<std::string> ev{std::string("GetSystemMetrics(SM_REMOTESESSION) = ") + (s.remote_metric ? "1" : "0")};
+  if (s.protocol) {
+    const char* what = *s.protocol == 0 ? " (console)" : *s.protocol == 2 ? " (RDP)" : "";
+    ev.push_back("WTSQuerySessionInformationW(WTSClientProtocolType) = " + std::to_string(*s.protocol) + what);
+  } else {
+    ev.push_back("WTSQuerySessionInformationW(WTSClientProtocolType): " + s.protocol_error);
+  }
+  return ProbeResult::of(s.remote_metric || (s.protocol && *s.protocol == 2), ev);
+}
+
+ProbeResult WindowsHost::probe_sleep() {
+  auto t = apis_.system->standby_timeout_ac();
+  const std::string where = "PowerReadACValueIndex(active scheme, GUID_SLEEP_SUBGROUP, GUID_STANDBY_TIMEOUT)";
+  if (!t) return unreadable(t.error(), where);
+  return ProbeResult::of(*t != 0, {where + " = " + std::to_string(*t) + (*t == 0 ? " (never sleeps)" : " s on AC power")});
+}
+
+ProbeResult WindowsHost::probe_screen_lock() {
+  // Two ways Windows locks by itself: a screen saver that asks for the password
+  // on resume (per user, HKCU), and the machine inactivity limit (policy, HKLM).
+  auto active = reg().read_string(winreg::kDesktop, "ScreenSaveActive");
+  if (!active) return unreadable(active.error(), at(winreg::kDesktop, "ScreenSaveActive"));
+  auto secure = reg().read_string(winreg::kDesktop, "ScreenSaverIsSecure");
+  if (!secure) return unreadable(secure.error(), at(winreg::kDesktop, "ScreenSaverIsSecure"));
+  auto inactivity = reg().read_dword(winreg::kSystemPolicies, "InactivityTimeoutSecs");
+  if (!inactivity) return unreadable(inactivity.error(), at(winreg::kSystemPolicies, "InactivityTimeoutSecs"));
+  bool saver = active->value_or("1") == "1" && secure->value_or("0") == "1";
+  bool policy = inactivity->value_or(0) > 0;
+  std::vector<std::string> ev{
+      winreg::kDesktop + std::string(": ScreenSaveActive=") + active->value_or("(not set)") +
+          ", ScreenSaverIsSecure=" + secure->value_or("(not set)") + " (this user's)",
+      at(winreg::kSystemPolicies, "InactivityTimeoutSecs") + " = " +
+          (inactivity->has_value() ? std::to_string(**inactivity) : "(not set)")};
+  return ProbeResult::of(saver || policy, ev);
+}
+
+ProbeResult WindowsHost::probe_certpropsvc() {
+  auto s = apis_.services->query("CertPropSvc");
+  if (!s) return unreadable(s.error(), "CertPropSvc");
+  if (!s->exists) return ProbeResult::of(false, {"CertPropSvc: no such service"});
+  return ProbeResult::of(s->running, {std::string("CertPropSvc: ") + (s->running ? "running" : "stopped") +
+                                      ", start type " + win::start_type_name(s->start_type)});
+}
+
+ProbeResult WindowsHost::probe_biometric() {
+  auto nodes = apis_.devices->list(win::DeviceClass::Biometric);
+  if (!nodes) return unreadable(nodes.error(), "SetupAPI GUID_DEVCLASS_BIOMETRIC");
+  bool any = false;
+  std::vector<std::string> ev;
+  for (const auto& n : *nodes) {
+    any = any || !n.disabled;
+    ev.push_back("biometric device " + node_label(n) + ": " + node_state(n));
+  }
+  if (nodes->empty()) ev.push_back("no device of the Biometric class");
+  return ProbeResult::of(any, ev);
+}
+
+ProbeResult WindowsHost::probe_arp_offload() {
+  const NetView& n = net_view();
+  if (n.error) return ProbeResult::unknown(n.error->message);
+  bool any = false;
+  std::vector<std::string> ev;
+  for (const auto* nic : uplink_nics()) {
+    if (nic->driver_key.empty()) {
+      ev.push_back(node_label(*nic) + ": no driver key");
+      continue;
+    }
+    std::string key = std::string(winreg::kClassRoot) + "\\" + nic->driver_key;
+    auto v = reg().read_string(key, kArpOffload);
+    if (!v) return unreadable(v.error(), at(key, kArpOffload));
+    if (!v->has_value()) {
+      ev.push_back(node_label(*nic) + ": the driver has no " + kArpOffload + " setting (no ARP offload)");
+      continue;
+    }
+    any = any || **v != "0";
+    ev.push_back(node_label(*nic) + ": " + at(key, kArpOffload) + " = " + **v);
+  }
+  if (ev.empty()) ev.push_back("no wired network adapter besides the units'");
+  return ProbeResult::of(any, ev);
+}
+
+ProbeResult WindowsHost::probe_restart_pending() {
+  std::vector<std::string> ev;
+  bool pending = false;
+  std::optional<Error> failed;
+  auto check = [&](Expected<bool> r, const std::string& what) {
+    if (!r) {
+      failed = r.error();
+      ev.push_back(what + ": cannot be read (" + r.error().message.en + ")");
+    } else {
+      pending = pending || *r;
+      ev.push_back(what + (*r ? ": present" : ": absent"));
+    }
+  };
+  check(reg().key_exists(winreg::kCbsRebootPending), winreg::kCbsRebootPending);
+  check(reg().key_exists(winreg::kWuRebootRequired), winreg::kWuRebootRequired);
+  check(reg().value_exists(winreg::kSessionManager, "PendingFileRenameOperations"),
+        at(winreg::kSessionManager, "PendingFileRenameOperations"));
+  if (!pending && failed) return ProbeResult::unknown(failed->message, ev);
+  return ProbeResult::of(pending, ev);
+}
+
+ProbeResult WindowsHost::probe_restart_scheduled() {
+  if (restart_scheduled_) return ProbeResult::of(true, {*restart_scheduled_});
+  return ProbeResult::unknown({"Windowsは予約された再起動を読み取る方法を提供していません（取り消すには shutdown /a）",
+                               "Windows offers no way to read a scheduled restart (cancel one with shutdown /a)"});
+}
+
+}  // namespace caora

@@ -1,0 +1,136 @@
+// The live Windows backend: every OS, USB, network and PC/SC probe of the
+// vocabulary, read from this terminal, and the Windows actions (Remote Desktop,
+// sleep, screen lock, CertPropSvc, biometric devices, ARP offload, the units'
+// RNDIS adapters, a restart). Win32 sits behind the interfaces of win32_api.h,
+// so this file is plain C++: the tests run it over fakes on any platform, and
+// win32_apis.cc supplies the real ones on Windows.
+//
+// Every action plans first (what would change), records itself in the journal
+// with the values it replaces before it changes anything, and reads the
+// terminal again afterwards to verify.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <optional>
+
+#include "host/host.h"
+#include "host/windows/win32_api.h"
+#include "host/windows/windows_usb.h"
+#include "pcsc/pcsc.h"
+
+namespace caora {
+
+struct WindowsApis {
+  std::unique_ptr<win::Registry> registry;
+  std::unique_ptr<win::DeviceManager> devices;
+  std::unique_ptr<win::ServiceManager> services;
+  std::unique_ptr<win::SystemApi> system;
+};
+
+// Where the facts live (reg.exe spelling); the tests read the same constants.
+namespace winreg {
+inline constexpr const char* kTerminalServer = "HKLM\\SYSTEM\\CurrentControlSet\\Control\\Terminal Server";
+inline constexpr const char* kCurrentVersion = "HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion";
+inline constexpr const char* kDesktop = "HKCU\\Control Panel\\Desktop";
+inline constexpr const char* kSystemPolicies = "HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Policies\\System";
+inline constexpr const char* kCbsRebootPending =
+    "HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Component Based Servicing\\RebootPending";
+inline constexpr const char* kWuRebootRequired =
+    "HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\WindowsUpdate\\Auto Update\\RebootRequired";
+inline constexpr const char* kSessionManager = "HKLM\\SYSTEM\\CurrentControlSet\\Control\\Session Manager";
+inline constexpr const char* kClassRoot = "HKLM\\SYSTEM\\CurrentControlSet\\Control\\Class";
+}  // namespace winreg
+
+class WindowsHost : public Host {
+ public:
+  WindowsHost(WindowsApis apis, std::unique_ptr<usb::UsbSource> libusb, std::unique_ptr<pcsc::PcscSource> pcsc,
+              const usb::UnitTable& table = usb::embedded_unit_table());
+  std::string backend() const override { return "windows"; }
+  bool provides_probe(const std::string& name) const override;
+  bool provides_action(const std::string& name) const override;
+  ProbeResult probe(const std::string& name) override;
+  ActionPlan plan(const std::string& action, const nlohmann::json& params) override;
+  Expected<ActionOutcome> apply(const std::string& action, const nlohmann::json& params, Journal& journal) override;
+  void forget() override {
+    usb_view_.reset();
+    net_view_.reset();
+    pcsc_view_.reset();
+  }
+
+ private:
+  struct UsbView {
+    std::optional<Error> error;
+    std::vector<usb::Unit> units;
+    size_t devices = 0;
+    std::map<std::string, std::string> instance_of_port;
+  };
+  // A unit's network adapter: its device node and, when Windows has one, its IP view.
+  struct UnitAdapter {
+    const usb::Unit* unit;
+    const win::DeviceNode* node;
+    const net::WindowsAdapter* ip;  // null when the adapter has no IP interface (disabled, no driver)
+  };
+  struct NetView {
+    std::optional<Error> error;
+    std::vector<win::DeviceNode> nodes;
+    std::vector<net::WindowsAdapter> adapters;
+    std::optional<Error> adapters_error;
+  };
+  struct PcscView {
+    std::optional<Error> error;
+    std::vector<std::string> readers;
+    pcsc::ReaderSplit split;
+  };
+  template <typename T>
+  struct Cached {
+    std::optional<T> value;
+    std::chrono::steady_clock::time_point at;
+    void reset() { value.reset(); }
+  };
+
+  const UsbView& usb_view();
+  const NetView& net_view();
+  const PcscView& pcsc_view();
+  std::vector<UnitAdapter> unit_adapters(const std::vector<usb::Unit>& units, const std::string& serial = "");
+  // The terminal's own wired NICs: physical Ethernet adapters that are not a unit's.
+  std::vector<const win::DeviceNode*> uplink_nics();
+
+  ProbeResult probe_usb(const std::string& name);
+  ProbeResult probe_net(const std::string& name);
+  ProbeResult probe_pcsc(const std::string& name);
+  ProbeResult probe_os(const std::string& name);
+  ProbeResult probe_rdp_enabled();
+  ProbeResult probe_rdp_session();
+  ProbeResult probe_sleep();
+  ProbeResult probe_screen_lock();
+  ProbeResult probe_certpropsvc();
+  ProbeResult probe_biometric();
+  ProbeResult probe_arp_offload();
+  ProbeResult probe_restart_pending();
+  ProbeResult probe_restart_scheduled();
+
+  // An action as the terminal is now: its plan, and the steps that carry it out
+  // (windows_actions.cc).
+  struct PreparedAction;
+  PreparedAction prepare(const std::string& action, const nlohmann::json& params);
+
+  win::Registry& reg() { return *apis_.registry; }
+  WindowsApis apis_;
+  win::WindowsUsbSource* usb_ = nullptr;  // owned by usb_source_
+  std::unique_ptr<win::WindowsUsbSource> usb_source_;
+  std::unique_ptr<pcsc::PcscSource> pcsc_;
+  const usb::UnitTable& table_;
+  Cached<UsbView> usb_view_;
+  Cached<NetView> net_view_;
+  Cached<PcscView> pcsc_view_;
+  // Windows keeps no readable record of a pending InitiateShutdown; this run's own is known.
+  std::optional<std::string> restart_scheduled_;
+};
+
+// The real Win32 implementations (win32_apis.cc; Windows only).
+WindowsApis make_win32_apis();
+// libusb + SetupAPI + winscard on this terminal.
+std::unique_ptr<Host> make_windows_host();
+
+}  // namespace caora

@@ -1,0 +1,143 @@
+#!/usr/bin/env bash
+# Cross-builds the libraries caora.exe links, as static mingw-w64 libraries,
+# from Debian 12's own source packages (apt-get source): zlib, libusb-1.0,
+# libzip, fmt, spdlog and curl (Schannel, no OpenSSL). CLI11, nlohmann/json
+# and Catch2 are header-only: the prefix gets links to their headers and
+# copies of their CMake package files, and nothing else from /usr/include.
+#
+# The prefix is cached, keyed by this script and the toolchain file, so a
+# second run only prints its path:
+#   scripts/windows-deps.sh                 # build if needed; prints the prefix
+#   scripts/windows-deps.sh --print-prefix  # the prefix, without building
+# CAORA_WIN_PREFIX overrides where it goes. Run as root (apt-get).
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+toolchain="$top/cmake/mingw-w64-x86_64.cmake"
+key=$(cat "$0" "$toolchain" | sha256sum | cut -c1-12)
+prefix=${CAORA_WIN_PREFIX:-${XDG_CACHE_HOME:-/var/cache}/caora-win-prefix/$key}
+if [ "${1:-}" = --print-prefix ]; then echo "$prefix"; exit 0; fi
+if [ -f "$prefix/.complete" ]; then echo "$prefix"; exit 0; fi
+jobs=$(nproc)
+log() { echo "windows-deps: $*" >&2; }
+start=$(date +%s)
+
+# Build machine packages: the cross compilers, Wine for the tests, the
+# header-only libraries, and dpkg-dev for apt-get source.
+packages=(
+  mingw-w64 g++-mingw-w64-x86-64-posix gcc-mingw-w64-x86-64-posix wine wine64
+  dpkg-dev cmake ninja-build make pkg-config libcli11-dev nlohmann-json3-dev catch2
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+export DEBIAN_FRONTEND=noninteractive
+if [ ${#missing[@]} -gt 0 ]; then
+  log "installing: ${missing[*]}"
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+fi
+
+# deb-src: the same Debian archives as the configured deb lines.
+if ! apt-cache showsrc zlib >/dev/null 2>&1 || [ -z "$(apt-cache showsrc zlib 2>/dev/null)" ]; then
+  src=/etc/apt/sources.list.d/caora-deb-src.sources
+  : >"$src.new"
+  for f in /etc/apt/sources.list.d/*.sources; do
+    [ -f "$f" ] && grep -q 'debian.org/debian' "$f" || continue
+    # deb822 stanzas: keep each one that carries binaries, as a source stanza.
+    sed -e 's/^Types:.*\bdeb\b.*$/Types: deb-src/' "$f" >>"$src.new"
+    echo >>"$src.new"
+  done
+  if [ -f /etc/apt/sources.list ]; then
+    grep -E '^deb [^#]*debian' /etc/apt/sources.list | sed 's/^deb /deb-src /' >/etc/apt/sources.list.d/caora-deb-src.list || true
+  fi
+  if [ -s "$src.new" ]; then mv "$src.new" "$src"; else rm -f "$src.new"; fi
+  log "enabled deb-src; apt-get update"
+  apt-get update -qq
+fi
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+rm -rf "$prefix"
+mkdir -p "$prefix/include" "$prefix/lib/pkgconfig" "$prefix/share/cmake" "$prefix/lib/cmake"
+cd "$work"
+# apt-get source as root warns that _apt cannot drop privileges; the download is the same.
+log "apt-get source zlib libusb-1.0 libzip fmtlib spdlog curl"
+apt-get source -qq zlib libusb-1.0 libzip fmtlib spdlog curl >/dev/null 2>"$work/source.log" || {
+  cat "$work/source.log" >&2
+  exit 1
+}
+srcdir() { find "$work" -maxdepth 1 -type d -name "$1-*" | head -1; }
+
+cross=x86_64-w64-mingw32
+cmake_dep() {  # name source-dir cmake-args...
+  local name=$1 dir=$2
+  shift 2
+  log "building $name"
+  cmake -S "$dir" -B "$work/build-$name" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+    -DCMAKE_TOOLCHAIN_FILE="$toolchain" -DCAORA_WIN_PREFIX="$prefix" -DCMAKE_INSTALL_PREFIX="$prefix" \
+    -DBUILD_SHARED_LIBS=OFF -DBUILD_TESTING=OFF "$@" >"$work/$name.log" 2>&1 &&
+    cmake --build "$work/build-$name" -j "$jobs" >>"$work/$name.log" 2>&1 &&
+    cmake --install "$work/build-$name" >>"$work/$name.log" 2>&1 || {
+    tail -40 "$work/$name.log" >&2
+    exit 1
+  }
+}
+
+# zlib (for libzip). Debian's dfsg source drops win32/, so its library
+# sources are compiled directly: zlib is plain C with no configuration.
+log "building zlib"
+z=$(srcdir zlib)
+(cd "$z" && for c in adler32 compress crc32 deflate gzclose gzlib gzread gzwrite infback inffast inflate \
+  inftrees trees uncompr zutil; do $cross-gcc-posix -O2 -c $c.c -o $c.o || exit 1; done &&
+  $cross-ar rcs libz.a ./*.o) >"$work/zlib.log" 2>&1 || {
+  tail -20 "$work/zlib.log" >&2
+  exit 1
+}
+cp "$z/libz.a" "$prefix/lib/"
+cp "$z/zlib.h" "$z/zconf.h" "$prefix/include/"
+cat >"$prefix/lib/pkgconfig/zlib.pc" <<EOF
+prefix=$prefix
+libdir=\${prefix}/lib
+includedir=\${prefix}/include
+Name: zlib
+Description: zlib compression library
+Version: 1.2.13
+Libs: -L\${libdir} -lz
+Cflags: -I\${includedir}
+EOF
+
+# libusb-1.0: autotools; the release tarball carries configure.
+log "building libusb-1.0"
+(cd "$(srcdir libusb-1.0)" && ./configure --host=$cross CC=$cross-gcc-posix --prefix="$prefix" \
+  --disable-shared --enable-static --disable-examples-build --disable-tests-build >"$work/libusb.log" 2>&1 &&
+  make -j "$jobs" >>"$work/libusb.log" 2>&1 && make install >>"$work/libusb.log" 2>&1) || {
+  tail -40 "$work/libusb.log" >&2
+  exit 1
+}
+
+cmake_dep fmt "$(srcdir fmtlib)" -DFMT_DOC=OFF -DFMT_TEST=OFF -DFMT_INSTALL=ON
+# Debian's spdlog uses the external fmt (SPDLOG_FMT_EXTERNAL); so does this one,
+# so caora compiles the same on both.
+cmake_dep spdlog "$(srcdir spdlog)" -DSPDLOG_FMT_EXTERNAL=ON -DSPDLOG_BUILD_EXAMPLE=OFF \
+  -DSPDLOG_BUILD_TESTS=OFF -DSPDLOG_BUILD_BENCH=OFF -DSPDLOG_INSTALL=ON
+cmake_dep libzip "$(srcdir libzip)" -DENABLE_COMMONCRYPTO=OFF -DENABLE_GNUTLS=OFF -DENABLE_MBEDTLS=OFF \
+  -DENABLE_OPENSSL=OFF -DENABLE_WINDOWS_CRYPTO=ON -DENABLE_BZIP2=OFF -DENABLE_LZMA=OFF -DENABLE_ZSTD=OFF \
+  -DBUILD_TOOLS=OFF -DBUILD_REGRESS=OFF -DBUILD_EXAMPLES=OFF -DBUILD_DOC=OFF
+# curl: HTTP(S) only, TLS through Schannel (Windows' own TLS and certificate store).
+cmake_dep curl "$(srcdir curl)" -DBUILD_CURL_EXE=OFF -DCURL_USE_SCHANNEL=ON -DCURL_USE_OPENSSL=OFF \
+  -DHTTP_ONLY=ON -DCURL_USE_LIBSSH2=OFF -DUSE_LIBIDN2=OFF -DCURL_ZLIB=OFF -DCURL_BROTLI=OFF -DCURL_ZSTD=OFF \
+  -DUSE_NGHTTP2=OFF -DENABLE_MANUAL=OFF -DCURL_DISABLE_LDAP=ON -DCURL_USE_LIBPSL=OFF -DENABLE_UNICODE=ON
+
+# Header-only libraries: their headers and CMake package files, nothing else.
+ln -sfn /usr/include/CLI "$prefix/include/CLI"
+ln -sfn /usr/include/nlohmann "$prefix/include/nlohmann"
+ln -sfn /usr/include/catch2 "$prefix/include/catch2"
+cp -r /usr/share/cmake/CLI11 /usr/share/cmake/nlohmann_json "$prefix/share/cmake/"
+cp -r /usr/lib/cmake/Catch2 "$prefix/lib/cmake/"
+# Catch2 2.x is header-only; its Catch2WithMain is a Linux library, not ours.
+rm -f "$prefix/lib/cmake/Catch2/Catch2Targets-"*.cmake
+
+touch "$prefix/.complete"
+log "done in $(($(date +%s) - start)) s: $prefix"
+echo "$prefix"
