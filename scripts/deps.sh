@@ -10,6 +10,7 @@ packages=(
   clang libclang-rt-14-dev
   python3-pil python3-numpy fonts-noto-cjk fonts-ipafont
   tesseract-ocr tesseract-ocr-jpn tesseract-ocr-eng
+  mingw-w64 g++-mingw-w64-x86-64-posix gcc-mingw-w64-x86-64-posix wine wine64 dpkg-dev
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -7,6 +7,11 @@ cd "$(dirname "$0")/.."
 scripts/deps.sh
 scripts/build.sh
 (cd build && ctest --output-on-failure -j "$(nproc)")
+# The Windows build: caora.exe cross-built with mingw-w64, its tests run under
+# Wine (scripts/windows-test.sh prints each result). CAORA_WINDOWS=0 skips it.
+if [ "${CAORA_WINDOWS:-1}" != 0 ]; then
+  scripts/windows-test.sh
+fi
 seconds=${FUZZ_SECONDS:-20}
 if [ "$seconds" != 0 ]; then
   scripts/fuzz.sh "$seconds"
