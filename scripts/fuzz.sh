@@ -8,11 +8,11 @@ seconds=${1:-${FUZZ_SECONDS:-15}}
 build=build-fuzz
 cmake -S . -B "$build" -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DCAORA_FUZZ=ON -DCAORA_TESTS=OFF >/dev/null
-cmake --build "$build" --target fuzz_lookup fuzz_recipe fuzz_startup_bat fuzz_unit_ini fuzz_version fuzz_snapshot fuzz_tlv fuzz_japanese_date fuzz_face_manifest
+cmake --build "$build" --target fuzz_lookup fuzz_recipe fuzz_startup_bat fuzz_unit_ini fuzz_version fuzz_snapshot fuzz_tlv fuzz_japanese_date fuzz_inventory fuzz_face_manifest
 
 corpus=$build/corpus
 rm -rf "$corpus"
-mkdir -p "$corpus"/{lookup,recipe,startup_bat,unit_ini,version,snapshot,tlv,japanese_date,face_manifest}
+mkdir -p "$corpus"/{lookup,recipe,startup_bat,unit_ini,version,snapshot,tlv,japanese_date,inventory,face_manifest}
 i=0
 for q in 008 fuj008 'ＦＵＪ００８' 0x81000023 81000023 0x8100004 1234C02-4 '【008：端末接続不良】' '008 0x81000023' \
          '接続を待っています' 'remote desktop' qa-17 FUJPS5 '906 0x0300006'; do
@@ -25,6 +25,8 @@ printf '1.5.3.0\n1.10.2.1' > "$corpus/version/a"
 printf 'CAORA_MSN_P2.11.7_A16.5.4\nCAORA_MSN_P2.10.3_A16.4.1' > "$corpus/version/b"
 printf '2.1.0J\n2.0.9J' > "$corpus/version/c"
 cp data/demo/snapshot.json "$corpus/snapshot/"
+printf '{"schema":"caora.inventory/1","licences":1,"units":[{"serial":"2113001","port_path":"1-2","reader":null,"first_seen":"2026-11-21T09:00:00+09:00","last_seen":"2026-11-21T09:00:00+09:00"}]}' > "$corpus/inventory/a"
+printf 'port=1-2 serial=2113001 speed=high hub=no id=04c5:1526' > "$corpus/inventory/line"
 printf '\377\040\202\000\020\337\042\010\061\071\070\060\060\062\061\067\337\047\002\377\117' > "$corpus/tlv/ef0002"
 for d in '昭和55年2月17日生' '令和元年5月1日' '平成31年4月30日' '大正１５年１２月２４日'; do
   printf '%s' "$d" > "$corpus/japanese_date/$(printf '%s' "$d" | md5sum | cut -c1-8)"
@@ -37,7 +39,7 @@ if [ -f /usr/local/share/caora/models/face_recognition_model-weights_manifest.js
 fi
 
 status=0
-for t in lookup recipe startup_bat unit_ini version snapshot tlv japanese_date face_manifest; do
+for t in lookup recipe startup_bat unit_ini version snapshot tlv japanese_date inventory face_manifest; do
   echo "fuzz_$t: ${seconds}s"
   mkdir -p "$build/artifacts/$t"
   if ! "$build/tests/fuzz/fuzz_$t" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
