@@ -84,7 +84,8 @@ Expected<FaceFinder> FaceFinder::load(const std::string& models_dir, bool check_
   return finder;
 }
 
-Expected<std::vector<FoundFace>> FaceFinder::find(const RgbImage& image, int max_side) const {
+Expected<std::vector<FoundFace>> FaceFinder::find(const RgbImage& image, int max_side,
+                                                   double adjust_threshold) const {
   if (image.width <= 0 || image.height <= 0 || image.pixels.size() != size_t(image.width) * image.height * 3)
     return make_error(ErrorKind::Usage, "空の画像です", "the image is empty");
   std::vector<FoundFace> faces;
@@ -99,15 +100,15 @@ Expected<std::vector<FoundFace>> FaceFinder::find(const RgbImage& image, int max
         dlib::array2d<dlib::rgb_pixel> small(std::max(1L, std::lround(image.height * scale)),
                                              std::max(1L, std::lround(image.width * scale)));
         dlib::resize_image(img, small);
-        impl_->detector(small, found);
+        impl_->detector(small, found, adjust_threshold);
       } else {
-        impl_->detector(img, found);
+        impl_->detector(img, found, adjust_threshold);
         // The detector's window is 80 px: a small photo (a card chip's face is about
         // that size) gets a second look at twice the size.
         if (found.empty() && std::max(image.width, image.height) < kUpsampleBelow) {
           dlib::array2d<dlib::rgb_pixel> big;
           dlib::pyramid_up(img, big, dlib::pyramid_down<2>());
-          impl_->detector(big, found);
+          impl_->detector(big, found, adjust_threshold);
           scale = 2.0;
         }
       }

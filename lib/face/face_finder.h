@@ -46,7 +46,10 @@ class FaceFinder {
   static Expected<FaceFinder> load(const std::string& models_dir, bool check_sum = true);
   // Every face, largest first. An image too small to hold one gives an empty list.
   // The image is downscaled to `max_side` (0: never) for the detector only.
-  Expected<std::vector<FoundFace>> find(const RgbImage& image, int max_side = kDetectMaxSide) const;
+  // `adjust_threshold` < 0 also returns weaker candidates (dlib's detection threshold
+  // plus this): how a face the detector does not accept, e.g. behind a mask, is looked for.
+  Expected<std::vector<FoundFace>> find(const RgbImage& image, int max_side = kDetectMaxSide,
+                                        double adjust_threshold = 0.0) const;
 
   struct Impl;
 

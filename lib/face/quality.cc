@@ -63,6 +63,45 @@ Stats box_stats(const RgbImage& img, double x0, double y0, double x1, double y1)
   return st;
 }
 
+// How much darker the darkest row of a box is than its mean row (luma): the line
+// between the lips in a mouth, nothing much on a mask.
+double row_dip(const RgbImage& img, double x0, double y0, double x1, double y1) {
+  int ax = std::max(0, int(std::floor(x0))), ay = std::max(0, int(std::floor(y0)));
+  int bx = std::min(img.width - 1, int(std::ceil(x1))), by = std::min(img.height - 1, int(std::ceil(y1)));
+  if (bx < ax || by < ay) return 0;
+  double total = 0, darkest = 1e9;
+  for (int y = ay; y <= by; ++y) {
+    double sum = 0;
+    for (int x = ax; x <= bx; ++x) sum += luma(img.at(x, y));
+    sum /= (bx - ax + 1);
+    total += sum;
+    darkest = std::min(darkest, sum);
+  }
+  return total / (by - ay + 1) - darkest;
+}
+
+double ratio(double a, double b) { return a / std::max(1.0, b); }
+
+// Occlusions, judged on the face (found or weak candidate) from its patches; quality.h
+// gives each threshold's measurements.
+bool judge_masked(const FacePatches& p) {
+  bool nose_flat = ratio(p.skin_std, p.skin_luma) < kMaskNoseFlat && p.skin_luma < 240;
+  bool mouth_gone =
+      ratio(p.lower_std, p.lower_luma) < kMaskMouthFlat || ratio(p.mouth_dip, p.lower_luma) < kMaskMouthLine;
+  bool dark_cover =
+      ratio(p.lower_luma, p.brow_luma) < kDarkMaskRatio && ratio(p.skin_luma, p.brow_luma) < kDarkMaskRatio;
+  return (nose_flat && mouth_gone) || dark_cover;
+}
+
+// What covers the eyes, or null: "glare", "dark" (sunglasses, a band), "hair".
+const char* judge_eyes(const FacePatches& p, bool masked) {
+  double ref = masked ? p.brow_luma : p.skin_luma;
+  if (p.eyes_bright >= kGlareShare && p.eyes_bright >= kGlareContrast * p.lower_bright) return "glare";
+  if (ratio(p.eyes_luma, ref) < kEyesDarkRatio || ratio(p.strip_luma, ref) < kEyeStripDarkRatio) return "dark";
+  if (p.strip_hedges / std::max(0.1, p.strip_vedges) > kHairStrandRatio) return "hair";
+  return nullptr;
+}
+
 }  // namespace
 
 FacePatches face_patches(const RgbImage& image, const FoundFace& face) {
@@ -87,11 +126,21 @@ FacePatches face_patches(const RgbImage& image, const FoundFace& face) {
   double brow_y = std::min(lm[19].y, lm[24].y);
   Stats brow = box_stats(image, lm[19].x, brow_y - 0.30 * u, lm[24].x, brow_y - 0.06 * u);
   p.brow_luma = brow.luma; p.brow_r = brow.r; p.brow_g = brow.g;
+  Stats strip = box_stats(image, lm[36].x - 0.10 * u, brow_y, lm[45].x + 0.10 * u,
+                          std::max(lm[41].y, lm[46].y) + 0.08 * u);
+  p.strip_luma = strip.luma; p.strip_std = strip.std; p.strip_detail = strip.edges + strip.vedges;
+  p.strip_hedges = strip.edges; p.strip_vedges = strip.vedges;
+  p.lower_bright = lower.bright;
+  p.mouth_dip = row_dip(image, lm[48].x, lm[33].y + 0.05 * u, lm[54].x, lm[8].y - 0.08 * u);
+  p.lower_detail = lower.edges + lower.vedges;
+  p.skin_detail = skin.edges + skin.vedges;
+  p.brow_detail = brow.edges + brow.vedges;
   long n = right.n + left.n;
   if (n > 0) {
     p.eyes_luma = (right.luma * right.n + left.luma * left.n) / n;
     p.eyes_std = (right.std * right.n + left.std * left.n) / n;
     p.eyes_bright = (right.bright * right.n + left.bright * left.n) / n;
+    p.eyes_detail = ((right.edges + right.vedges) * right.n + (left.edges + left.vedges) * left.n) / n;
   }
   return p;
 }
@@ -133,20 +182,86 @@ Quality assess_quality(const RgbImage& image, const std::vector<FoundFace>& face
   q.face_luma = face_n ? face_sum / face_n : 0;
   q.surround_luma = around_n ? around_sum / around_n : q.face_luma;
   q.dark = q.face_luma < kDarkLuma;
+  q.score = f.score;
   q.patches = face_patches(image, f);
-  // Glare is told apart cleanly; anything else over the eyes is not judged (unknown).
-  if (q.patches.eyes_bright >= kGlareShare) q.eyes_occluded = true;
+  q.masked = judge_masked(q.patches);
+  q.eyes_cover = judge_eyes(q.patches, *q.masked);
+  q.eyes_occluded = q.eyes_cover != nullptr;
   // Only meaningful with enough surroundings to compare against.
   if (around_n > face_n / 4) q.backlit = q.surround_luma - q.face_luma > kBacklitDifference;
   return q;
 }
 
+Expected<Quality> assess_probe(const FaceFinder& finder, const RgbImage& image, std::vector<FoundFace>* faces_out) {
+  auto faces = finder.find(image);
+  if (!faces) return faces.error();
+  if (faces->empty()) return assess_without_face(finder, image);
+  Quality q = assess_quality(image, *faces);
+  if (faces_out) *faces_out = std::move(*faces);
+  return q;
+}
+
+Expected<Quality> assess_without_face(const FaceFinder& finder, const RgbImage& image) {
+  Quality q;
+  auto weak = finder.find(image, kDetectMaxSide, kWeakFaceAdjust);
+  if (!weak) return weak.error();
+  if (weak->empty()) return q;
+  // The most confident candidate, not the largest: weak candidates include stray boxes.
+  const FoundFace& f = *std::max_element(weak->begin(), weak->end(),
+                                         [](const FoundFace& a, const FoundFace& b) { return a.score < b.score; });
+  q.weak_face = true;
+  q.score = f.score;
+  q.patches = face_patches(image, f);
+  // Only what is seen is said: a weak candidate's landmarks are a guess, so "not
+  // masked" or "eyes visible" is not claimed; and behind a mask the eyes are not judged
+  // (the mask is the likelier reason the face was not accepted).
+  if (judge_masked(q.patches)) q.masked = true;
+  else if ((q.eyes_cover = judge_eyes(q.patches, false))) q.eyes_occluded = true;
+  return q;
+}
+
+namespace {
+
+// What covers the eyes or the lower face, with the vendor's advice (qa-24, the
+// patient-screen guide: eyes must be visible -- no fringe, rims or glare over them;
+// masks, warm-coloured ones especially, off; else identify by PIN).
+void occlusion_findings(const Quality& q, std::vector<Finding>& out) {
+  std::string ja_pre = q.weak_face ? "顔として認識されませんが、" : "";
+  std::string en_pre = q.weak_face ? "no face was accepted, but " : "";
+  if (q.masked.value_or(false))
+    out.push_back({"masked",
+                   {ja_pre + "マスクで顔の下半分が隠れています（鼻と口に肌の陰影や唇の線が見えません）",
+                    en_pre + "a mask covers the lower face (no skin shading over the nose, no line between the lips)"},
+                   {"マスク（特にベージュやピンクなど暖色系のもの）を外して撮り直してください。外せない場合は暗証番号での本人確認へ案内してください",
+                    "have the patient remove the mask (warm colours such as beige or pink especially) and retake; if it cannot come off, guide the patient to PIN authentication"}});
+  if (!q.eyes_occluded.value_or(false)) return;
+  std::string cover = q.eyes_cover ? q.eyes_cover : "";
+  if (cover == "glare")
+    out.push_back({"eyes_occluded",
+                   {ja_pre + "目に光の反射が重なっています（眼鏡のレンズなど）", en_pre + "glare over the eyes (e.g. on glasses)"},
+                   {"眼鏡の角度を変えるか外して、反射で目元が隠れないようにしてください。改善しない場合は暗証番号での本人確認へ案内してください",
+                    "tilt or remove the glasses so no reflection hides the eyes; if it persists, guide the patient to PIN authentication"}});
+  else if (cover == "hair")
+    out.push_back({"eyes_occluded", {ja_pre + "前髪が目にかかっています", en_pre + "hair hangs over the eyes"},
+                   {"前髪を上げて目元が見えるようにしてから撮り直してください。改善しない場合は暗証番号での本人確認へ案内してください",
+                    "move the fringe off the eyes so they are visible, then retake; if it still fails, guide the patient to PIN authentication"}});
+  else
+    out.push_back({"eyes_occluded",
+                   {ja_pre + "目元が暗いもので隠れています（サングラス、濃い色の眼鏡や縁、帽子のつばなど）",
+                    en_pre + "something dark hides the eyes (sunglasses, dark glasses or rims, a hat brim)"},
+                   {"サングラスや帽子を外し、目元が見えるようにしてから撮り直してください。改善しない場合は暗証番号での本人確認へ案内してください",
+                    "remove sunglasses or hat so the eyes are visible, then retake; if it still fails, guide the patient to PIN authentication"}});
+}
+
+}  // namespace
+
 std::vector<Finding> quality_findings(const Quality& q) {
   std::vector<Finding> out;
   if (!q.face_found) {
     out.push_back({"face_found", {"顔が見つかりません", "no face found"},
-                   {"マスクを外し、カメラの正面、約30cmの距離で顔全体を映してください。うまくいかない場合は顔検出撮影モードを使うか、暗証番号認証へ案内してください",
-                    "remove any mask and face the camera from about 30 cm with the whole face in view; if it still fails, use the face-detection capture mode or guide the patient to PIN authentication"}});
+                   {"マスクを外し、カメラの正面、約30cmの距離で顔全体を映してください。うまくいかない場合は暗証番号での本人確認へ案内してください",
+                    "remove any mask and face the camera from about 30 cm with the whole face in view; if it still fails, guide the patient to PIN authentication"}});
+    occlusion_findings(q, out);
     return out;
   }
   std::string pct = fmt("%.0f%%", q.width_ratio * 100);
@@ -164,15 +279,14 @@ std::vector<Finding> quality_findings(const Quality& q) {
     out.push_back({"tilted", {"顔が傾いているか横を向いています（" + v + "）", "the face is tilted or turned (roll " + v + ")"},
                    {"顔をまっすぐにしてカメラの正面を向いてください", "hold the head upright and look straight at the camera"}});
   }
-  if (q.eyes_occluded.value_or(false))
-    out.push_back({"eyes_occluded", {"目に光の反射が重なっています（眼鏡など）", "glare over the eyes (e.g. on glasses)"},
-                   {"眼鏡の角度を変えるか外し、前髪が目にかからないようにしてください", "tilt or remove the glasses, and keep hair off the eyes"}});
+  occlusion_findings(q, out);
   if (q.dark.value_or(false))
     out.push_back({"dark", {"顔が暗すぎます（明るさ " + fmt("%.0f", q.face_luma) + "/255）", "the face is too dark (brightness " + fmt("%.0f", q.face_luma) + "/255)"},
                    {"照明を追加してください（150ルクス以上を推奨）", "add light (150 lx or more recommended)"}});
   if (q.backlit.value_or(false))
     out.push_back({"backlit", {"逆光です（背景が顔より明るい）", "backlit: the surroundings are much brighter than the face"},
-                   {"窓や照明を背にしないよう、カードリーダーの向きか照明を変えてください", "turn the reader or change the lighting so no window or lamp is behind the patient"}});
+                   {"窓や照明を背にしないよう、カードリーダーの向きか照明を変えてください。撮影モードを「顔検知モード」に変えると改善する場合があります",
+                    "turn the reader or change the lighting so no window or lamp is behind the patient; switching the capture mode to 「顔検知モード」 (face detection) may help"}});
   return out;
 }
 

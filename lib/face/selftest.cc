@@ -22,20 +22,25 @@ FaceSelftestResult FaceSelftest::run(const RgbImage& probe, const RgbImage& refe
   FaceSelftestResult r;
   r.threshold = threshold;
   auto t = Clock::now();
-  auto probe_faces = finder_.find(probe);
+  auto found = finder_.find(probe);
+  std::vector<FoundFace> probe_faces = found ? std::move(*found) : std::vector<FoundFace>{};
   r.timings_ms.push_back({"detect_probe", ms_since(t)});
-  std::vector<FoundFace> none;
   t = Clock::now();
-  r.probe = assess_quality(probe, probe_faces ? *probe_faces : none);
+  if (!probe_faces.empty()) {
+    r.probe = assess_quality(probe, probe_faces);
+    r.probe_face = probe_faces.front();
+  } else if (auto q = assess_without_face(finder_, probe)) {
+    // No face accepted: a weak candidate is looked for (a mask, a band over the eyes).
+    r.probe = std::move(*q);
+  }
   r.timings_ms.push_back({"quality", ms_since(t)});
-  if (probe_faces && !probe_faces->empty()) r.probe_face = probe_faces->front();
   t = Clock::now();
   auto ref_faces = finder_.find(reference);
   r.timings_ms.push_back({"detect_reference", ms_since(t)});
   r.reference_face_found = ref_faces && !ref_faces->empty();
   if (!r.probe.face_found || !r.reference_face_found) return r;
   t = Clock::now();
-  auto a = net_.embed(probe_faces->front().chip);
+  auto a = net_.embed(probe_faces.front().chip);
   r.timings_ms.push_back({"embed_probe", ms_since(t)});
   t = Clock::now();
   auto b = net_.embed(ref_faces->front().chip);
