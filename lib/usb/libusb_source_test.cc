@@ -84,3 +84,24 @@ TEST_CASE("libusb: unknown devices are ignored", "[.umockdev-unknown-device]") {
 TEST_CASE("libusb: nothing plugged in", "[.umockdev-no-device]") {
   CHECK(units_in_testbed().empty());
 }
+
+TEST_CASE("libusb: the unit moved to another root port", "[.umockdev-moved-port]") {
+  auto units = units_in_testbed();
+  REQUIRE(units.size() == 1);
+  CHECK(units[0].device.port_path() == "1-3");
+  CHECK(units[0].device.serial.value == std::optional<std::string>("2113001"));
+}
+
+TEST_CASE("libusb: five units on two buses", "[.umockdev-five-units]") {
+  auto units = units_in_testbed();
+  REQUIRE(units.size() == 5);
+  std::vector<std::string> ports, serials;
+  for (const auto& u : units) {
+    ports.push_back(u.device.port_path());
+    serials.push_back(u.device.serial.value.value_or("?"));
+    CHECK_FALSE(u.device.behind_hub());
+  }
+  CHECK(ports == std::vector<std::string>{"1-1", "1-2", "1-3", "1-4", "2-1"});
+  CHECK(serials == std::vector<std::string>{"2113001", "2113002", "2113003", "2113004", "2113005"});
+  CHECK(units[4].device.speed == Speed::Super);
+}
