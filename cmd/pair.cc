@@ -19,12 +19,15 @@ void setup_pair(CLI::App& app, Context& ctx) {
       if (!site) return ctx.fail(site.error());
       // The inventory is this terminal's: a recorded site is reported, not recorded.
       bool live = !ctx.site.has_value();
+      bool record = live && !ctx.dry_run;
       std::optional<SiteLock> lock;
       Inventory inventory;
-      if (live) {
+      if (record) {
         auto l = SiteLock::acquire(ctx.state());
         if (!l) return ctx.fail(l.error());
         lock.emplace(std::move(l.value()));
+      }
+      if (live) {
         auto inv = load_inventory(ctx.state());
         if (!inv) return ctx.fail(inv.error());
         inventory = *inv;
@@ -34,8 +37,10 @@ void setup_pair(CLI::App& app, Context& ctx) {
       PairReport report = build_pair_report(*site->host, usb::embedded_unit_table(), bought);
       if (live) {
         note_inventory(report, inventory, now_iso8601());
-        Status saved = save_inventory(ctx.state(), inventory);
-        if (!saved) return ctx.fail(saved.error());
+        if (record) {
+          Status saved = save_inventory(ctx.state(), inventory);
+          if (!saved) return ctx.fail(saved.error());
+        }
       }
       if (ctx.json) ctx.print_json(pair_json(report));
       else ctx.out(pair_text(report, ctx.lang()));

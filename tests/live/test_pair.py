@@ -142,6 +142,15 @@ class PairTest(unittest.TestCase):
         self.assertEqual(d["units"][0]["serial"], "2113001")
         self.assertFalse(os.path.exists(os.path.join(self.t.state, "inventory.json")))
 
+    def test_dry_run_reads_but_does_not_write_the_inventory(self):
+        rc, d, err = self.t.caora("root-port", "--json", "pair")
+        rc, d, err = self.t.caora("moved-port", "--dry-run", "--json", "pair", "--licences", "2")
+        self.assertEqual(d["units"][0]["moved_from"], "1-2")
+        with open(os.path.join(self.t.state, "inventory.json")) as f:
+            inv = json.load(f)
+        self.assertEqual(inv["units"][0]["port_path"], "1-2")
+        self.assertIsNone(inv["licences"])
+
     def test_damaged_inventory_is_a_clear_error(self):
         os.makedirs(self.t.state)
         with open(os.path.join(self.t.state, "inventory.json"), "w") as f:
