@@ -261,9 +261,9 @@ _caora()
             fi
             ;;
         selftest)
-            # The stage, then its images (face: PROBE REFERENCE).
+            # The stage, then its images (face: PROBE REFERENCE; card: IMAGE).
             if ((npos == 0)); then
-                _caora_compreply_words "$cur" face
+                _caora_compreply_words "$cur" face card
             else
                 _caora_complete_files "$cur" 0
             fi

@@ -109,7 +109,7 @@ end
 function __caora_selftest_positional
     set -l tokens (commandline -opc)
     contains -- selftest $tokens; or return 1
-    if contains -- face $tokens
+    if contains -- face $tokens; or contains -- card $tokens
         test "$argv[1]" = images
     else
         test "$argv[1]" = stage
@@ -176,6 +176,7 @@ complete -c caora -n '__fish_seen_subcommand_from selftest' -l reader -x -d 'car
 complete -c caora -n '__fish_seen_subcommand_from selftest' -l photo -r -F -d 'card: save the face photo from the chip (PNG)'
 complete -c caora -n '__fish_seen_subcommand_from selftest' -l force -d 'card: verify even with one try left'
 complete -c caora -n '__caora_selftest_positional stage' -a face -d 'The face stage: PROBE REFERENCE'
+complete -c caora -n '__caora_selftest_positional stage' -a card -d 'The card stage: IMAGE, a frame of the card camera'
 complete -c caora -n '__caora_selftest_positional images' -F
 
 # The same for caora.exe (Windows builds run from fish under MSYS2/Cygwin).

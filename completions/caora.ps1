@@ -272,9 +272,9 @@ Register-ArgumentCompleter -Native -CommandName caora, caora.exe -ScriptBlock {
             }
         }
         'selftest' {
-            # The stage, then its images (face: PROBE REFERENCE).
+            # The stage, then its images (face: PROBE REFERENCE; card: IMAGE).
             if ($positional -eq 0) {
-                Select-CaoraPrefix $wordToComplete @('face') | ForEach-Object { Get-CaoraResult $_ 'ParameterValue' 'The face stage: PROBE REFERENCE' }
+                Select-CaoraPrefix $wordToComplete @('face', 'card') | ForEach-Object { Get-CaoraResult $_ 'ParameterValue' "The $_ stage" }
             } else {
                 return Get-CaoraPath $wordToComplete $false
             }

@@ -59,7 +59,10 @@ std::string normalise_ocr(const std::string& text) { return join(normalised_char
 
 bool looks_like_birth_line(const std::string& text) {
   std::string s = normalise_ocr(text);
-  return ends_with(s, "生") || s.find("日生") != std::string::npos;
+  if (ends_with(s, "生") || s.find("日生") != std::string::npos) return true;
+  // Glare or a finger over the line's end can take 日生 away: an era date that
+  // parses is still the birth date (no other line on the face is one).
+  return s.find("年") != std::string::npos && parse_birth_line(text).ok();
 }
 
 bool looks_like_expiry_line(const std::string& text) {

@@ -155,15 +155,21 @@ Line refine_side(const std::vector<Point>& samples, Point a, Point b) {
 
 }  // namespace
 
-FindResult find_card(const face::RgbImage& frame) {
-  FindResult result;
-  if (frame.width < 16 || frame.height < 16) return result;
-  int f = std::max(1, (std::max(frame.width, frame.height) + kFindSide - 1) / kFindSide);
-  GrayImage g = downscale(to_gray(frame), f);
+namespace {
+
+struct Attempt {
+  std::optional<CardOutline> card;
+  NoCard rejected;
+  double solidity = 0;  // the region's area (holes filled) over the fitted quad's
+};
+
+// One split of the downscaled frame at threshold t: the largest light region's outline
+// fitted with four sides, in the downscaled frame's pixels times f.
+Attempt outline_at(const GrayImage& g, const std::vector<uint8_t>& skin, int t, int f, double frame_area) {
+  Attempt result;
   int w = g.width, h = g.height;
-  int t = otsu(g);
   std::vector<uint8_t> mask(g.pixels.size());
-  for (size_t i = 0; i < mask.size(); ++i) mask[i] = g.pixels[i] > t;
+  for (size_t i = 0; i < mask.size(); ++i) mask[i] = g.pixels[i] > t && !skin[i];
   mask = open3(mask, w, h);
 
   // The largest 4-connected light region.
@@ -194,6 +200,7 @@ FindResult find_card(const face::RgbImage& frame) {
   // Outer outline samples: the first and last region pixel of every row and column,
   // which ignores the holes that the photo and the text leave inside the region.
   std::vector<Point> samples;
+  double filled = 0;
   for (int y = 0; y < h; ++y) {
     int first = -1, last = -1;
     for (int x = 0; x < w; ++x)
@@ -201,7 +208,10 @@ FindResult find_card(const face::RgbImage& frame) {
         if (first < 0) first = x;
         last = x;
       }
-    if (first >= 0) samples.push_back({double(first), y + 0.5}), samples.push_back({last + 1.0, y + 0.5});
+    if (first >= 0) {
+      samples.push_back({double(first), y + 0.5}), samples.push_back({last + 1.0, y + 0.5});
+      filled += last + 1 - first;
+    }
   }
   for (int x = 0; x < w; ++x) {
     int first = -1, last = -1;
@@ -239,24 +249,77 @@ FindResult find_card(const face::RgbImage& frame) {
     auto p = intersect(side[(i + 3) % 4], side[i]);
     quad[i] = p ? *p : corner[i];
   }
+  double small_area = 0;
+  for (int i = 0; i < 4; ++i) small_area += cross({0, 0}, quad[i], quad[(i + 1) % 4]);
+  small_area = std::fabs(small_area) / 2;
+  result.solidity = small_area > 0 ? filled / small_area : 0;
   // Back to the frame's pixels.
   for (Point& p : quad) p = {p.x * f, p.y * f};
   if (dist(quad[0], quad[1]) + dist(quad[2], quad[3]) < dist(quad[1], quad[2]) + dist(quad[3], quad[0]))
     quad = {quad[1], quad[2], quad[3], quad[0]};
 
-  double area = 0;
-  for (int i = 0; i < 4; ++i) area += cross({0, 0}, quad[i], quad[(i + 1) % 4]);
-  area = std::fabs(area) / 2;
   double long_side = (dist(quad[0], quad[1]) + dist(quad[2], quad[3])) / 2;
   double short_side = (dist(quad[1], quad[2]) + dist(quad[3], quad[0])) / 2;
   double aspect = short_side > 0 ? long_side / short_side : 0;
   result.rejected.aspect = aspect;
-  double ratio = area / (double(frame.width) * frame.height);
+  double ratio = small_area * f * f / frame_area;
   result.rejected.largest_area_ratio = ratio;
   for (Point p : quad)
     if (!std::isfinite(p.x) || !std::isfinite(p.y)) return result;
   if (ratio < kMinCardAreaRatio || ratio > 1.0 || aspect < kMinAspect || aspect > kMaxAspect) return result;
   result.card = CardOutline{quad, ratio, aspect, t};
+  return result;
+}
+
+int percentile(const GrayImage& g, double p) {
+  size_t hist[256] = {};
+  for (uint8_t v : g.pixels) ++hist[v];
+  size_t want = size_t(p * g.pixels.size()), seen = 0;
+  for (int v = 0; v < 256; ++v)
+    if ((seen += hist[v]) > want) return v;
+  return 255;
+}
+
+}  // namespace
+
+FindResult find_card(const face::RgbImage& frame) {
+  FindResult result;
+  if (frame.width < 16 || frame.height < 16) return result;
+  int f = std::max(1, (std::max(frame.width, frame.height) + kFindSide - 1) / kFindSide);
+  face::RgbImage small = downscale(frame, f);
+  GrayImage g = to_gray(small);
+  // A hand is as light as the card: skin tones are kept out of the card's region, and
+  // the side fit bridges the gap they leave.
+  std::vector<uint8_t> skin(g.pixels.size());
+  for (size_t i = 0; i < skin.size(); ++i) {
+    const uint8_t* c = &small.pixels[i * 3];
+    double cr = 128 + 0.5 * c[0] - 0.4187 * c[1] - 0.0813 * c[2];
+    double cb = 128 - 0.1687 * c[0] - 0.3313 * c[1] + 0.5 * c[2];
+    skin[i] = cr >= 143 && cr <= 178 && cb >= 85 && cb <= 127;
+  }
+  double frame_area = double(frame.width) * frame.height;
+  int t = otsu(g);
+  Attempt first = outline_at(g, skin, t, f, frame_area);
+  // A clean outline at Otsu's split is the usual case. A shadow across the card splits
+  // it there instead: lower splits, towards the slot's own darkness, take the shaded part in.
+  constexpr double kSolid = 0.95;
+  if (first.card && first.solidity >= kSolid) {
+    result.card = first.card;
+    return result;
+  }
+  int slot = percentile(g, 0.05);
+  Attempt best = first;
+  for (double k : {0.6, 0.35}) {
+    int tk = slot + int((t - slot) * k);
+    if (tk >= t || tk <= slot) continue;
+    Attempt a = outline_at(g, skin, tk, f, frame_area);
+    bool better = a.card && (!best.card || (a.solidity >= kSolid && best.solidity < kSolid) ||
+                             (std::min(a.solidity, kSolid) >= std::min(best.solidity, kSolid) &&
+                              a.card->area_ratio > best.card->area_ratio));
+    if (better) best = a;
+  }
+  result.card = best.card;
+  result.rejected = first.rejected;
   return result;
 }
 

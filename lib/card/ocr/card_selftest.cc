@@ -46,9 +46,13 @@ Finding placement_finding(const std::string& id) {
              "Turn the card round by 180 degrees and slide it in upright, all the way to the back."}};
   if (id == "card-in-sleeve")
     return {id, "001", "error-001", "card-in-sleeve", "",
-            {"カードの上に強い反射があります: 保護ケースやカバーに入ったままの可能性があります",
-             "strong glare over the card: it is probably still in a sleeve or cover"},
+            {"カードの周りに保護ケースやカバーの縁が見えます", "the rim of a sleeve or cover shows around the card"},
             {"カードをケースやカバーから出して置き直してください。", "Take the card out of its sleeve or cover and place it again."}};
+  if (id == "not-my-number-card")
+    return {id, "001", "error-001", "not-my-number-card", "",
+            {"マイナンバーカードではないようです（券面の「個人番号カード」の表示が見えません）",
+             "this does not look like a My Number Card (its title 個人番号カード is not seen)"},
+            {"マイナンバーカードを置いてください。", "Place the My Number Card."}};
   // hand-in-frame
   return {id, "001", "error-001", "", "",
           {"カードの上に手や指が写っています", "a hand or finger covers part of the card"},
@@ -143,32 +147,41 @@ Expected<CardSelftestReport> CardSelftest::run(const std::string& path) {
   // Orientation: the photo block sits top right on the upright card; turned by 180
   // degrees that place holds sparse text.
   t = Clock::now();
-  GrayImage turned_card = rotate180(upright);
-  double s0 = photo_block_score(upright), s1 = photo_block_score(turned_card);
+  // Judged on a small copy, flattened over a window wider than the photo so that a
+  // shadow across the card is not taken for it.
+  constexpr double kOrientPxPerMm = 4.0;
+  GrayImage small = flatten_background(rectify(gray, found.card->quad, kOrientPxPerMm), int(kOrientPxPerMm * 4), 3);
+  PhotoBlock b0 = photo_block(small, kOrientPxPerMm), b1 = photo_block(rotate180(small), kOrientPxPerMm);
   CardOutline outline = *found.card;
-  if (s1 > s0) {
-    std::swap(upright, turned_card);
-    std::swap(s0, s1);
+  if (b1.filled > b0.filled) {
+    upright = rotate180(upright);
+    std::swap(b0, b1);
     outline.quad = turned(outline.quad);
   }
   r.outline = outline;
-  r.photo_score = s0;
-  r.photo_score_turned = s1;
+  r.photo_score = b0.filled;
+  r.photo_tone = b0.tone;
+  r.photo_score_turned = b1.filled;
   lap("orientation", t);
 
   t = Clock::now();
-  r.placement = judge_placement({&*frame, outline.quad, s0});
+  r.placement = judge_placement({&*frame, outline.quad, b0.filled, b0.tone});
   lap("placement", t);
   static const std::pair<const char*, const char*> kVerdictFinding[] = {
       {"vertical", "card-not-vertical"}, {"face_up", "card-face-down"}, {"not_upside_down", "card-turned-round"},
-      {"no_sleeve_glare", "card-in-sleeve"}, {"no_hand", "hand-in-frame"}};
+      {"no_sleeve_glare", "card-in-sleeve"}, {"no_hand", "hand-in-frame"}, {"my_number_card", "not-my-number-card"}};
   for (const auto& [verdict, finding] : kVerdictFinding)
     if (const Verdict* v = r.placement->find(verdict); v && !v->ok) r.findings.push_back(placement_finding(finding));
 
   // Face down (or another card): there is no printed face to read.
   if (const Verdict* v = r.placement->find("face_up"); v && v->ok) {
     r.fields_read = true;
-    r.fields = read_printed_fields(reader_, upright);
+    auto t_prepare = Clock::now();
+    // Cells of 2 mm, each on its own: a shadow's sharp edge stays sharp in the estimate.
+    GrayImage flat = flatten_background(upright, int(kPxPerMm * 2), 0);
+    GrayImage lines = box_blur3(flat);
+    lap("prepare", t_prepare);
+    r.fields = read_printed_fields(reader_, flat, lines);
     r.timings_ms.push_back({"ocr_birth_date", r.fields.birth.ms});
     r.timings_ms.push_back({"ocr_expiry_year", r.fields.expiry.ms});
     r.timings_ms.push_back({"ocr_security_code", r.fields.code.ms});
@@ -206,6 +219,7 @@ nlohmann::json field_json(const FieldReading& f, bool ran, bool has_value) {
                       {"confidence", std::round(f.confidence * 10) / 10},
                       {"lines_tried", f.lines_tried}};
   if (f.where) j["box"] = {f.where->x0, f.where->y0, f.where->x1, f.where->y1};
+  if (!f.other_lines.empty()) j["other_lines"] = f.other_lines;
   if (ran && f.error) j["error"] = text_json(f.error->message);
   return j;
 }
@@ -242,7 +256,12 @@ nlohmann::json card_selftest_json(const CardSelftestReport& r) {
                           {"threshold", v.threshold}, {"measure", v.measure}});
     // The problems as booleans, named as in the card generator's ground truth.
     doc["placement"] = {{"vertical", ok("vertical")}, {"face_up", ok("face_up")}, {"upside_down", !ok("not_upside_down")},
-                        {"sleeve", !ok("no_sleeve_glare")}, {"hand", !ok("no_hand")}, {"verdicts", verdicts}};
+                        {"sleeve", !ok("no_sleeve_glare")}, {"hand", !ok("no_hand")},
+                        {"my_number_card", ok("my_number_card")}, {"verdicts", verdicts}};
+    doc["placement_measures"] = {{"glare_share", std::round(r.placement->glare_share * 10000) / 10000},
+                                 {"sleeve_rim", std::round(r.placement->sleeve_rim * 10) / 10},
+                                 {"skin_share", std::round(r.placement->skin_share * 10000) / 10000},
+                                 {"title_colour", std::round(r.placement->title_colour * 1000) / 1000}};
   } else {
     doc["rotation"] = nullptr;
     doc["placement"] = nullptr;
@@ -266,6 +285,7 @@ nlohmann::json card_selftest_json(const CardSelftestReport& r) {
                    {"security_code", field_json(f.code, r.fields_read, f.security_code.has_value())}};
   if (r.number_error) doc["fields"]["verification_number_b"] = {{"status", "invalid"}, {"error", text_json(r.number_error->message)}};
   doc["photo_block"] = {{"score", std::round(r.photo_score * 1000) / 1000},
+                        {"tone", std::round(r.photo_tone * 1000) / 1000},
                         {"score_turned", std::round(r.photo_score_turned * 1000) / 1000}};
   nlohmann::json findings = nlohmann::json::array();
   for (const auto& x : r.findings) {
@@ -310,8 +330,13 @@ Text card_selftest_text(const CardSelftestReport& r) {
       else if (v.id == "not_upside_down")
         add(mark + (v.ok ? "上下の向きは正しい\n" : "上下逆\n"), mark + (v.ok ? "not turned round\n" : "turned round\n"));
       else if (v.id == "no_sleeve_glare")
-        add(mark + (v.ok ? "強い反射なし" : "強い反射（保護ケース？）") + "（" + fixed(v.measured * 100, 1) + "%、基準 " + fixed(v.threshold * 100, 1) + "% 以下）\n",
-            mark + (v.ok ? "no sleeve glare" : "sleeve glare") + " (" + fixed(v.measured * 100, 1) + "%, limit " + fixed(v.threshold * 100, 1) + "%)\n");
+        add(mark + (v.ok ? "保護ケースなし" : "保護ケースの縁が見えます") + "（縁の明るさ " + fixed(p.sleeve_rim, 0) + "、基準 " +
+                fixed(kSleeveMinRim, 0) + " 未満。白い反射 " + fixed(p.glare_share * 100, 1) + "%）\n",
+            mark + (v.ok ? "no sleeve" : "a sleeve's rim around the card") + " (rim " + fixed(p.sleeve_rim, 0) + ", limit " +
+                fixed(kSleeveMinRim, 0) + "; white glare " + fixed(p.glare_share * 100, 1) + "%)\n");
+      else if (v.id == "my_number_card")
+        add(mark + (v.ok ? "マイナンバーカードの表示あり" : "マイナンバーカードの表示が見えません") + "（" + fixed(v.measured, 2) + "）\n",
+            mark + (v.ok ? "My Number Card title seen" : "no My Number Card title") + " (" + fixed(v.measured, 2) + ")\n");
       else if (v.id == "no_hand")
         add(mark + (v.ok ? "手の写り込みなし" : "手が写っています") + "（肌色 " + fixed(v.measured * 100, 1) + "%、基準 " + fixed(v.threshold * 100, 1) + "% 以下）\n",
             mark + (v.ok ? "no hand" : "hand over the card") + " (skin " + fixed(v.measured * 100, 1) + "%, limit " + fixed(v.threshold * 100, 1) + "%)\n");

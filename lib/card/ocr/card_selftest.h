@@ -42,7 +42,7 @@ struct CardSelftestReport {
   long frame_width = 0, frame_height = 0;
   std::optional<CardOutline> outline;  // quad oriented: [0] is the card's top-left
   NoCard no_card;                      // the measures when no card was accepted
-  double photo_score = 0, photo_score_turned = 0;
+  double photo_score = 0, photo_tone = 0, photo_score_turned = 0;
   std::optional<Placement> placement;
   bool fields_read = false;  // OCR ran (not when the card is missing or face down)
   PrintedFields fields;

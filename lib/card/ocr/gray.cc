@@ -70,6 +70,67 @@ GrayImage rotate180(const GrayImage& img) {
   return out;
 }
 
+GrayImage box_blur3(const GrayImage& img) {
+  GrayImage out = img;
+  int w = img.width, h = img.height;
+  for (int y = 1; y + 1 < h; ++y)
+    for (int x = 1; x + 1 < w; ++x) {
+      int sum = 0;
+      for (int dy = -1; dy <= 1; ++dy) {
+        const uint8_t* r = &img.pixels[size_t(y + dy) * w + x - 1];
+        sum += r[0] + r[1] + r[2];
+      }
+      out.pixels[size_t(y) * w + x] = uint8_t((sum + 4) / 9);
+    }
+  return out;
+}
+
+GrayImage flatten_background(const GrayImage& img, int cell, int grow) {
+  if (img.width == 0 || img.height == 0 || cell < 2) return img;
+  int gw = (img.width + cell - 1) / cell, gh = (img.height + cell - 1) / cell;
+  std::vector<double> bg(size_t(gw) * gh);
+  for (int gy = 0; gy < gh; ++gy)
+    for (int gx = 0; gx < gw; ++gx) {
+      int hist[256] = {};
+      int n = 0;
+      for (int y = gy * cell; y < std::min(img.height, (gy + 1) * cell); ++y)
+        for (int x = gx * cell; x < std::min(img.width, (gx + 1) * cell); ++x) ++hist[img.at(x, y)], ++n;
+      // Print rarely covers more than half a cell; the 90th percentile is paper.
+      int want = n * 9 / 10, seen = 0, v = 0;
+      for (; v < 255; ++v)
+        if ((seen += hist[v]) > want) break;
+      bg[size_t(gy) * gw + gx] = v;
+    }
+  // A cell filled by a large glyph or a photo reads dark: take the brightest neighbour.
+  std::vector<double> grown = bg;
+  for (int gy = 0; gy < gh; ++gy)
+    for (int gx = 0; gx < gw; ++gx) {
+      double m = 0;
+      for (int dy = -grow; dy <= grow; ++dy)
+        for (int dx = -grow; dx <= grow; ++dx) {
+          int x = gx + dx, y = gy + dy;
+          if (x >= 0 && y >= 0 && x < gw && y < gh) m = std::max(m, bg[size_t(y) * gw + x]);
+        }
+      grown[size_t(gy) * gw + gx] = m;
+    }
+  GrayImage out = make_gray(img.width, img.height);
+  for (int y = 0; y < img.height; ++y) {
+    double fy = std::clamp((y + 0.5) / cell - 0.5, 0.0, gh - 1.0);
+    int y0 = int(fy), y1 = std::min(y0 + 1, gh - 1);
+    double ty = fy - y0;
+    for (int x = 0; x < img.width; ++x) {
+      double fx = std::clamp((x + 0.5) / cell - 0.5, 0.0, gw - 1.0);
+      int x0 = int(fx), x1 = std::min(x0 + 1, gw - 1);
+      double tx = fx - x0;
+      double top = grown[size_t(y0) * gw + x0] * (1 - tx) + grown[size_t(y0) * gw + x1] * tx;
+      double bottom = grown[size_t(y1) * gw + x0] * (1 - tx) + grown[size_t(y1) * gw + x1] * tx;
+      double b = std::max(16.0, top * (1 - ty) + bottom * ty);
+      out.pixels[size_t(y) * img.width + x] = uint8_t(std::min(255.0, img.at(x, y) * 255.0 / b));
+    }
+  }
+  return out;
+}
+
 namespace {
 
 // Solves the 8x8 system of a four-point homography by Gaussian elimination with

@@ -37,6 +37,13 @@ face::RgbImage downscale(const face::RgbImage& img, int factor);
 GrayImage crop(const GrayImage& img, int x, int y, int w, int h);
 // Rotates by 180 degrees.
 GrayImage rotate180(const GrayImage& img);
+// 3x3 mean: takes the edge off sensor noise before ink is told from paper.
+GrayImage box_blur3(const GrayImage& img);
+// Divides out the paper's shade, estimated as a bright percentile over cells of
+// `cell` pixels: a shadow or a light gradient across the card leaves print as dark
+// on paper as 255 everywhere.
+// `grow` cells each way bridge print or a photo larger than a cell.
+GrayImage flatten_background(const GrayImage& img, int cell, int grow = 1);
 
 // 3x3 homography mapping (u, v) in the output to (x, y) in the source.
 using Homography = std::array<double, 9>;

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
+#include <future>
 
 #include "card/ocr/card_fields.h"
 
@@ -72,127 +74,145 @@ Error not_found(const char* ja, const char* en) { return make_error(ErrorKind::N
 
 }  // namespace
 
-PrintedFields read_printed_fields(TextReader& reader, const GrayImage& card) {
-  PrintedFields out;
+namespace {
+
+// The lines of the date column, nearest `want_mm` first.
+std::vector<Box> date_lines(const GrayImage& lines, int t, double want_mm) {
+  std::vector<Box> bands = text_bands(lines, kDateColumn, t, mm(1.4), mm(0.4));
+  std::stable_sort(bands.begin(), bands.end(), [&](const Box& a, const Box& b) {
+    return std::fabs(centre_y_mm(a) - want_mm) < std::fabs(centre_y_mm(b) - want_mm);
+  });
+  return bands;
+}
+
+template <typename Looks, typename Parse, typename Value>
+void read_date_line(TextReader& reader, int instance, const GrayImage& card, const GrayImage& lines, double want_mm,
+                    Looks looks, Parse parse, FieldReading& field, std::optional<Value>& value, const Error& missing) {
   auto start = Clock::now();
-
-  // Birth date and expiry: the lines of the date column, nearest the reference place first.
-  int t = ink_threshold(card, kDateColumn);
-  std::vector<Box> bands = text_bands(card, kDateColumn, t, mm(1.4), mm(0.4));
-  std::vector<Box> birth_order = bands;
-  std::stable_sort(birth_order.begin(), birth_order.end(), [](const Box& a, const Box& b) {
-    return std::fabs(centre_y_mm(a) - kBirthY) < std::fabs(centre_y_mm(b) - kBirthY);
-  });
-  std::vector<std::pair<Box, ReadLine>> read;  // every line read, to reuse for the expiry
-  auto read_band = [&](const Box& band, FieldReading& field) -> const ReadLine& {
-    for (const auto& [b, line] : read)
-      if (b.y0 == band.y0 && b.x0 == band.x0) return line;
-    Box lead = leading_run(card, band, t);
+  int t = ink_threshold(lines, kDateColumn);
+  bool found = false;
+  for (const Box& band : date_lines(lines, t, want_mm)) {
+    if (band.height() > mm(6)) continue;
     ++field.lines_tried;
-    read.push_back({band, reader.japanese_line(cut(card, lead, mm(1.0)))});
-    return read.back().second;
-  };
-  std::optional<Box> birth_band;
-  for (const Box& band : birth_order) {
-    if (band.height() > mm(6)) continue;
-    const ReadLine& line = read_band(band, out.birth);
-    if (!looks_like_birth_line(line.text)) continue;
-    out.birth.text = line.text;
-    out.birth.confidence = line.confidence;
-    out.birth.where = band;
-    birth_band = band;
-    auto date = parse_birth_line(line.text);
-    if (date)
-      out.birth_date = *date;
+    ReadLine line = reader.japanese_line(cut(card, leading_run(lines, band, t), mm(1.0)), instance);
+    if (!looks(line.text)) {
+      field.other_lines.push_back(line.text);
+      continue;
+    }
+    found = true;
+    field.text = line.text;
+    field.confidence = line.confidence;
+    field.where = band;
+    auto v = parse(line.text);
+    if (v)
+      value = *v;
     else
-      out.birth.error = date.error();
+      field.error = v.error();
     break;
   }
-  if (!birth_band)
-    out.birth.error = not_found("生年月日の行（「…日生」）が見つかりません", "no birth-date line (ending in 生) was found");
-  out.birth.ms = ms_since(start);
+  if (!found) field.error = missing;
+  field.ms = ms_since(start);
+}
 
-  auto t_expiry = Clock::now();
-  // The expiry line lies below the birth date; without one, nearest its reference place.
-  std::vector<Box> expiry_order;
-  for (const Box& b : bands)
-    if (!birth_band || b.y0 >= birth_band->y1) expiry_order.push_back(b);
-  std::stable_sort(expiry_order.begin(), expiry_order.end(), [&](const Box& a, const Box& b) {
-    double want = birth_band ? centre_y_mm(*birth_band) + (kExpiryY - kBirthY) : kExpiryY;
-    return std::fabs(centre_y_mm(a) - want) < std::fabs(centre_y_mm(b) - want);
-  });
-  bool expiry_found = false;
-  for (const Box& band : expiry_order) {
-    if (band.height() > mm(6)) continue;
-    const ReadLine& line = read_band(band, out.expiry);
-    if (!looks_like_expiry_line(line.text)) continue;
-    out.expiry.text = line.text;
-    out.expiry.confidence = line.confidence;
-    out.expiry.where = band;
-    expiry_found = true;
-    auto year = parse_expiry_line(line.text);
-    if (year)
-      out.expiry_year = *year;
-    else
-      out.expiry.error = year.error();
-    break;
-  }
-  if (!expiry_found)
-    out.expiry.error = not_found("有効期限の行（「…まで有効」）が見つかりません", "no expiry line (ending in まで有効) was found");
-  out.expiry.ms = ms_since(t_expiry);
-
-  // Security code: four digits under the photo; the photo's own rows are a dense block, not a line.
-  auto t_code = Clock::now();
-  int tc = ink_threshold(card, kCodeArea);
-  std::vector<Box> code_bands = text_bands(card, kCodeArea, tc, mm(1.4), mm(0.4));
+void read_code(TextReader& reader, const GrayImage& card, const GrayImage& lines, FieldReading& field,
+               std::optional<std::string>& value) {
+  // Four digits under the photo; the photo's own rows are a dense block, not a line.
+  auto start = Clock::now();
+  int tc = ink_threshold(lines, kCodeArea);
+  std::vector<Box> code_bands = text_bands(lines, kCodeArea, tc, mm(1.4), mm(0.4));
   std::stable_sort(code_bands.begin(), code_bands.end(), [](const Box& a, const Box& b) {
     return std::fabs(centre_y_mm(a) - kCodeY) < std::fabs(centre_y_mm(b) - kCodeY);
   });
-  bool code_found = false;
   for (const Box& band : code_bands) {
-    if (band.height() > mm(6) || ink_share(card, band, tc) > 0.45) continue;
-    Box lead = leading_run(card, band, tc);
-    ++out.code.lines_tried;
-    ReadLine line = reader.digit_line(cut(card, lead, mm(1.0)));
+    if (band.height() > mm(6) || ink_share(lines, band, tc) > 0.45) continue;
+    Box lead = leading_run(lines, band, tc);
+    ++field.lines_tried;
+    GrayImage crop_img = cut(card, lead, mm(1.0));
+    ReadLine line = reader.digit_line(crop_img);
     auto code = parse_security_code(line.text);
-    if (!code) continue;
-    out.code.text = line.text;
-    out.code.confidence = line.confidence;
-    out.code.where = band;
-    out.security_code = *code;
-    code_found = true;
+    if (!code || line.confidence < kMinConfidence) {
+      // A second opinion from the Japanese model, which reads digits too.
+      ReadLine again = reader.japanese_line(crop_img, 1);
+      auto code2 = parse_security_code(again.text);
+      if (code2 && (!code || again.confidence > line.confidence)) line = again, code = code2;
+    }
+    if (!code) {
+      field.other_lines.push_back(line.text);
+      continue;
+    }
+    field.text = line.text;
+    field.confidence = line.confidence;
+    field.where = band;
+    value = *code;
     break;
   }
-  if (!code_found)
-    out.code.error = not_found("セキュリティコード（写真の下の4桁）が読めません",
-                               "no four-digit security code was read below the photo");
-  out.code.ms = ms_since(t_code);
+  if (!value)
+    field.error = not_found("セキュリティコード（写真の下の4桁）が読めません", "no four-digit security code was read below the photo");
+  field.ms = ms_since(start);
+}
+
+}  // namespace
+
+PrintedFields read_printed_fields(TextReader& reader, const GrayImage& card, const GrayImage& lines) {
+  PrintedFields out;
+  // Two threads, each with its own Tesseract instances: the birth date on one, the
+  // security code then the expiry on the other. Each field finds its own line by content.
+  auto birth = std::async(std::launch::async, [&] {
+    read_date_line(reader, 0, card, lines, kBirthY, looks_like_birth_line, parse_birth_line, out.birth, out.birth_date,
+                   not_found("生年月日の行（「…日生」）が見つかりません", "no birth-date line (ending in 生) was found"));
+  });
+  read_code(reader, card, lines, out.code, out.security_code);
+  read_date_line(reader, 1, card, lines, kExpiryY, looks_like_expiry_line, parse_expiry_line, out.expiry, out.expiry_year,
+                 not_found("有効期限の行（「…まで有効」）が見つかりません", "no expiry line (ending in まで有効) was found"));
+  birth.get();
+
+  auto doubtful = [](FieldReading& f, auto& value) {
+    if (!value || f.confidence >= kMinConfidence) return;
+    value.reset();
+    char conf[16];
+    std::snprintf(conf, sizeof conf, "%.0f", f.confidence);
+    f.error = make_error(ErrorKind::NotFound,
+                         "「" + f.text + "」と読めましたが確からしさが " + conf + " と低いため使いません",
+                         "read as '" + f.text + "' but with a confidence of only " + conf + ", so it is not used");
+  };
+  doubtful(out.birth, out.birth_date);
+  doubtful(out.expiry, out.expiry_year);
+  doubtful(out.code, out.security_code);
   return out;
 }
 
-double photo_block_score(const GrayImage& card) {
+PhotoBlock photo_block(const GrayImage& card, double px_per_mm) {
   // The photo's place, shrunk by 2 mm each way to stay inside it on a shifted layout.
-  Box box = {mm(64), mm(7), mm(80), mm(28)};
-  int t = ink_threshold(card, Box{0, 0, card.width, card.height});
-  if (t < 0) return 0;
-  // "Not paper" is a milder step than ink: a photo's light background still differs.
-  size_t hist[256] = {}, n = 0;
-  for (uint8_t v : card.pixels) ++hist[v], ++n;
-  size_t seen = 0;
-  int paper = 255;
-  for (int v = 0; v < 256; ++v)
-    if ((seen += hist[v]) > n * 8 / 10) {
-      paper = v;
-      break;
-    }
-  int not_paper = paper - 25;
+  auto at = [&](double v) { return int(std::lround(v * px_per_mm)); };
+  Box box = {at(64), at(7), at(80), at(28)};
+  // Paper is near 255 after flattening; "not paper" is a milder step than ink, so a
+  // photo's light or washed-out background still counts.
+  constexpr int kNotPaper = 255 - 18;
   int rows = 0, filled = 0;
+  std::vector<uint8_t> values;
   for (int y = box.y0; y < std::min(box.y1, card.height); ++y, ++rows) {
     int c = 0;
-    for (int x = box.x0; x < std::min(box.x1, card.width); ++x) c += card.at(x, y) < not_paper;
+    for (int x = box.x0; x < std::min(box.x1, card.width); ++x) {
+      uint8_t v = card.at(x, y);
+      values.push_back(v);
+      c += v < kNotPaper;
+    }
     filled += c * 2 >= box.width();
   }
-  return rows ? double(filled) / rows : 0;
+  PhotoBlock out;
+  out.filled = rows ? double(filled) / rows : 0;
+  if (values.size() < 16) return out;
+  // Tone: the share between the block's own dark and light ends, away from both.
+  std::sort(values.begin(), values.end());
+  double lo = values[values.size() * 5 / 100], hi = values[values.size() * 95 / 100];
+  if (hi - lo < 30) {
+    out.tone = 1;  // an even block: not the QR code's black and white
+    return out;
+  }
+  size_t mid = 0;
+  for (uint8_t v : values) mid += v > lo + (hi - lo) * 0.2 && v < hi - (hi - lo) * 0.2;
+  out.tone = double(mid) / values.size();
+  return out;
 }
 
 }  // namespace caora::card

@@ -40,7 +40,8 @@ std::vector<Box> text_bands(const GrayImage& img, const Box& region, int thresho
   std::vector<int> count(r.height(), 0);
   for (int y = r.y0; y < r.y1; ++y)
     for (int x = r.x0; x < r.x1; ++x) count[y - r.y0] += img.at(x, y) < threshold;
-  int min_ink = std::max(2, r.width() / 400);
+  // (a faint guilloche line crossing the rows gives a few pixels per row, print dozens)
+  int min_ink = std::max(6, r.width() / 100);
   int max_ink = r.width() * 9 / 10;
   int start = -1, last = -1;
   auto flush = [&]() {

@@ -56,13 +56,13 @@ TextReader::TextReader() = default;
 TextReader::TextReader(TextReader&&) noexcept = default;
 TextReader& TextReader::operator=(TextReader&&) noexcept = default;
 TextReader::~TextReader() {
-  if (jpn_) jpn_->End();
+  for (auto& api : jpn_)
+    if (api) api->End();
   if (digits_) digits_->End();
 }
 
 Expected<TextReader> TextReader::open(const std::string& dir) {
   TextReader r;
-  r.jpn_ = std::make_unique<tesseract::TessBaseAPI>();
   r.digits_ = std::make_unique<tesseract::TessBaseAPI>();
   auto fail = [&](const char* lang) {
     return make_error(ErrorKind::NotFound, std::string("Tesseract の ") + lang + " データを " + dir + " から読み込めません",
@@ -71,16 +71,19 @@ Expected<TextReader> TextReader::open(const std::string& dir) {
   // No dictionaries (the lines are dates and numbers, not words; and loading them is
   // a good part of Init's time). The LSTM engine only: the legacy one is slower.
   std::vector<std::string> names = {"load_system_dawg", "load_freq_dawg"}, values = {"0", "0"};
-  if (r.jpn_->Init(dir.c_str(), "jpn", tesseract::OEM_LSTM_ONLY, nullptr, 0, &names, &values, false) != 0)
-    return fail("jpn");
+  for (auto& api : r.jpn_) {
+    api = std::make_unique<tesseract::TessBaseAPI>();
+    if (api->Init(dir.c_str(), "jpn", tesseract::OEM_LSTM_ONLY, nullptr, 0, &names, &values, false) != 0)
+      return fail("jpn");
+  }
   if (r.digits_->Init(dir.c_str(), "eng", tesseract::OEM_LSTM_ONLY, nullptr, 0, &names, &values, false) != 0)
     return fail("eng");
-  for (auto* api : {r.jpn_.get(), r.digits_.get()}) api->SetPageSegMode(tesseract::PSM_SINGLE_LINE);
+  for (auto* api : {r.jpn_[0].get(), r.jpn_[1].get(), r.digits_.get()}) api->SetPageSegMode(tesseract::PSM_SINGLE_LINE);
   r.digits_->SetVariable("tessedit_char_whitelist", "0123456789");
   return r;
 }
 
-ReadLine TextReader::japanese_line(const GrayImage& line) { return recognise(*jpn_, line); }
+ReadLine TextReader::japanese_line(const GrayImage& line, int instance) { return recognise(*jpn_[instance & 1], line); }
 ReadLine TextReader::digit_line(const GrayImage& line) { return recognise(*digits_, line); }
 
 }  // namespace caora::card

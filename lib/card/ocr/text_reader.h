@@ -33,12 +33,14 @@ class TextReader {
   TextReader& operator=(TextReader&&) noexcept;
   ~TextReader();
 
-  ReadLine japanese_line(const GrayImage& line);
+  // Two Japanese instances, so that two lines can be read at once on two threads
+  // (one instance must never be used by two threads at a time).
+  ReadLine japanese_line(const GrayImage& line, int instance = 0);
   ReadLine digit_line(const GrayImage& line);
 
  private:
   TextReader();
-  std::unique_ptr<tesseract::TessBaseAPI> jpn_, digits_;
+  std::unique_ptr<tesseract::TessBaseAPI> jpn_[2], digits_;
 };
 
 }  // namespace caora::card

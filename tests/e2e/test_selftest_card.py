@@ -1,0 +1,233 @@
+#!/usr/bin/env python3
+"""`caora selftest card IMAGE`: the whole binary on generated slot-camera frames.
+
+Cards come from tests/tools/cardgen/cardgen.py (fixed seeds, ground truth beside
+each image): correctly placed cards must give exit 0 and exactly the 照合番号B of
+the ground truth; each placement failure of error 001 must be reported as such
+(exit 1, the finding, the recipe); bad input must give a clear error (exit 2) and
+never a crash: not an image, an empty file, a truncated PNG, a 40-megapixel frame
+(refused from its header, with bounded memory), a blank card, another kind of card.
+
+Run: python3 tests/e2e/test_selftest_card.py
+Environment: CAORA_BIN (default ./build/caora), CAORA_SOURCE_DIR.
+Needs python3-pil and python3-numpy (the generator's); skips with the reason without them.
+"""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+SOURCE_DIR = Path(os.environ.get("CAORA_SOURCE_DIR") or HERE.parent.parent).resolve()
+CAORA_BIN = os.environ.get("CAORA_BIN") or str(SOURCE_DIR / "build" / "caora")
+CARDGEN = SOURCE_DIR / "tests" / "tools" / "cardgen" / "cardgen.py"
+PYTHON = "/usr/bin/python3" if Path("/usr/bin/python3").exists() else sys.executable
+
+WORK = None
+
+
+def run(*args, env=None):
+    e = dict(os.environ, LANG="C.UTF-8", LC_ALL="")
+    e.update(env or {})
+    return subprocess.run([CAORA_BIN, *args], capture_output=True, text=True, timeout=120, env=e)
+
+
+def card_json(*args):
+    res = run("--json", "selftest", "card", *args)
+    try:
+        doc = json.loads(res.stdout)
+    except json.JSONDecodeError:
+        raise AssertionError("not one JSON document (exit %d):\n%s\n%s" % (res.returncode, res.stdout, res.stderr))
+    return res.returncode, doc
+
+
+def max_rss_kb(image):
+    """The peak memory of one `caora selftest card` run, from the kernel's accounting."""
+    env = dict(os.environ, LANG="C.UTF-8", LC_ALL="")
+    proc = subprocess.Popen([CAORA_BIN, "--json", "selftest", "card", str(image)], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, env=env)
+    _, _, usage = os.wait4(proc.pid, 0)
+    proc.returncode = 0
+    return usage.ru_maxrss
+
+
+def generate(name, count, seed, *extra):
+    out = WORK / name
+    res = subprocess.run([PYTHON, str(CARDGEN), "--out", str(out), "--count", str(count), "--seed", str(seed), *extra],
+                         capture_output=True, text=True, timeout=600)
+    if res.returncode != 0:
+        raise RuntimeError("cardgen failed: %s" % res.stderr)
+    images = sorted(p for p in out.iterdir() if p.suffix in (".png", ".jpg"))
+    return [(p, json.loads(p.with_suffix(".json").read_text(encoding="utf-8"))) for p in images]
+
+
+def setUpModule():
+    global WORK
+    if not Path(CAORA_BIN).exists():
+        raise unittest.SkipTest("caora binary not found at %s" % CAORA_BIN)
+    if subprocess.run([PYTHON, "-c", "import PIL, numpy"], capture_output=True).returncode != 0:
+        raise unittest.SkipTest("the card generator needs python3-pil and python3-numpy")
+    res = run("--json", "selftest", "card", "/nonexistent.png")
+    if "without the card-face OCR" in res.stdout + res.stderr:
+        raise unittest.SkipTest("this caora was built without the card-face OCR")
+    WORK = Path(tempfile.mkdtemp(prefix="caora-selftest-card-"))
+
+
+def tearDownModule():
+    if WORK is not None:
+        shutil.rmtree(WORK, ignore_errors=True)
+
+
+class CleanCards(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.cards = generate("clean", 3, 4242)
+
+    def test_exact_verification_number_and_exit_0(self):
+        for image, truth in self.cards:
+            with self.subTest(image=image.name):
+                code, doc = card_json(str(image))
+                self.assertEqual(doc["schema"], "caora.selftest.card/1")
+                self.assertEqual(doc["verification_number_b"], truth["verification_number_b"], doc["fields"])
+                for key in ("era", "yy", "mm", "dd"):
+                    self.assertEqual(doc["birth_date"][key], truth["birth_date"][key])
+                self.assertEqual(doc["expiry_year"], truth["expiry_year"])
+                self.assertEqual(doc["security_code"], truth["security_code"])
+                self.assertEqual(doc["rotation"], 90)
+                self.assertEqual(doc["findings"], [])
+                self.assertEqual(code, 0)
+                for key in ("vertical", "face_up", "my_number_card"):
+                    self.assertIs(doc["placement"][key], True)
+                for key in ("upside_down", "sleeve", "hand"):
+                    self.assertIs(doc["placement"][key], False)
+                for field in ("birth_date", "expiry_year", "security_code"):
+                    self.assertEqual(doc["fields"][field]["status"], "read")
+                    self.assertGreaterEqual(doc["confidence"][field], 85)
+                for stage in ("decode", "find", "rectify", "orientation", "placement", "ocr_birth_date",
+                              "ocr_expiry_year", "ocr_security_code", "total", "load_ocr"):
+                    self.assertIn(stage, doc["timings_ms"])
+                # The card's corners match the generator's within a few pixels.
+                got = doc["card_quad"]
+                want = truth["card_quad"]
+                worst = max(((g[0] - w[0]) ** 2 + (g[1] - w[1]) ** 2) ** 0.5 for g, w in zip(got, want))
+                self.assertLess(worst, 8.0, (got, want))
+
+    def test_text_output_in_both_languages(self):
+        image, truth = self.cards[0]
+        for lang, word in (("ja", "照合番号B"), ("en", "verification number B")):
+            res = run("--lang", lang, "selftest", "card", str(image))
+            self.assertEqual(res.returncode, 0, res.stderr)
+            self.assertIn(word + ": " + truth["verification_number_b"], res.stdout)
+
+    def test_the_card_turned_round_or_flat_still_reads(self):
+        for placement, rotations in (("upside_down", {270}), ("horizontal", {0, 180})):
+            for image, truth in generate(placement, 1, 77, "--placement", placement):
+                with self.subTest(placement=placement):
+                    code, doc = card_json(str(image))
+                    self.assertEqual(code, 1)
+                    self.assertIn(doc["rotation"], rotations)
+                    self.assertEqual(doc["rotation"], truth["rotation"])
+                    self.assertEqual(doc["verification_number_b"], truth["verification_number_b"])
+                    ids = {f["id"] for f in doc["findings"]}
+                    self.assertIn("card-turned-round" if placement == "upside_down" else "card-not-vertical", ids)
+                    for f in doc["findings"]:
+                        self.assertEqual((f["code"], f["recipe"]), ("001", "error-001"))
+
+
+class PlacementFailures(unittest.TestCase):
+    def check(self, placement, finding, cause, extra=()):
+        for image, truth in generate(placement, 1, 91, *extra):
+            code, doc = card_json(str(image))
+            self.assertEqual(code, 1, doc["findings"])
+            found = [f for f in doc["findings"] if f["id"] == finding]
+            self.assertTrue(found, "%s: want %s in %s" % (placement, finding, [f["id"] for f in doc["findings"]]))
+            self.assertEqual(found[0]["code"], "001")
+            self.assertEqual(found[0]["recipe"], "error-001")
+            self.assertEqual(found[0]["cause"], cause)
+            self.assertTrue(found[0]["what"]["ja"] and found[0]["what"]["en"])
+            return doc
+
+    def test_back_side_up(self):
+        doc = self.check("back_side", "card-face-down", "card-upside-down", ("--placement", "back_side"))
+        self.assertIs(doc["placement"]["face_up"], False)
+        self.assertIsNone(doc["verification_number_b"])
+        self.assertEqual(doc["fields"]["birth_date"]["status"], "not_read")
+
+    def test_in_a_sleeve(self):
+        doc = self.check("sleeve", "card-in-sleeve", "card-in-sleeve", ("--placement", "sleeve"))
+        self.assertIs(doc["placement"]["sleeve"], True)
+
+    def test_hand_over_the_card(self):
+        doc = self.check("hand", "hand-in-frame", None, ("--placement", "hand"))
+        self.assertIs(doc["placement"]["hand"], True)
+
+    def test_blank_card(self):
+        doc = self.check("blank", "card-face-down", "card-upside-down", ("--kind", "blank"))
+        self.assertIsNone(doc["verification_number_b"])
+
+    def test_another_kind_of_card_gives_no_number(self):
+        for image, truth in generate("other", 2, 3, "--kind", "other_card"):
+            code, doc = card_json(str(image))
+            self.assertEqual(code, 1)
+            self.assertIsNone(doc["verification_number_b"], image)
+            self.assertTrue({f["id"] for f in doc["findings"]} & {"card-face-down", "not-my-number-card"})
+
+
+class BadInput(unittest.TestCase):
+    def usage_error(self, path, word):
+        code, doc = card_json(str(path))
+        self.assertEqual(code, 2, doc)
+        self.assertEqual(doc["schema"], "caora.error/1")
+        self.assertIn(word, doc["error"]["en"])
+        self.assertTrue(doc["error"]["ja"])
+        res = run("--lang", "ja", "selftest", "card", str(path))
+        self.assertEqual(res.returncode, 2)
+        self.assertIn("caora:", res.stderr)
+
+    def test_not_an_image(self):
+        p = WORK / "notes.png"
+        p.write_text("not an image at all\n")
+        self.usage_error(p, "image")
+
+    def test_empty_file(self):
+        p = WORK / "empty.png"
+        p.write_bytes(b"")
+        self.usage_error(p, "empty")
+
+    def test_missing_file(self):
+        self.usage_error(WORK / "no-such-frame.png", "no-such-frame.png")
+
+    def test_truncated_png(self):
+        image, _ = generate("trunc", 1, 5)[0]
+        data = image.read_bytes()
+        p = WORK / "truncated.png"
+        p.write_bytes(data[: len(data) // 2])
+        self.usage_error(p, "image")
+
+    def test_forty_megapixels_refused_with_bounded_memory(self):
+        p = WORK / "huge.png"
+        script = ("from PIL import Image; Image.new('L', (7300, 5480), 20).save(%r, optimize=False)" % str(p))
+        subprocess.run([PYTHON, "-c", script], check=True, timeout=120)
+        self.usage_error(p, "too large")
+        # 40 megapixels decoded would take 120 MB more; refused from the header it takes
+        # no more than refusing a file that is not an image at all.
+        small = WORK / "not-an-image.png"
+        small.write_text("x")
+        self.assertLess(max_rss_kb(p), max_rss_kb(small) + 30 * 1024)
+
+    def test_usage(self):
+        image, _ = generate("usage", 1, 6)[0]
+        res = run("selftest", "card", str(image), str(image))
+        self.assertEqual(res.returncode, 2)
+        res = run("selftest", "card", "--threshold", "0.5", str(image))
+        self.assertEqual(res.returncode, 2)
+        self.assertIn("selftest face", res.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
