@@ -8,11 +8,12 @@ seconds=${1:-${FUZZ_SECONDS:-15}}
 build=build-fuzz
 cmake -S . -B "$build" -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DCAORA_FUZZ=ON -DCAORA_TESTS=OFF >/dev/null
-cmake --build "$build" --target fuzz_lookup fuzz_recipe fuzz_startup_bat fuzz_unit_ini fuzz_version fuzz_snapshot fuzz_tlv fuzz_japanese_date fuzz_inventory fuzz_face_manifest
+cmake --build "$build" --target fuzz_lookup fuzz_recipe fuzz_startup_bat fuzz_unit_ini fuzz_version fuzz_snapshot fuzz_tlv fuzz_japanese_date fuzz_inventory fuzz_face_manifest \
+  fuzz_card_fields fuzz_frame_header
 
 corpus=$build/corpus
 rm -rf "$corpus"
-mkdir -p "$corpus"/{lookup,recipe,startup_bat,unit_ini,version,snapshot,tlv,japanese_date,inventory,face_manifest}
+mkdir -p "$corpus"/{lookup,recipe,startup_bat,unit_ini,version,snapshot,tlv,japanese_date,inventory,face_manifest,card_fields,frame_header}
 i=0
 for q in 008 fuj008 'ＦＵＪ００８' 0x81000023 81000023 0x8100004 1234C02-4 '【008：端末接続不良】' '008 0x81000023' \
          '接続を待っています' 'remote desktop' qa-17 FUJPS5 '906 0x0300006'; do
@@ -31,6 +32,12 @@ printf '\377\040\202\000\020\337\042\010\061\071\070\060\060\062\061\067\337\047
 for d in '昭和55年2月17日生' '令和元年5月1日' '平成31年4月30日' '大正１５年１２月２４日'; do
   printf '%s' "$d" > "$corpus/japanese_date/$(printf '%s' "$d" | md5sum | cut -c1-8)"
 done
+# card_fields: lines as Tesseract reads them off the card face; frame_header: image headers.
+for d in '昭和55年 2月17日生' '令和元年 5月 1日生' '2035年 2月17日まで有効' '2 2 8 5' '平成1O年l2月3曰生 性別女'; do
+  printf '%s' "$d" > "$corpus/card_fields/$(printf '%s' "$d" | md5sum | cut -c1-8)"
+done
+printf '\211PNG\r\n\032\n\000\000\000\rIHDR\000\000\004\260\000\000\006\100\010\002\000\000\000' > "$corpus/frame_header/png"
+printf '\377\330\377\340\000\004JF\377\300\000\013\010\006\100\004\260\003\001\042\000' > "$corpus/frame_header/jpeg"
 # face_manifest: a manifest, a NUL, then the weight bytes (uint8, float32 and uint16 tensors).
 printf '[{"paths":["w.bin"],"weights":[{"name":"q","shape":[2,2],"dtype":"float32","quantization":{"dtype":"uint8","scale":0.5,"min":-1}},{"name":"f","shape":[1],"dtype":"float32"},{"name":"h","shape":[1],"dtype":"float32","quantization":{"dtype":"uint16","scale":0.25,"min":1}}]}]\0\001\002\003\004\000\000\300\077\004\001' \
   > "$corpus/face_manifest/small"
@@ -39,7 +46,7 @@ if [ -f /usr/local/share/caora/models/face_recognition_model-weights_manifest.js
 fi
 
 status=0
-for t in lookup recipe startup_bat unit_ini version snapshot tlv japanese_date inventory face_manifest; do
+for t in lookup recipe startup_bat unit_ini version snapshot tlv japanese_date inventory face_manifest card_fields frame_header; do
   echo "fuzz_$t: ${seconds}s"
   mkdir -p "$build/artifacts/$t"
   if ! "$build/tests/fuzz/fuzz_$t" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
