@@ -63,6 +63,14 @@ class Host {
                                         Journal& journal) = 0;
   // Drops cached probe values, so the next reads see the terminal as it is now.
   virtual void forget() {}
+  // Reverses a journaled change that is not a file change (the journal puts
+  // files back itself): a scheduled restart is cancelled, an enabled adapter
+  // taken down again. Says what it did; by default there is nothing to reverse with.
+  virtual Expected<std::vector<std::string>> reverse(const JournalEntry& entry) {
+    return Error{ErrorKind::Unsupported,
+                 {entry.action + " はこの方法（" + backend() + "）では元に戻せません",
+                  entry.action + " cannot be reversed on this backend (" + backend() + ")"}};
+  }
 };
 
 Text not_on_this_backend(const std::string& backend);
@@ -80,6 +88,13 @@ class LayeredHost : public Host {
   ActionPlan plan(const std::string& action, const nlohmann::json& params) override;
   Expected<ActionOutcome> apply(const std::string& action, const nlohmann::json& params, Journal& journal) override;
   void forget() override;
+  Expected<std::vector<std::string>> reverse(const JournalEntry& entry) override {
+    Host* h = for_action(entry.action);
+    if (h == nullptr) return Host::reverse(entry);
+    auto done = h->reverse(entry);
+    forget();
+    return done;
+  }
 
  private:
   Host* for_action(const std::string& name);

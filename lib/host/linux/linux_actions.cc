@@ -4,8 +4,9 @@
 //
 // What "undo" means differs: the sleep masks are files and the journal puts
 // them back; a reset leaves the adapter as it was, so there is nothing to put
-// back; enabling an adapter and scheduling a restart record how to reverse
-// them by hand (ip link set … down, shutdown -c) in the journal entry.
+// back; enabling an adapter and scheduling a restart are reversed by
+// reverse() (flags written back, shutdown -c), and their journal entries also
+// say how to do that by hand.
 #include <fcntl.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -511,6 +512,50 @@ Expected<ActionOutcome> LinuxHost::apply_restart_schedule(const json& params, Jo
     out.changes.push_back(paths_.shutdown_program + " accepted it, but no schedule is visible in " +
                           display_path(paths_.run / "systemd" / "shutdown" / "scheduled"));
   return out;
+}
+
+// ---- reversal ---------------------------------------------------------------
+
+Expected<std::vector<std::string>> LinuxHost::reverse(const JournalEntry& entry) {
+  std::vector<std::string> done;
+  const json& p = entry.params;
+  if (entry.action == "rndis.reset") {
+    done.push_back("nothing to reverse: the adapter was recreated as it was");
+    return done;
+  }
+  if (entry.action == "host.sleep.disable") {
+    done.push_back("the masks are files: the journal takes them away");
+    return done;
+  }
+  if (entry.action == "rndis.enable") {
+    if (!p.contains("interfaces") || !p["interfaces"].is_array())
+      return make_error(ErrorKind::Parse, "ジャーナルの記録に interfaces がありません", "the journal entry has no interfaces");
+    for (const auto& i : p["interfaces"]) {
+      std::string name = param_string(i, "name"), before = param_string(i, "flags_before");
+      if (name.empty() || name.find('/') != std::string::npos || before.empty())
+        return make_error(ErrorKind::Parse, "ジャーナルの記録が壊れています", "the journal entry is damaged");
+      fs::path file = paths_.sysfs / "class" / "net" / name / "flags";
+      Status w = write_attribute(file, before);
+      if (!w) return w.error();
+      done.push_back(name + ": flags " + before + " again (administratively down)");
+    }
+    forget();
+    return done;
+  }
+  if (entry.action == "host.restart.schedule") {
+    auto r = run_program({paths_.shutdown_program, "-c"});
+    if (!r) return r.error();
+    if (r->status != 0)
+      return make_error(ErrorKind::Io, "再起動の予約を取り消せませんでした（" + r->output + "）",
+                        "the scheduled restart could not be cancelled (" + r->output + ")");
+    ProbeResult now = probe_restart_scheduled();
+    if (now.known && now.value == true)
+      return make_error(ErrorKind::Io, "取り消しましたが、まだ再起動が予約されています",
+                        "cancelled, but a restart is still scheduled");
+    done.push_back(paths_.shutdown_program + " -c: the scheduled restart is cancelled");
+    return done;
+  }
+  return Host::reverse(entry);
 }
 
 // ---- dispatch ---------------------------------------------------------------

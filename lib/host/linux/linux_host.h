@@ -63,6 +63,7 @@ class LinuxHost : public Host {
   ProbeResult probe(const std::string& name) override;
   ActionPlan plan(const std::string& action, const nlohmann::json& params) override;
   Expected<ActionOutcome> apply(const std::string& action, const nlohmann::json& params, Journal& journal) override;
+  Expected<std::vector<std::string>> reverse(const JournalEntry& entry) override;
   // The next reads enumerate USB, network and PC/SC afresh (after an action, or while waiting).
   void forget() override {
     usb_cache_.value.reset();

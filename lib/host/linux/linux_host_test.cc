@@ -358,11 +358,17 @@ TEST_CASE("linux host: rndis.enable sets IFF_UP on the unit's disabled adapter")
   CHECK(*read_file(rig.tmp / "fixture/sys/class/net/usb0/flags") == "0x1003");
   CHECK(rig.host->probe("net.rndis.disabled").value == false);
   CHECK(journal.entries()->at(0).params["interfaces"][0]["flags_before"] == "0x1002");
+  // reverse() takes it down again, as it was.
+  auto reversed = rig.host->reverse(journal.entries()->at(0));
+  REQUIRE(reversed);
+  CHECK(*read_file(rig.tmp / "fixture/sys/class/net/usb0/flags") == "0x1002");
+  CHECK(rig.host->probe("net.rndis.disabled").value == true);
+  REQUIRE(rig.host->apply("rndis.enable", {}, journal));
   // Nothing left to enable: applicable, no change, no journal entry.
   auto again = rig.host->apply("rndis.enable", {}, journal);
   REQUIRE(again);
   CHECK(again->journal_id.empty());
-  CHECK(journal.entries()->size() == 1);
+  CHECK(journal.entries()->size() == 2);
 }
 
 TEST_CASE("linux host: host.sleep.disable masks the sleep targets; undo takes the masks away") {
@@ -408,6 +414,15 @@ TEST_CASE("linux host: host.restart.schedule runs shutdown -r and sees the sched
   CHECK(read_file(rig.tmp / "shutdown.args")->rfind("-r +5 caora: ", 0) == 0);
   CHECK(rig.host->probe("host.restart.scheduled").value == true);
   CHECK(journal.entries()->at(0).params["undo"].get<std::string>().find(" -c") != std::string::npos);
+  // The script stands in for logind: -c writes the same file again, so the cancel is not seen.
+  auto still = rig.host->reverse(journal.entries()->at(0));
+  REQUIRE_FALSE(still);
+  CHECK(still.error().message.en == "cancelled, but a restart is still scheduled");
+  rig.put("shutdown", "#!/bin/sh\n[ \"$1\" = -c ] && rm -f \"$(dirname \"$0\")/run/systemd/shutdown/scheduled\"\n");
+  fs::permissions(rig.tmp / "shutdown", fs::perms::owner_all);
+  auto cancelled = rig.host->reverse(journal.entries()->at(0));
+  REQUIRE(cancelled);
+  CHECK(cancelled->back().find(" -c: the scheduled restart is cancelled") != std::string::npos);
   rig.put("shutdown", "#!/bin/sh\necho 'Failed to connect to bus' >&2\nexit 1\n");
   fs::permissions(rig.tmp / "shutdown", fs::perms::owner_all);
   auto bad = rig.host->apply("host.restart.schedule", {}, journal);
