@@ -519,10 +519,9 @@ Expected<ActionOutcome> LinuxHost::apply_restart_schedule(const json& params, Jo
 Expected<std::vector<std::string>> LinuxHost::reverse(const JournalEntry& entry) {
   std::vector<std::string> done;
   const json& p = entry.params;
-  if (entry.action == "rndis.reset") {
-    done.push_back("nothing to reverse: the adapter was recreated as it was");
-    return done;
-  }
+  if (entry.action == "rndis.reset")
+    return make_error(ErrorKind::Unsupported, "リセットには元に戻すものがありません（アダプターは元どおりに作り直されています）",
+                      "a reset has nothing to put back (the adapter was recreated as it was)");
   if (entry.action == "host.sleep.disable") {
     done.push_back("the masks are files: the journal takes them away");
     return done;

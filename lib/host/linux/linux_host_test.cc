@@ -325,6 +325,9 @@ TEST_CASE("linux host: rndis.reset rebinds the unit's interface through sysfs, j
   REQUIRE(entries->size() == 1);
   CHECK(entries->at(0).action == "rndis.reset");
   CHECK(entries->at(0).params["targets"][0]["method"] == "rebind");
+  auto nothing = rig.host->reverse(entries->at(0));
+  REQUIRE_FALSE(nothing);
+  CHECK(nothing.error().kind == ErrorKind::Unsupported);
 }
 
 TEST_CASE("linux host: rndis.reset de-authorizes a unit that has no adapter") {
