@@ -42,7 +42,10 @@ std::vector<std::string> strings(const ProbeResult& r) {
   return out;
 }
 
-std::string label(const RndisResetTarget& t) { return t.serial ? *t.serial + " (" + t.port_path + ")" : t.port_path; }
+std::string label(const RndisResetTarget& t) {
+  if (t.port_path.empty()) return t.serial.value_or("?");
+  return t.serial ? *t.serial + " (" + t.port_path + ")" : t.port_path;
+}
 
 }  // namespace
 
@@ -51,17 +54,22 @@ RndisResetResult prepare_rndis_reset(Host& host, const RndisResetOptions& opts) 
   r.timeout_s = opts.timeout_s;
   host.forget();
   ProbeResult units = host.probe("usb.units.detail");
-  if (!units.known) {
+  if (units.known) {
+    for (const auto& line : strings(units)) {
+      auto f = parse_fields(line);
+      if (f["port"].empty()) continue;
+      RndisResetTarget t{f["port"], f["serial"].empty() ? std::nullopt : std::optional<std::string>(f["serial"])};
+      if (opts.serial && t.serial != opts.serial) continue;
+      r.targets.push_back(t);
+    }
+  } else if (ProbeResult serials = host.probe("usb.units.serials"); serials.known) {
+    // A snapshot from before the per-unit probes: the serials are all there is.
+    for (const auto& s : strings(serials))
+      if (!opts.serial || s == *opts.serial) r.targets.push_back({"", s});
+  } else {
     r.status = RndisResetStatus::NotPossible;
     r.message = {"Caoraを探せません: " + units.reason.ja, "cannot look for the units: " + units.reason.en};
     return r;
-  }
-  for (const auto& line : strings(units)) {
-    auto f = parse_fields(line);
-    if (f["port"].empty()) continue;
-    RndisResetTarget t{f["port"], f["serial"].empty() ? std::nullopt : std::optional<std::string>(f["serial"])};
-    if (opts.serial && t.serial != opts.serial) continue;
-    r.targets.push_back(t);
   }
   if (r.targets.empty()) {
     r.status = RndisResetStatus::NoUnit;
@@ -159,7 +167,8 @@ void run_rndis_reset(Host& host, Journal& journal, const RndisResetOptions& opts
 json rndis_reset_json(const RndisResetResult& r) {
   json targets = json::array();
   for (const auto& t : r.targets)
-    targets.push_back({{"port_path", t.port_path}, {"serial", t.serial ? json(*t.serial) : json(nullptr)}});
+    targets.push_back({{"port_path", t.port_path.empty() ? json(nullptr) : json(t.port_path)},
+                       {"serial", t.serial ? json(*t.serial) : json(nullptr)}});
   return {{"schema", "caora.rndis-reset/1"},
           {"status", rndis_reset_status_name(r.status)},
           {"units", targets},
