@@ -27,7 +27,8 @@ int run_face(const Context& ctx, const SelftestOptions& opt) {
   if (opt.images.size() != 2)
     return ctx.fail(make_error(ErrorKind::Usage, "selftest face には画像を2つ（PROBE REFERENCE）指定してください",
                                "selftest face takes two images: PROBE REFERENCE"));
-  auto report = face::run_face_selftest({opt.images[0], opt.images[1], opt.threshold, opt.models, opt.annotate});
+  auto report = face::run_face_selftest(
+      {opt.images[0], opt.images[1], opt.threshold, opt.models, opt.annotate, (ctx.state() / "cache").string()});
   if (!report) return ctx.fail(report.error());
   if (ctx.json) ctx.print_json(face::face_selftest_json(*report));
   else ctx.out(face::face_selftest_text(*report).in(ctx.lang()));

@@ -10,6 +10,7 @@
 #include <dlib/image_processing.h>
 #include <dlib/image_processing/frontal_face_detector.h>
 #include <dlib/image_transforms.h>
+#include <dlib/revision.h>
 
 #include "core/fs.h"
 #include "face/sha256.h"
@@ -20,7 +21,7 @@ namespace caora::face {
 struct FaceFinder::Impl {
   // dlib's detector keeps scratch state; one search at a time.
   std::mutex mu;
-  dlib::frontal_face_detector detector = dlib::get_frontal_face_detector();
+  dlib::frontal_face_detector detector;
   dlib::shape_predictor predictor;
 };
 
@@ -48,9 +49,51 @@ RgbImage from_dlib(const dlib::array2d<dlib::rgb_pixel>& img) {
   return out;
 }
 
+// Reads dlib's serialised form from memory without copying it.
+struct MemoryBuf : std::streambuf {
+  explicit MemoryBuf(std::string& s) { setg(&s[0], &s[0], &s[0] + s.size()); }
+};
+
+// dlib's built-in frontal face detector is stored inside dlib compressed; decoding it
+// costs about 0.6 s of CPU, most of a self-test's start-up (measured: 0.68 s of the
+// 1.1 s a `caora selftest face` run spends on the CPU). Its plain serialised form
+// (155 kB) reads back in about 20 ms, so the decoded detector is kept in the cache
+// folder, named for the dlib version that made it, with its SHA-256 beside it: a copy
+// that is damaged or half-written fails the digest (or dlib's own reading) and is
+// decoded and saved afresh. A cache that cannot be written only costs the time.
+dlib::frontal_face_detector load_detector(const std::string& cache_dir) {
+  if (cache_dir.empty()) return dlib::get_frontal_face_detector();
+  fs::path file = fs::path(cache_dir) / ("frontal_face_detector-dlib-" + std::to_string(DLIB_MAJOR_VERSION) + "." +
+                                         std::to_string(DLIB_MINOR_VERSION) + "." + std::to_string(DLIB_PATCH_VERSION) +
+                                         ".dat");
+  fs::path digest_file = file;
+  digest_file += ".sha256";
+  auto bytes = read_file(file);
+  auto digest = read_file(digest_file);
+  if (bytes && digest && digest->substr(0, 64) == sha256_hex(*bytes)) {
+    try {
+      MemoryBuf buf(*bytes);
+      std::istream in(&buf);
+      dlib::frontal_face_detector detector;
+      dlib::deserialize(detector, in);
+      return detector;
+    } catch (const std::exception&) {
+      // Fall through: decode it again.
+    }
+  }
+  dlib::frontal_face_detector detector = dlib::get_frontal_face_detector();
+  std::ostringstream out;
+  dlib::serialize(detector, out);
+  std::error_code ec;
+  fs::create_directories(cache_dir, ec);
+  // The data first, its digest last: a reader never takes a half-written pair as good.
+  if (write_file_atomic(file, out.str())) (void)write_file_atomic(digest_file, sha256_hex(out.str()) + "\n");
+  return detector;
+}
+
 }  // namespace
 
-Expected<FaceFinder> FaceFinder::load(const std::string& models_dir, bool check_sum) {
+Expected<FaceFinder> FaceFinder::load(const std::string& models_dir, bool check_sum, const std::string& cache_dir) {
   fs::path path = fs::path(models_dir) / kLandmarkModel;
   auto bytes = read_file(path);
   if (!bytes) return bytes.error();
@@ -68,10 +111,9 @@ Expected<FaceFinder> FaceFinder::load(const std::string& models_dir, bool check_
   FaceFinder finder;
   finder.impl_ = std::make_shared<Impl>();
   try {
+    finder.impl_->detector = load_detector(cache_dir);
     // Read straight from the bytes already in memory (an istringstream would copy 100 MB).
-    struct MemoryBuf : std::streambuf {
-      explicit MemoryBuf(std::string& s) { setg(&s[0], &s[0], &s[0] + s.size()); }
-    } buf(*bytes);
+    MemoryBuf buf(*bytes);
     std::istream in(&buf);
     dlib::deserialize(finder.impl_->predictor, in);
   } catch (const std::exception& e) {

@@ -43,7 +43,10 @@ class FaceFinder {
  public:
   // Loads the landmark model from `models_dir`, checking its SHA-256 against
   // data/face-models.sha256 (check_sum = false skips that, for benchmarks only).
-  static Expected<FaceFinder> load(const std::string& models_dir, bool check_sum = true);
+  // With a `cache_dir`, dlib's detector is read from the copy decoded there by an
+  // earlier run (see load_detector in face_finder.cc), else decoded and saved there.
+  static Expected<FaceFinder> load(const std::string& models_dir, bool check_sum = true,
+                                   const std::string& cache_dir = {});
   // Every face, largest first. An image too small to hold one gives an empty list.
   // The image is downscaled to `max_side` (0: never) for the detector only.
   // `adjust_threshold` < 0 also returns weaker candidates (dlib's detection threshold

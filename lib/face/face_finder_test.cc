@@ -6,6 +6,9 @@
 
 #include <catch2/catch.hpp>
 
+#include "core/fs.h"
+#include "face/image_io.h"
+
 using namespace caora;
 using namespace caora::face;
 
@@ -52,4 +55,46 @@ TEST_CASE("images without a face give no faces; empty images are usage errors", 
   CHECK(empty.error().kind == ErrorKind::Usage);
   RgbImage lying{10, 10, std::vector<uint8_t>(5)};
   CHECK(!finder().find(lying).ok());
+}
+
+TEST_CASE("the decoded detector is kept in the cache folder and a damaged copy is replaced", "[face]") {
+  namespace fs = std::filesystem;
+  auto cache = fs::temp_directory_path() / ("caora_detector_cache_" + std::to_string(std::random_device{}()));
+  const char* photo = "/usr/share/doc/libdlib19.1/examples/johns/John_Salley/000179_02159509.jpg";
+  // The box of the one face in a johns chip: the cached detector must find what the
+  // built-in one finds.
+  auto faces_with = [&](const FaceFinder& f) {
+    auto loaded = load_image(photo);
+    REQUIRE(loaded.ok());
+    auto faces = f.find(*loaded);
+    REQUIRE(faces.ok());
+    return faces->size() == 1 ? (*faces)[0].box.left * 10000 + (*faces)[0].box.top : -1;
+  };
+  int want = faces_with(finder());
+  REQUIRE(want >= 0);
+
+  auto first = FaceFinder::load(kDlibShare, true, cache.string());
+  REQUIRE(first.ok());
+  std::vector<fs::path> files;
+  for (const auto& e : fs::directory_iterator(cache)) files.push_back(e.path());
+  REQUIRE(files.size() == 2);  // the detector and its digest
+  fs::path data = files[0].extension() == ".dat" ? files[0] : files[1];
+  CHECK(fs::file_size(data) > 100000);
+  auto second = FaceFinder::load(kDlibShare, true, cache.string());
+  REQUIRE(second.ok());
+  CHECK(faces_with(*second) == want);
+
+  // A damaged copy fails its digest: decoded again and rewritten, same detections.
+  auto bytes = read_file(data);
+  REQUIRE(bytes.ok());
+  std::string damaged = *bytes;
+  damaged[damaged.size() / 2] ^= 0x5a;
+  REQUIRE(write_file_atomic(data, damaged).ok());
+  auto third = FaceFinder::load(kDlibShare, true, cache.string());
+  REQUIRE(third.ok());
+  CHECK(faces_with(*third) == want);
+  auto rewritten = read_file(data);
+  REQUIRE(rewritten.ok());
+  CHECK(*rewritten == *bytes);
+  fs::remove_all(cache);
 }

@@ -92,7 +92,7 @@ Expected<FaceSelftestReport> run_face_selftest(const FaceSelftestRequest& reques
   auto t = Clock::now();
   auto dir = request.models ? Expected<std::string>(*request.models) : find_models_dir();
   if (!dir) return dir.error();
-  auto selftest = FaceSelftest::load(*dir);
+  auto selftest = FaceSelftest::load(*dir, request.cache_dir);
   if (!selftest) return selftest.error();
   rep.timings_ms.push_back({"load_models", ms_since(t)});
   rep.result = selftest->run(images[0], images[1], request.threshold);

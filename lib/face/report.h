@@ -23,6 +23,7 @@ struct FaceSelftestRequest {
   double threshold = kMatchThreshold;    // in (0, 2)
   std::optional<std::string> models;     // default: find_models_dir()
   std::optional<std::string> annotate;   // a PNG of the capture with what was seen
+  std::string cache_dir;                 // where dlib's decoded detector is kept ("": nowhere)
 };
 
 struct FaceSelftestReport {

@@ -85,12 +85,12 @@ TEST_CASE("the face report as text in Japanese and English", "[face]") {
 }
 
 TEST_CASE("a bad face self-test request is a usage error before anything is loaded", "[face]") {
-  FaceSelftestRequest bad_threshold{"a.jpg", "b.jpg", 2.5, std::string("/nonexistent-models"), std::nullopt};
+  FaceSelftestRequest bad_threshold{"a.jpg", "b.jpg", 2.5, std::string("/nonexistent-models"), std::nullopt, ""};
   auto a = run_face_selftest(bad_threshold);
   REQUIRE(!a.ok());
   CHECK(a.error().kind == ErrorKind::Usage);
   CHECK(a.error().message.en.find("--threshold") != std::string::npos);
-  FaceSelftestRequest missing{"/nonexistent/probe.jpg", "b.jpg", 0.6, std::string("/nonexistent-models"), std::nullopt};
+  FaceSelftestRequest missing{"/nonexistent/probe.jpg", "b.jpg", 0.6, std::string("/nonexistent-models"), std::nullopt, ""};
   auto b = run_face_selftest(missing);
   REQUIRE(!b.ok());
   CHECK(b.error().kind == ErrorKind::Usage);

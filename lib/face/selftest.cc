@@ -10,10 +10,10 @@ double ms_since(Clock::time_point t) { return std::chrono::duration<double, std:
 
 }  // namespace
 
-Expected<FaceSelftest> FaceSelftest::load(const std::string& models_dir) {
+Expected<FaceSelftest> FaceSelftest::load(const std::string& models_dir, const std::string& cache_dir) {
   auto net = RecognitionNet::load(models_dir);
   if (!net) return net.error();
-  auto finder = FaceFinder::load(models_dir);
+  auto finder = FaceFinder::load(models_dir, true, cache_dir);
   if (!finder) return finder.error();
   return FaceSelftest(std::move(*net), std::move(*finder));
 }

@@ -29,8 +29,9 @@ struct FaceSelftestResult {
 
 class FaceSelftest {
  public:
-  // The recognition weights and the landmark model, both checked by SHA-256.
-  static Expected<FaceSelftest> load(const std::string& models_dir);
+  // The recognition weights and the landmark model, both checked by SHA-256; dlib's
+  // detector from `cache_dir` when an earlier run left it decoded there (FaceFinder::load).
+  static Expected<FaceSelftest> load(const std::string& models_dir, const std::string& cache_dir = {});
   FaceSelftestResult run(const RgbImage& probe, const RgbImage& reference, double threshold) const;
 
  private:
