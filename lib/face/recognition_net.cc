@@ -120,7 +120,9 @@ using TileFn = void (*)(const TileArgs& t);
 // GCC 12 reports its own _mm512_set1_ps as maybe uninitialised (the intrinsic's
 // deliberately undefined start value).
 #pragma GCC diagnostic push
+#if !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 
 template <int R, int STEP>
 __attribute__((target("avx512f"))) void tile_avx512(const TileArgs& t) {
