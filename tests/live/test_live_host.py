@@ -165,6 +165,15 @@ class MoreRecipesTest(unittest.TestCase):
             self.assertEqual([e[0] for e in k.events[:2]], ["unbind", "bind"])
             for cid in ("rndis-adapter-disabled", "rndis-adapter-faulty"):
                 self.assertIn("verified: absent after the fix", cause(d, cid)["evidence"])
+            # Enabling changed no file: undo asks the live backend to take the adapter down again.
+            rc, u, err = t.caora("root-port", "--yes", "--json", "undo", enable["journal"])
+            self.assertEqual(rc, 0, (u, err))
+            self.assertTrue(u["undone"], u)
+            self.assertTrue(u["reversed"], u)
+            with open(os.path.join(t.sys, "class", "net", "usb0", "flags")) as f:
+                self.assertEqual(int(f.read().strip(), 16) & 1, 0)
+            rc, u, err = t.caora("root-port", "--yes", "--json", "undo", enable["journal"])
+            self.assertEqual(rc, 2, (u, err))
         finally:
             t.cleanup()
 
