@@ -691,6 +691,20 @@ int occlusion(const fs::path& johns, const fs::path& photos, const std::string& 
     if (auto dogs = load_image((photos / "dogs.jpg").string())) faceless.push_back({"dogs.jpg", std::move(*dogs)});
   for (auto& [name, img] : synthetic(pictures.front().second))
     if (name.rfind("syn_face", 0) != 0) faceless.push_back({name, std::move(img)});
+  // Capture-sized frames of background only (the texture bench/face's frames have).
+  for (uint32_t k = 1; k <= 5; ++k) {
+    RgbImage frame = make_rgb(640, 480);
+    Lcg noise{k * 7};
+    for (int y = 0; y < 480; ++y)
+      for (int x = 0; x < 640; ++x) {
+        uint8_t* p = frame.at(x, y);
+        uint8_t t = noise.next() / uint8_t(2 * k);
+        p[0] = uint8_t(90 + t + (x / (20 * k) % 2) * 20);
+        p[1] = uint8_t(100 + t);
+        p[2] = uint8_t(110 + t + (y / (15 * k) % 2) * 15);
+      }
+    faceless.push_back({"background_" + std::to_string(k), std::move(frame)});
+  }
   int faceless_weak = 0, faceless_claims = 0;
   for (const auto& [name, img] : faceless) {
     auto q = assess_probe(*finder, img);
