@@ -14,6 +14,9 @@
 // blue, black; shaded, pleated), a dark band, hair, sunglasses and glare. A mask or
 // band often stops dlib's detector: the face is then looked for as a weak candidate
 // (kWeakFaceAdjust) and what covers it is said, although no face is accepted.
+// In 640x480 capture-like frames (`face_golden occlude KIND_frame`: every 5th johns
+// chip at 2x on a textured background, through `caora selftest face`): 0 of 11
+// untouched faces flagged; beige masks 9 of 11 said, pink 8, a dark band and hair 11.
 #pragma once
 
 #include <optional>

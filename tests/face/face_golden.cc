@@ -737,9 +737,31 @@ int occlusion(const fs::path& johns, const fs::path& photos, const std::string& 
   return 0;
 }
 
+// A picture scaled 2x (nearest) into a 640x480 frame on a textured background, as a
+// face fills a webcam capture at about 30 cm.
+RgbImage in_frame(const RgbImage& pic) {
+  RgbImage frame = make_rgb(640, 480);
+  Lcg noise{3};
+  for (int y = 0; y < 480; ++y)
+    for (int x = 0; x < 640; ++x) {
+      uint8_t* p = frame.at(x, y);
+      uint8_t t = noise.next() / 8;
+      p[0] = uint8_t(90 + t + (x / 40 % 2) * 20);
+      p[1] = uint8_t(100 + t);
+      p[2] = uint8_t(110 + t + (y / 30 % 2) * 15);
+    }
+  int w = std::min(2 * pic.width, 640), h = std::min(2 * pic.height, 480), ox = (640 - w) / 2, oy = (480 - h) / 2;
+  for (int y = 0; y < h; ++y)
+    for (int x = 0; x < w; ++x) std::copy_n(pic.at(x / 2, y / 2), 3, frame.at(ox + x, oy + y));
+  return frame;
+}
+
 // One occlusion drawn on the face of IN (found by the detector), saved as PNG: the
-// pictures the whole-binary tests give to `caora selftest face`.
-int occlude(const std::string& kind, const fs::path& in, const fs::path& out) {
+// pictures the whole-binary tests give to `caora selftest face`. KIND ending in
+// "_frame" puts the result into a 640x480 capture-like frame.
+int occlude(std::string kind, const fs::path& in, const fs::path& out) {
+  bool frame = kind.size() > 6 && kind.compare(kind.size() - 6, 6, "_frame") == 0;
+  if (frame) kind.resize(kind.size() - 6);
   auto models = find_models_dir();
   if (!models) return fail(models.error().message.en);
   auto finder = FaceFinder::load(*models);
@@ -757,7 +779,9 @@ int occlude(const std::string& kind, const fs::path& in, const fs::path& out) {
   else if (kind == "eyes_hair") t = with_hair(*img, f, 8);
   else if (kind == "eyes_sunglasses") t = with_sunglasses(*img, f, 1);
   else if (kind == "eyes_glare") t = with_glare(*img, f);
+  else if (kind == "none") t = *img;
   else return fail("unknown occlusion " + kind);
+  if (frame) t = in_frame(t);
   auto png = encode_png(t);
   if (!png) return fail(png.error().message.en);
   auto written = write_file_atomic(out, *png);
