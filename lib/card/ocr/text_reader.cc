@@ -5,6 +5,7 @@
 #include <vector>
 
 #include <tesseract/baseapi.h>
+#include <tesseract/resultiterator.h>
 
 namespace caora::card {
 
@@ -26,6 +27,15 @@ ReadLine recognise(tesseract::TessBaseAPI& api, const GrayImage& img) {
   if (text) out.text = text.get();
   while (!out.text.empty() && (out.text.back() == '\n' || out.text.back() == ' ')) out.text.pop_back();
   out.confidence = std::max(0, api.MeanTextConf());
+  std::unique_ptr<tesseract::ResultIterator> it(api.GetIterator());
+  if (it && !it->Empty(tesseract::RIL_SYMBOL)) {
+    do {
+      std::unique_ptr<char[]> sym(it->GetUTF8Text(tesseract::RIL_SYMBOL));
+      int left = 0, top = 0, right = 0, bottom = 0;
+      it->BoundingBox(tesseract::RIL_SYMBOL, &left, &top, &right, &bottom);
+      if (sym) out.symbols.push_back({sym.get(), it->Confidence(tesseract::RIL_SYMBOL), left, right});
+    } while (it->Next(tesseract::RIL_SYMBOL));
+  }
   api.Clear();
   return out;
 }

@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "card/ocr/gray.h"
 #include "core/result.h"
@@ -19,6 +20,12 @@ namespace caora::card {
 struct ReadLine {
   std::string text;         // UTF-8, as Tesseract read it (trailing newline removed)
   double confidence = 0;    // Tesseract's mean word confidence, 0..100
+  struct Symbol {
+    std::string text;
+    double confidence = 0;
+    int x0 = 0, x1 = 0;  // its extent across the line image
+  };
+  std::vector<Symbol> symbols;  // each character read, with its own confidence
 };
 
 // Where the trained data is looked for: CAORA_TESSDATA_DIR, TESSDATA_PREFIX, then
