@@ -24,8 +24,9 @@ wine=$(command -v wine64 || true)
 [ -n "$wine" ] || wine=/usr/lib/wine/wine64  # Debian keeps wine64 out of PATH
 export WINEPREFIX=${WINEPREFIX:-${XDG_CACHE_HOME:-/var/cache}/caora-wine}
 export WINEDEBUG=-all WINEARCH=win64
-# No desktop integration or Mono/Gecko prompts in a headless prefix.
-export WINEDLLOVERRIDES="mscoree,mshtml,winemenubuilder.exe=d"
+# No desktop integration or Mono/Gecko prompts in a headless prefix, and no
+# debugger: a crash must end the program, not wait in winedbg.
+export WINEDLLOVERRIDES="mscoree,mshtml,winemenubuilder.exe,winedbg.exe=d"
 mkdir -p "$WINEPREFIX"
 log_dir=$(mktemp -d)
 trap 'wineserver -k >/dev/null 2>&1; rm -rf "$log_dir"' EXIT
@@ -35,19 +36,20 @@ wineserver -p
 [ -f "$WINEPREFIX/system.reg" ] || "$wine" wineboot -i >/dev/null 2>&1
 
 failed=()
-# Runs wine with its output in a file (a console program's output on a pipe
-# can keep CTest waiting on Wine's helper processes), then prints the file.
+# Runs wine with stdout and stderr in files (a console program's output on a
+# pipe can keep the caller waiting on Wine's helper processes), bounded in
+# time, then prints them when the result is not the expected one.
 run() {  # name expected-exit command...
   local name=$1 expected=$2
   shift 2
   local out="$log_dir/$name.txt"
-  "$wine" "$@" >"$out" 2>&1 </dev/null
+  timeout 600 "$wine" "$@" >"$out" 2>"$log_dir/$name.err" </dev/null
   local rc=$?
   if [ "$rc" = "$expected" ]; then
     echo "windows: ok   $name (exit $rc)"
   else
-    echo "windows: FAIL $name (exit $rc, expected $expected)"
-    cat "$out"
+    echo "windows: FAIL $name (exit $rc, expected $expected$([ "$rc" = 124 ] && echo ', timed out'))"
+    cat "$out" "$log_dir/$name.err"
     failed+=("$name")
   fi
 }
@@ -99,7 +101,7 @@ check explain 'doc["schema"] == "caora.explain/1" and doc["code"] == "008"'
 check diagnose-site 'doc["schema"] == "caora.diagnose/1" and any(c["id"] == "remote-desktop-session" and c["status"] == "present" for c in doc["causes"])'
 # The live backend under Wine: every cause decided or unknown with a reason, none from a crash.
 check diagnose-live 'doc["schema"] == "caora.diagnose/1" and any("SM_REMOTESESSION" in e for c in doc["causes"] for e in c["evidence"])'
-grep -q "not available" "$log_dir/selftest-face.txt" || failed+=("selftest-face-content")
+cat "$log_dir/selftest-face.txt" "$log_dir/selftest-face.err" | grep -q "not available" || failed+=("selftest-face-content")
 
 end=$(date +%s)
 echo "windows: build $((built - start)) s, Wine tests $((end - built)) s, total $((end - start)) s"

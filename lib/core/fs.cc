@@ -9,6 +9,7 @@
 
 #ifdef _WIN32
 #include <io.h>
+#include <windows.h>
 #define caora_fsync _commit
 #define caora_fileno _fileno
 #else
@@ -18,6 +19,23 @@
 #endif
 
 namespace caora {
+
+// Paths are opened by their wide name on Windows: the narrow one goes through
+// the ANSI code page, which cannot hold every name (a Japanese folder on an
+// English system).
+static FILE* open_path(const fs::path& path, const char* mode) {
+#ifdef _WIN32
+  std::wstring m(mode, mode + std::strlen(mode));
+  return _wfopen(path.c_str(), m.c_str());
+#else
+  return std::fopen(path.c_str(), mode);
+#endif
+}
+
+static void remove_path(const fs::path& path) {
+  std::error_code ec;
+  fs::remove(path, ec);
+}
 
 std::string display_path(const fs::path& path) { return path.generic_u8string(); }
 
@@ -42,7 +60,7 @@ Error fs_error(const std::error_code& ec, const fs::path& path, const char* what
 Expected<std::string> read_file(const fs::path& path) {
   std::error_code ec;
   if (fs::is_directory(path, ec)) return errno_error(EISDIR, path, "読み込み", "read");
-  FILE* f = std::fopen(path.string().c_str(), "rb");
+  FILE* f = open_path(path, "rb");
   if (f == nullptr) return errno_error(errno, path, "読み込み", "read");
   std::string bytes;
   char buf[65536];
@@ -66,24 +84,33 @@ Status write_file_atomic(const fs::path& path, const std::string& bytes) {
   static std::mt19937_64 rng(std::random_device{}());
   fs::path dir = path.parent_path().empty() ? fs::path(".") : path.parent_path();
   std::ostringstream name;
-  name << "." << path.filename().string() << ".caora-" << std::hex << rng() << ".tmp";
-  fs::path tmp = dir / name.str();
-  FILE* f = std::fopen(tmp.string().c_str(), "wb");
+  name << "." << path.filename().u8string() << ".caora-" << std::hex << rng() << ".tmp";
+  fs::path tmp = dir / fs::u8path(name.str());
+  FILE* f = open_path(tmp, "wb");
   if (f == nullptr) return errno_error(errno, path, "書き込み", "write");
   bool ok = std::fwrite(bytes.data(), 1, bytes.size(), f) == bytes.size();
   ok = ok && std::fflush(f) == 0 && caora_fsync(caora_fileno(f)) == 0;
   int err = errno;
   ok = (std::fclose(f) == 0) && ok;
   if (!ok) {
-    std::remove(tmp.string().c_str());
+    remove_path(tmp);
     return errno_error(err ? err : EIO, path, "書き込み", "write");
   }
+#ifdef _WIN32
+  // Replaces the target in one step, as rename(2) does on POSIX.
+  if (!MoveFileExW(tmp.c_str(), path.c_str(), MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH)) {
+    DWORD e = GetLastError();
+    remove_path(tmp);
+    return errno_error(e == ERROR_ACCESS_DENIED ? EACCES : e == ERROR_PATH_NOT_FOUND ? ENOENT : EIO, path, "書き込み", "write");
+  }
+#else
   std::error_code ec;
   fs::rename(tmp, path, ec);
   if (ec) {
-    std::remove(tmp.string().c_str());
+    remove_path(tmp);
     return fs_error(ec, path, "書き込み", "write");
   }
+#endif
   return ok_status();
 }
 

@@ -129,6 +129,11 @@ class Services : public win::ServiceManager {
     services[name].running = false;
     return ok_status();
   }
+  Status start(const std::string& name) override {
+    calls.push_back("start " + name);
+    services[name].running = true;
+    return ok_status();
+  }
   Status set_start_type(const std::string& name, uint32_t type) override {
     calls.push_back("start type " + name + " " + std::to_string(type));
     services[name].start_type = type;
@@ -154,6 +159,10 @@ class System : public win::SystemApi {
   SessionInfo session() override { return session_info; }
   Status schedule_restart(unsigned seconds, const std::string&) override {
     calls.push_back("restart in " + std::to_string(seconds));
+    return ok_status();
+  }
+  Status cancel_restart() override {
+    calls.push_back("cancel restart");
     return ok_status();
   }
   Expected<std::vector<net::WindowsAdapter>> adapters() override { return adapter_list; }

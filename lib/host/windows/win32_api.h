@@ -83,6 +83,7 @@ class ServiceManager {
   virtual ~ServiceManager() = default;
   virtual Expected<ServiceState> query(const std::string& name) = 0;
   virtual Status stop(const std::string& name) = 0;
+  virtual Status start(const std::string& name) = 0;
   virtual Status set_start_type(const std::string& name, uint32_t start_type) = 0;
 };
 
@@ -102,6 +103,8 @@ class SystemApi {
   virtual SessionInfo session() = 0;
   // InitiateShutdownW(restart) after `seconds`, with SeShutdownPrivilege.
   virtual Status schedule_restart(unsigned seconds, const std::string& message) = 0;
+  // AbortSystemShutdownW: cancels a restart still counting down.
+  virtual Status cancel_restart() = 0;
   virtual Expected<std::vector<net::WindowsAdapter>> adapters() = 0;
 };
 

@@ -451,6 +451,16 @@ class Win32Services : public win::ServiceManager {
     return make_error(ErrorKind::Io, name + " が10秒たっても止まりません", name + " did not stop within 10 s");
   }
 
+  Status start(const std::string& name) override {
+    ScHandle scm, svc;
+    auto opened = open(name, SERVICE_START, scm, svc);
+    if (!opened) return opened.error();
+    if (!*opened) return make_error(ErrorKind::NotFound, name + " というサービスはありません", "no service " + name);
+    if (!StartServiceW(svc.h, 0, nullptr) && GetLastError() != ERROR_SERVICE_ALREADY_RUNNING)
+      return win_error(GetLastError(), name + " を開始", "start " + name);
+    return ok_status();
+  }
+
   Status set_start_type(const std::string& name, uint32_t start_type) override {
     ScHandle scm, svc;
     auto opened = open(name, SERVICE_CHANGE_CONFIG, scm, svc);
@@ -520,6 +530,26 @@ class Win32System : public win::SystemApi {
   }
 
   Status schedule_restart(unsigned seconds, const std::string& message) override {
+    Status p = shutdown_privilege();
+    if (!p) return p;
+    std::wstring msg = wide(message);
+    DWORD rv = InitiateShutdownW(nullptr, &msg[0], seconds, SHUTDOWN_RESTART,
+                                 SHTDN_REASON_MAJOR_APPLICATION | SHTDN_REASON_MINOR_MAINTENANCE | SHTDN_REASON_FLAG_PLANNED);
+    if (rv != ERROR_SUCCESS) return win_error(rv, "再起動を予約", "schedule the restart");
+    return ok_status();
+  }
+
+  Status cancel_restart() override {
+    Status p = shutdown_privilege();
+    if (!p) return p;
+    if (!AbortSystemShutdownW(nullptr)) return win_error(GetLastError(), "再起動の予約を取り消し", "cancel the scheduled restart");
+    return ok_status();
+  }
+
+  Expected<std::vector<net::WindowsAdapter>> adapters() override { return net::read_windows_adapters(); }
+
+ private:
+  static Status shutdown_privilege() {
     HANDLE token = nullptr;
     if (!OpenProcessToken(GetCurrentProcess(), TOKEN_ADJUST_PRIVILEGES | TOKEN_QUERY, &token))
       return win_error(GetLastError(), "再起動の権限を取得", "get the shutdown privilege");
@@ -531,14 +561,8 @@ class Win32System : public win::SystemApi {
     DWORD err = GetLastError();
     CloseHandle(token);
     if (!ok) return win_error(err == ERROR_SUCCESS ? ERROR_PRIVILEGE_NOT_HELD : err, "再起動の権限を取得", "get the shutdown privilege");
-    std::wstring msg = wide(message);
-    DWORD rv = InitiateShutdownW(nullptr, &msg[0], seconds, SHUTDOWN_RESTART,
-                                 SHTDN_REASON_MAJOR_APPLICATION | SHTDN_REASON_MINOR_MAINTENANCE | SHTDN_REASON_FLAG_PLANNED);
-    if (rv != ERROR_SUCCESS) return win_error(rv, "再起動を予約", "schedule the restart");
     return ok_status();
   }
-
-  Expected<std::vector<net::WindowsAdapter>> adapters() override { return net::read_windows_adapters(); }
 };
 
 }  // namespace

@@ -103,3 +103,17 @@ TEST_CASE("Win32 registry fixtures, cleared: nothing pending, no lock, ARP offlo
   CHECK(host->probe("host.screen_lock.enabled").value == false);
   CHECK(host->probe("host.nic.arp_offload.enabled").value == false);
 }
+
+TEST_CASE("Windows files: a Japanese name is written, replaced in one step and read back", "[win32]") {
+  fs::path dir = fs::temp_directory_path() / fs::u8path("caora-ファイル-test");
+  fs::remove_all(dir);
+  REQUIRE(make_dirs(dir));
+  fs::path file = dir / fs::u8path("起動設定.bat");
+  REQUIRE(write_file_atomic(file, "first\r\n"));
+  REQUIRE(write_file_atomic(file, "second\r\n"));  // over an existing file: MoveFileExW(REPLACE_EXISTING)
+  CHECK(read_file(file).value() == "second\r\n");
+  size_t entries = 0;
+  for (const auto& e : fs::directory_iterator(dir)) entries += e.is_regular_file();
+  CHECK(entries == 1);  // no temp file left behind
+  fs::remove_all(dir);
+}

@@ -370,6 +370,88 @@ WindowsHost::PreparedAction WindowsHost::prepare(const std::string& action, cons
   return cannot(not_on_this_backend(backend()));
 }
 
+// Puts back what an entry recorded. Each value is written as it was (a value
+// that was not set is deleted again), then read back.
+Expected<std::vector<std::string>> WindowsHost::reverse(const JournalEntry& entry) {
+  const json& r = entry.params;
+  std::vector<std::string> done;
+  auto damaged = [&] {
+    return make_error(ErrorKind::Parse, "ジャーナルの記録 " + entry.id + " に元の値がないため戻せません",
+                      "journal entry " + entry.id + " does not hold the value it replaced, so it cannot be undone");
+  };
+  const std::string& a = entry.action;
+  if (a == "host.rdp.disable") {
+    if (!r.contains("registry") || !r["registry"].is_object()) return damaged();
+    const json& g = r["registry"];
+    std::string key = g.value("key", ""), value = g.value("value", "");
+    if (key.empty() || value.empty() || !g.contains("before")) return damaged();
+    Status s = g["before"].is_number() ? reg().write_dword(key, value, g["before"].get<uint32_t>()) : reg().delete_value(key, value);
+    if (!s) return s.error();
+    done.push_back(key + " " + value + (g["before"].is_number() ? " = " + std::to_string(g["before"].get<uint32_t>()) : " removed"));
+  } else if (a == "host.sleep.disable") {
+    if (!r.contains("standby_timeout_ac_before_s") || !r["standby_timeout_ac_before_s"].is_number()) return damaged();
+    uint32_t before = r["standby_timeout_ac_before_s"].get<uint32_t>();
+    Status s = apis_.system->set_standby_timeout_ac(before);
+    if (!s) return s.error();
+    auto now = apis_.system->standby_timeout_ac();
+    if (!now || *now != before) return verify_failed("スリープ", "the sleep timeout");
+    done.push_back("sleep after (AC): " + std::to_string(before) + " s (verified)");
+  } else if (a == "host.screen_lock.disable") {
+    if (!r.contains("before") || !r["before"].is_object()) return damaged();
+    const json& b = r["before"];
+    if (b.contains("ScreenSaverIsSecure")) {
+      Status s = reg().write_string(winreg::kDesktop, "ScreenSaverIsSecure", "1");
+      if (!s) return s.error();
+      done.push_back(std::string(winreg::kDesktop) + " ScreenSaverIsSecure = \"1\"");
+    }
+    if (b.contains("InactivityTimeoutSecs") && b["InactivityTimeoutSecs"].is_number()) {
+      Status s = reg().write_dword(winreg::kSystemPolicies, "InactivityTimeoutSecs", b["InactivityTimeoutSecs"].get<uint32_t>());
+      if (!s) return s.error();
+      done.push_back(std::string(winreg::kSystemPolicies) + " InactivityTimeoutSecs = " +
+                     std::to_string(b["InactivityTimeoutSecs"].get<uint32_t>()));
+    }
+  } else if (a == "host.certpropsvc.disable") {
+    if (!r.contains("before") || !r["before"].contains("start_type") || !r["before"]["start_type"].is_number()) return damaged();
+    Status s = apis_.services->set_start_type("CertPropSvc", r["before"]["start_type"].get<uint32_t>());
+    if (!s) return s.error();
+    done.push_back(std::string("CertPropSvc start type ") + win::start_type_name(r["before"]["start_type"].get<uint32_t>()));
+    if (r["before"].value("running", false)) {
+      Status st = apis_.services->start("CertPropSvc");
+      if (!st) return st.error();
+      done.push_back("CertPropSvc started");
+    }
+  } else if (a == "host.biometric.disable" || a == "rndis.enable") {
+    const char* field = a == "rndis.enable" ? "targets" : "devices";
+    if (!r.contains(field) || !r[field].is_array()) return damaged();
+    for (const auto& d : r[field]) {
+      std::string id = d.is_string() ? d.get<std::string>() : d.value("device", "");
+      if (id.empty()) return damaged();
+      Status s = a == "rndis.enable" ? apis_.devices->disable(id) : apis_.devices->enable(id);
+      if (!s) return s.error();
+      done.push_back((a == "rndis.enable" ? "disabled " : "enabled ") + id);
+    }
+  } else if (a == "host.nic.arp_offload.disable") {
+    if (!r.contains("nics") || !r["nics"].is_array()) return damaged();
+    for (const auto& n : r["nics"]) {
+      std::string key = n.value("key", ""), before = n.value("before", ""), id = n.value("device", "");
+      if (key.empty() || before.empty()) return damaged();
+      Status s = reg().write_string(key, kArpOffload, before);
+      if (!s) return s.error();
+      done.push_back(key + " " + kArpOffload + " = \"" + before + "\"");
+      if (!id.empty() && apis_.devices->disable(id) && apis_.devices->enable(id)) done.push_back(id + ": adapter restarted");
+    }
+  } else if (a == "host.restart.schedule") {
+    Status s = apis_.system->cancel_restart();
+    if (!s) return s.error();
+    restart_scheduled_.reset();
+    done.push_back("the scheduled restart is cancelled (AbortSystemShutdownW)");
+  } else {
+    return Host::reverse(entry);  // rndis.reset: Windows put the adapter back itself
+  }
+  forget();
+  return done;
+}
+
 ActionPlan WindowsHost::plan(const std::string& action, const json& params) { return prepare(action, params).plan; }
 
 Expected<ActionOutcome> WindowsHost::apply(const std::string& action, const json& params, Journal& journal) {

@@ -52,6 +52,8 @@ class WindowsHost : public Host {
   ProbeResult probe(const std::string& name) override;
   ActionPlan plan(const std::string& action, const nlohmann::json& params) override;
   Expected<ActionOutcome> apply(const std::string& action, const nlohmann::json& params, Journal& journal) override;
+  // `caora undo`: puts back the values the journal entry recorded (windows_actions.cc).
+  Expected<std::vector<std::string>> reverse(const JournalEntry& entry) override;
   void forget() override {
     usb_view_.reset();
     net_view_.reset();

@@ -3,6 +3,8 @@
 // every platform (the logic is plain C++), and under Wine in the Windows CI step.
 #include "host/windows/windows_host.h"
 
+#include <algorithm>
+
 #include <catch2/catch.hpp>
 
 #include "host/windows/fake_apis.h"
@@ -355,4 +357,43 @@ TEST_CASE("WindowsHost rndis.enable and rndis.reset: uninstall, rescan, restart 
   REQUIRE(entries);
   CHECK(entries->back().action == "rndis.reset");
   CHECK(entries->back().params["targets"][0]["unit"] == "unit 2113001 on 1-2");
+}
+
+TEST_CASE("WindowsHost undo: each journaled change is put back from the value it recorded", "[windows]") {
+  Terminal t;
+  Journal journal(state_dir("undo"));
+  t.reg->set_dword(winreg::kSystemPolicies, "InactivityTimeoutSecs", 900);
+  for (const char* action : {"host.rdp.disable", "host.sleep.disable", "host.certpropsvc.disable", "host.biometric.disable",
+                             "host.screen_lock.disable", "host.nic.arp_offload.disable", "host.restart.schedule"})
+    REQUIRE(t.host->apply(action, json::object(), journal));
+  CHECK(t.probe("host.rdp.enabled").value == false);
+  auto entries = journal.entries();
+  REQUIRE(entries);
+  REQUIRE(entries->size() == 7);
+  for (auto it = entries->rbegin(); it != entries->rend(); ++it) {
+    auto r = t.host->reverse(*it);
+    INFO(it->action);
+    REQUIRE(r);
+    CHECK(!r->empty());
+  }
+  CHECK(t.probe("host.rdp.enabled").value == true);
+  CHECK(t.sys->standby_ac == std::optional<uint32_t>(1800));
+  CHECK(t.probe("host.certpropsvc.running").value == true);
+  CHECK(t.svc->services["CertPropSvc"].start_type == 3);
+  CHECK(t.probe("host.biometric.present").value == true);
+  CHECK(t.probe("host.screen_lock.enabled").value == true);
+  CHECK(t.probe("host.nic.arp_offload.enabled").value == true);
+  CHECK(std::count(t.sys->calls.begin(), t.sys->calls.end(), "cancel restart") == 1);
+
+  // A value that was not set before is removed again, not set to 0.
+  t.reg->keys[winreg::kTerminalServer].clear();
+  auto id = t.host->apply("host.rdp.disable", json::object(), journal);
+  REQUIRE(id);
+  JournalEntry e = journal.entries()->back();
+  REQUIRE(t.host->reverse(e));
+  CHECK(!t.reg->value_exists(winreg::kTerminalServer, "fDenyTSConnections").value());
+  // A reset has nothing to put back.
+  JournalEntry reset;
+  reset.action = "rndis.reset";
+  CHECK(!t.host->reverse(reset));
 }
