@@ -12,3 +12,6 @@ cmake -S "$top" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DCMAKE_TOOLCHAIN_FILE="$top/cmake/mingw-w64-x86_64.cmake" -DCAORA_WIN_PREFIX="$prefix" \
   -DCAORA_FACE=OFF -DCAORA_CARD_OCR=OFF "${launcher[@]}" >/dev/null
 cmake --build "$build" -j "$(nproc)" --target caora caora_unit_tests
+# What goes onto a terminal: the same program without its debug information.
+mkdir -p "$build/dist"
+x86_64-w64-mingw32-strip -o "$build/dist/caora.exe" "$build/caora.exe"

@@ -77,8 +77,8 @@ reg add "$pol" /v InactivityTimeoutSecs /t REG_DWORD /d 0 /f
 reg add "$nic" /v '*PMARPOffload' /t REG_SZ /d 0 /f
 run registry-cleared 0 "$build/tests/caora_unit_tests.exe" "[.wine-registry-cleared]"
 
-# 3. Whole-binary runs. The recorded site is replayed the same on any OS.
-exe="$build/caora.exe"
+# 3. Whole-binary runs of what ships (stripped). A recorded site is replayed the same on any OS.
+exe="$build/dist/caora.exe"
 site="$top/tests/data/sites/008-remote-desktop.json"
 run version 0 "$exe" --version
 run list 0 "$exe" --lang en list
@@ -96,6 +96,17 @@ check() {  # name python-expression-over-doc
   fi
 }
 grep -q "^caora " "$log_dir/version.txt" || failed+=("version-content")
+# Static: caora.exe may import only DLLs that every Windows 10/11 has.
+imports=$(x86_64-w64-mingw32-objdump -p "$build/dist/caora.exe" | sed -n 's/^\s*DLL Name: //p' | tr 'A-Z' 'a-z' | sort -u)
+static_ok=1
+for dll in $imports; do
+  case $dll in
+    advapi32.dll | bcrypt.dll | crypt32.dll | iphlpapi.dll | kernel32.dll | msvcrt.dll | ole32.dll | powrprof.dll | \
+      setupapi.dll | cfgmgr32.dll | user32.dll | winscard.dll | ws2_32.dll | wtsapi32.dll) ;;
+    *) echo "windows: FAIL caora.exe needs $dll beside it"; failed+=("static"); static_ok=0 ;;
+  esac
+done
+[ $static_ok = 1 ] && echo "windows: ok   caora.exe imports only system DLLs ($(echo $imports | tr '\n' ' ')), $(($(stat -c %s "$build/dist/caora.exe") / 1024)) kB stripped"
 grep -q "^error-008 " "$log_dir/list.txt" || failed+=("list-content")
 check explain 'doc["schema"] == "caora.explain/1" and doc["code"] == "008"'
 check diagnose-site 'doc["schema"] == "caora.diagnose/1" and any(c["id"] == "remote-desktop-session" and c["status"] == "present" for c in doc["causes"])'
