@@ -95,6 +95,15 @@ check() {  # name python-expression-over-doc
     failed+=("$1-content")
   fi
 }
+# A fix on the live Windows backend, through the real registry, and its undo.
+reg add "$ts" /v fDenyTSConnections /t REG_DWORD /d 0 /f
+run fix-901 0 "$exe" --lang en diagnose 901 --fix --yes --json --state-dir "$log_dir/state"
+rdp() { "$wine" reg query "$ts" /v fDenyTSConnections 2>/dev/null | tr -d '\r' | awk '/fDenyTSConnections/ {print $3}'; }
+[ "$(rdp)" = 0x1 ] || { echo "windows: FAIL fix-901 left fDenyTSConnections at $(rdp)"; failed+=("fix-901-registry"); }
+journal=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['actions'][0]['journal'])" "$log_dir/fix-901.txt" 2>/dev/null)
+run undo-901 0 "$exe" --lang en undo "$journal" --yes --json --state-dir "$log_dir/state"
+[ "$(rdp)" = 0x0 ] || { echo "windows: FAIL undo left fDenyTSConnections at $(rdp)"; failed+=("undo-901-registry"); }
+
 grep -q "^caora " "$log_dir/version.txt" || failed+=("version-content")
 # Static: caora.exe may import only DLLs that every Windows 10/11 has.
 imports=$(x86_64-w64-mingw32-objdump -p "$build/dist/caora.exe" | sed -n 's/^\s*DLL Name: //p' | tr 'A-Z' 'a-z' | sort -u)
@@ -109,6 +118,8 @@ done
 [ $static_ok = 1 ] && echo "windows: ok   caora.exe imports only system DLLs ($(echo $imports | tr '\n' ' ')), $(($(stat -c %s "$build/dist/caora.exe") / 1024)) kB stripped"
 grep -q "^error-008 " "$log_dir/list.txt" || failed+=("list-content")
 check explain 'doc["schema"] == "caora.explain/1" and doc["code"] == "008"'
+check fix-901 'doc["status"] == "resolved" and doc["actions"][0]["id"] == "host.rdp.disable" and doc["actions"][0]["applied"]'
+check undo-901 'doc["schema"] == "caora.undo/1" and doc["undone"] and "fDenyTSConnections = 0" in doc["reversed"][0]'
 check diagnose-site 'doc["schema"] == "caora.diagnose/1" and any(c["id"] == "remote-desktop-session" and c["status"] == "present" for c in doc["causes"])'
 # The live backend under Wine: every cause decided or unknown with a reason, none from a crash.
 check diagnose-live 'doc["schema"] == "caora.diagnose/1" and any("SM_REMOTESESSION" in e for c in doc["causes"] for e in c["evidence"])'

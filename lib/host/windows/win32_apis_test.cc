@@ -2,7 +2,12 @@
 // (written and read back here, and fixtures set from outside by `wine reg add`
 // in scripts/windows-test.sh), GetSystemMetrics, WTS and GetAdaptersAddresses.
 // Windows only.
+#include <cstdlib>
+#include <ctime>
+
 #include <catch2/catch.hpp>
+
+#include "core/state.h"
 
 #include "host/windows/fake_apis.h"
 #include "host/windows/windows_host.h"
@@ -116,4 +121,15 @@ TEST_CASE("Windows files: a Japanese name is written, replaced in one step and r
   for (const auto& e : fs::directory_iterator(dir)) entries += e.is_regular_file();
   CHECK(entries == 1);  // no temp file left behind
   fs::remove_all(dir);
+}
+
+TEST_CASE("Windows time stamps carry the UTC offset, not the zone's name", "[win32]") {
+  _putenv("TZ=JST-9");
+  _tzset();
+  std::string t = now_iso8601();
+  INFO(t);
+  CHECK(t.size() == 25);
+  CHECK(t.substr(19) == "+09:00");
+  _putenv("TZ=");
+  _tzset();
 }
