@@ -13,7 +13,7 @@ cmake --build "$build" --target fuzz_lookup fuzz_recipe fuzz_startup_bat fuzz_un
 
 corpus=$build/corpus
 rm -rf "$corpus"
-mkdir -p "$corpus"/{lookup,recipe,startup_bat,unit_ini,version,snapshot,tlv,japanese_date,inventory,face_manifest,card_fields,frame_header}
+mkdir -p "$corpus"/{lookup,recipe,startup_bat,unit_ini,version,snapshot,tlv,japanese_date,inventory,windows_ids,face_manifest,card_fields,frame_header}
 i=0
 for q in 008 fuj008 'ＦＵＪ００８' 0x81000023 81000023 0x8100004 1234C02-4 '【008：端末接続不良】' '008 0x81000023' \
          '接続を待っています' 'remote desktop' qa-17 FUJPS5 '906 0x0300006'; do
@@ -28,6 +28,8 @@ printf '2.1.0J\n2.0.9J' > "$corpus/version/c"
 cp data/demo/snapshot.json "$corpus/snapshot/"
 printf '{"schema":"caora.inventory/1","licences":1,"units":[{"serial":"2113001","port_path":"1-2","reader":null,"first_seen":"2026-11-21T09:00:00+09:00","last_seen":"2026-11-21T09:00:00+09:00"}]}' > "$corpus/inventory/a"
 printf 'port=1-2 serial=2113001 speed=high hub=no id=04c5:1526' > "$corpus/inventory/line"
+# windows_ids: "instance|location path|hardware IDs|compatible IDs|parent USB device" per line.
+printf 'USB\\VID_04C5&PID_1526\\2113001|PCIROOT(0)#PCI(1400)#USBROOT(0)#USB(2)#USB(3)|USB\\VID_04C5&PID_1526&REV_0100|USB\\Class_E0&SubClass_01&Prot_03|USB\\VID_04C5&PID_1526\\2113001\n' > "$corpus/windows_ids/unit"
 printf '\377\040\202\000\020\337\042\010\061\071\070\060\060\062\061\067\337\047\002\377\117' > "$corpus/tlv/ef0002"
 for d in '昭和55年2月17日生' '令和元年5月1日' '平成31年4月30日' '大正１５年１２月２４日'; do
   printf '%s' "$d" > "$corpus/japanese_date/$(printf '%s' "$d" | md5sum | cut -c1-8)"
@@ -46,7 +48,7 @@ if [ -f /usr/local/share/caora/models/face_recognition_model-weights_manifest.js
 fi
 
 status=0
-for t in lookup recipe startup_bat unit_ini version snapshot tlv japanese_date inventory face_manifest card_fields frame_header; do
+for t in lookup recipe startup_bat unit_ini version snapshot tlv japanese_date inventory windows_ids face_manifest card_fields frame_header; do
   echo "fuzz_$t: ${seconds}s"
   mkdir -p "$build/artifacts/$t"
   if ! "$build/tests/fuzz/fuzz_$t" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
