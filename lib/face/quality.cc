@@ -86,11 +86,12 @@ double ratio(double a, double b) { return a / std::max(1.0, b); }
 // gives each threshold's measurements.
 bool judge_masked(const FacePatches& p) {
   bool nose_flat = ratio(p.skin_std, p.skin_luma) < kMaskNoseFlat && p.skin_luma < 240;
+  bool nose_very_flat = ratio(p.skin_std, p.skin_luma) < kMaskNoseVeryFlat && p.skin_luma < 240;
   bool mouth_gone =
       ratio(p.lower_std, p.lower_luma) < kMaskMouthFlat || ratio(p.mouth_dip, p.lower_luma) < kMaskMouthLine;
   bool dark_cover =
       ratio(p.lower_luma, p.brow_luma) < kDarkMaskRatio && ratio(p.skin_luma, p.brow_luma) < kDarkMaskRatio;
-  return (nose_flat && mouth_gone) || dark_cover;
+  return (nose_flat && mouth_gone) || nose_very_flat || dark_cover;
 }
 
 // What covers the eyes, or null: "glare", "dark" (sunglasses, a band), "hair".

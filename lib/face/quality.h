@@ -65,6 +65,9 @@ inline constexpr double kHairStrandRatio = 1.4;
 // the mouth patch flat too (spread under kMaskMouthFlat) or without the dark line
 // between the lips (dip under kMaskMouthLine), and not blown out (luma under 240).
 inline constexpr double kMaskNoseFlat = 0.05;
+// A nose patch flatter than this (half the flattest untouched face's) is a mask even
+// where the mouth patch, placed by landmarks guessed under the mask, catches its edge.
+inline constexpr double kMaskNoseVeryFlat = 0.035;
 inline constexpr double kMaskMouthFlat = 0.15;
 inline constexpr double kMaskMouthLine = 0.20;
 // A dark mask: the mouth and nose patches both darker than this share of the forehead

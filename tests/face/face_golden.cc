@@ -724,7 +724,7 @@ int occlusion(const fs::path& johns, const fs::path& photos, const std::string& 
   std::printf("false alarms on %d untouched faces: masked %d, eyes occluded %d\n", total["original"],
               masked["original"], eyes["original"]);
   const std::pair<const char*, double> floors[] = {
-      {"mask_beige", 0.75}, {"mask_pink", 0.75}, {"mask_white", 0.70}, {"mask_blue", 0.75}, {"mask_black", 0.60},
+      {"mask_beige", 0.80}, {"mask_pink", 0.80}, {"mask_white", 0.75}, {"mask_blue", 0.80}, {"mask_black", 0.60},
       {"eyes_band", 0.95}, {"eyes_hair", 0.95}, {"eyes_glare", 0.95}, {"eyes_sunglasses", 0.95}};
   for (const auto& [kind, floor] : floors) {
     int caught = std::string(kind).rfind("mask", 0) == 0 ? masked[kind] : eyes[kind];
