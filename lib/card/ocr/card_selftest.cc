@@ -182,6 +182,28 @@ Expected<CardSelftestReport> CardSelftest::run(const std::string& path) {
     GrayImage lines = box_blur3(flat);
     lap("prepare", t_prepare);
     r.fields = read_printed_fields(reader_, flat, lines);
+    // Neither date line found: the photo block may have misled the orientation (a
+    // sharp shadow across the card). Read the card turned round; keep what reads more.
+    if (!r.fields.birth_date && !r.fields.expiry_year && r.fields.expiry.error && r.fields.birth.error) {
+      auto t_turned = Clock::now();
+      PrintedFields other = read_printed_fields(reader_, rotate180(flat), rotate180(lines));
+      auto count = [](const PrintedFields& f) {
+        return int(f.birth_date.has_value()) + int(f.expiry_year.has_value()) + int(f.security_code.has_value());
+      };
+      if (count(other) >= 2 && count(other) > count(r.fields)) {
+        r.fields = other;
+        outline.quad = turned(outline.quad);
+        r.outline = outline;
+        std::swap(r.photo_score, r.photo_score_turned);
+        r.orientation_from_text = true;
+        // The text decides which way up the card is; the photo block stays what it was.
+        r.placement = judge_placement({&*frame, outline.quad, std::max(b0.filled, b1.filled), std::max(b0.tone, b1.tone)});
+        r.findings.clear();
+        for (const auto& [verdict, finding] : kVerdictFinding)
+          if (const Verdict* pv = r.placement->find(verdict); pv && !pv->ok) r.findings.push_back(placement_finding(finding));
+      }
+      lap("orientation_by_text", t_turned);
+    }
     r.timings_ms.push_back({"ocr_birth_date", r.fields.birth.ms});
     r.timings_ms.push_back({"ocr_expiry_year", r.fields.expiry.ms});
     r.timings_ms.push_back({"ocr_security_code", r.fields.code.ms});
@@ -284,6 +306,7 @@ nlohmann::json card_selftest_json(const CardSelftestReport& r) {
                    {"expiry_year", field_json(f.expiry, r.fields_read, f.expiry_year.has_value())},
                    {"security_code", field_json(f.code, r.fields_read, f.security_code.has_value())}};
   if (r.number_error) doc["fields"]["verification_number_b"] = {{"status", "invalid"}, {"error", text_json(r.number_error->message)}};
+  doc["orientation_from_text"] = r.orientation_from_text;
   doc["photo_block"] = {{"score", std::round(r.photo_score * 1000) / 1000},
                         {"tone", std::round(r.photo_tone * 1000) / 1000},
                         {"score_turned", std::round(r.photo_score_turned * 1000) / 1000}};

@@ -43,6 +43,7 @@ struct CardSelftestReport {
   std::optional<CardOutline> outline;  // quad oriented: [0] is the card's top-left
   NoCard no_card;                      // the measures when no card was accepted
   double photo_score = 0, photo_tone = 0, photo_score_turned = 0;
+  bool orientation_from_text = false;  // the photo block was overruled by reading the card turned round
   std::optional<Placement> placement;
   bool fields_read = false;  // OCR ran (not when the card is missing or face down)
   PrintedFields fields;

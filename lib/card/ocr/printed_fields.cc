@@ -85,6 +85,11 @@ std::vector<Box> date_lines(const GrayImage& lines, int t, double want_mm) {
   return bands;
 }
 
+bool same_value(const JapaneseDate& a, const JapaneseDate& b) {
+  return a.era == b.era && a.year == b.year && a.month == b.month && a.day == b.day;
+}
+bool same_value(int a, int b) { return a == b; }
+
 template <typename Looks, typename Parse, typename Value>
 void read_date_line(TextReader& reader, int instance, const GrayImage& card, const GrayImage& lines, double want_mm,
                     const std::string& last_mark, Looks looks, Parse parse, FieldReading& field,
@@ -107,7 +112,18 @@ void read_date_line(TextReader& reader, int instance, const GrayImage& card, con
         Box shorter = lead;
         shorter.x1 = std::min(lead.x1, lead.x0 + (end - mm(1.0)) + mm(0.6));
         ReadLine again = reader.japanese_line(cut(card, shorter, mm(1.0)), instance);
-        if (looks(again.text)) line = again;
+        auto first = parse(line.text), second = parse(again.text);
+        // Two crops, two readings: when both give a value they must agree (a digit
+        // dropped in one of them was seen this way), else neither is trusted.
+        if (first && second && !same_value(*first, *second)) {
+          field.text = line.text + " / " + again.text;
+          field.where = band;
+          field.error = make_error(ErrorKind::NotFound, "2回の読み取りが一致しません: 「" + line.text + "」と「" + again.text + "」",
+                                   "two readings disagree: '" + line.text + "' and '" + again.text + "'");
+          field.ms = ms_since(start);
+          return;
+        }
+        if (second || !first) line = again;
       }
     }
     if (!looks(line.text)) {
