@@ -246,6 +246,8 @@ TileTable avx2_tiles(int step) {
 
 #pragma GCC diagnostic pop
 
+// Per embedding, CPU time on a 2-core AMD EPYC (Zen 5) with bench/face.sh: AVX-512
+// 4.0 ms, AVX2 6.9 ms, im2col + OpenBLAS (its Haswell kernels) 10.0 ms.
 const DirectKernel kAvx512{32, 12, &avx512_tiles};
 const DirectKernel kAvx2{16, 6, &avx2_tiles};
 
