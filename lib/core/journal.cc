@@ -134,6 +134,25 @@ Expected<std::string> Journal::apply(const std::string& action, const json& para
   return id;
 }
 
+Expected<SystemChange> SystemChange::begin(Journal& journal, const std::string& action, const json& params) {
+  std::string id = new_id();
+  Status begun = journal.append({{"event", "begin"}, {"id", id}, {"time", now_iso8601()}, {"action", action},
+                                 {"params", params}, {"changes", json::array()}});
+  if (!begun) return begun.error();
+  return SystemChange(&journal, std::move(id));
+}
+
+Status SystemChange::done() {
+  Journal* j = journal_;
+  journal_ = nullptr;
+  if (j == nullptr) return ok_status();
+  return j->append({{"event", "applied"}, {"id", id_}, {"time", now_iso8601()}});
+}
+
+SystemChange::~SystemChange() {
+  if (journal_ != nullptr) (void)journal_->append({{"event", "failed"}, {"id", id_}, {"time", now_iso8601()}});
+}
+
 Expected<std::vector<JournalEntry>> Journal::entries() const {
   std::vector<JournalEntry> out;
   fs::path path = dir_ / "journal.jsonl";
@@ -185,6 +204,9 @@ Status Journal::undo(const std::string& id, bool force) {
                       "no journal entry " + id + " (see caora history)");
   if (entry->state == "undone")
     return make_error(ErrorKind::Usage, id + " はすでに元に戻されています", id + " has already been undone");
+  if (entry->state == "failed" && entry->changes.empty())
+    return make_error(ErrorKind::Usage, id + " は失敗した変更です。元に戻すものは記録されていません",
+                      id + " is a change that failed: nothing was recorded to undo");
   if (entry->state == "failed")
     return make_error(ErrorKind::Usage, id + " は失敗し、自動的に元に戻されています", id + " failed and was rolled back already");
 

@@ -45,8 +45,30 @@ class Journal {
   Status undo(const std::string& id, bool force);
 
  private:
+  friend class SystemChange;
   Status append(const nlohmann::json& event);
   fs::path dir_;
+};
+
+// A change the journal cannot make itself (an adapter, a service, a scheduled
+// restart): recorded as begun before the backend makes it, then marked applied
+// by done(), or failed when it goes out of scope without, so `caora history`
+// never claims a change that did not happen.
+class SystemChange {
+ public:
+  static Expected<SystemChange> begin(Journal& journal, const std::string& action, const nlohmann::json& params);
+  SystemChange(SystemChange&& other) noexcept : journal_(other.journal_), id_(std::move(other.id_)) { other.journal_ = nullptr; }
+  SystemChange(const SystemChange&) = delete;
+  SystemChange& operator=(const SystemChange&) = delete;
+  SystemChange& operator=(SystemChange&&) = delete;
+  ~SystemChange();
+  const std::string& id() const { return id_; }
+  Status done();
+
+ private:
+  SystemChange(Journal* journal, std::string id) : journal_(journal), id_(std::move(id)) {}
+  Journal* journal_;
+  std::string id_;
 };
 
 std::string content_hash(const std::string& bytes);

@@ -87,3 +87,30 @@ TEST_CASE("a torn last journal line is skipped") {
   REQUIRE(e->size() == 1);
   CHECK(e->front().state == "begun");
 }
+
+TEST_CASE("a system change is begun before it is made and failed unless done") {
+  fs::path d = temp_dir("journal-system");
+  Journal j(d / "state");
+  std::string made, abandoned;
+  {
+    auto c = SystemChange::begin(j, "rndis.enable", {{"interfaces", {"usb0"}}});
+    REQUIRE(c.ok());
+    made = c->id();
+    CHECK(j.entries()->front().state == "begun");  // recorded before anything changes
+    REQUIRE(c->done().ok());
+    REQUIRE(c->done().ok());  // a second done() records nothing more
+  }
+  {
+    auto c = SystemChange::begin(j, "host.restart.schedule", nlohmann::json::object());
+    REQUIRE(c.ok());
+    abandoned = c->id();
+  }  // left without done(): the backend returned an error
+  auto entries = j.entries();
+  REQUIRE(entries->size() == 2);
+  CHECK(entries->at(0).id == made);
+  CHECK(entries->at(0).state == "applied");
+  CHECK(entries->at(1).state == "failed");
+  auto refused = j.undo(abandoned, false);
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.error().message.en.find("nothing was recorded to undo") != std::string::npos);
+}

@@ -235,10 +235,10 @@ Expected<ActionOutcome> LinuxHost::apply_rndis_reset(const json& params, Journal
                                  {"usb_interface", t.usb_interface}, {"driver", t.driver},
                                  {"method", t.method == RndisTarget::Method::Rebind ? "rebind" : "reauthorize"}});
   record["undo"] = "nothing to put back: the adapter is recreated as it was";
-  auto id = journal.apply("rndis.reset", record, {});
-  if (!id) return id.error();
+  auto change = SystemChange::begin(journal, "rndis.reset", record);
+  if (!change) return change.error();
   ActionOutcome out;
-  out.journal_id = *id;
+  out.journal_id = change->id();
   int settle_s = param_int(params, "settle_s", 10, 0, 600);
   size_t failed = 0;
   for (const auto& t : *targets) {
@@ -288,6 +288,8 @@ Expected<ActionOutcome> LinuxHost::apply_rndis_reset(const json& params, Journal
   if (failed == targets->size())
     return make_error(ErrorKind::Io, "RNDISアダプターを作り直せませんでした（何も変更していません）: " + out.changes.back(),
                       "the RNDIS adapter could not be reset (nothing was changed): " + out.changes.back());
+  Status recorded = change->done();
+  if (!recorded) return recorded.error();
   // Verify: the driver recreates the interface while it binds; see it back in sysfs.
   auto start = std::chrono::steady_clock::now();
   for (const auto& t : *targets) {
@@ -375,15 +377,16 @@ Expected<ActionOutcome> LinuxHost::apply_rndis_enable(const json& params, Journa
     reverse += (reverse.empty() ? "" : "; ") + std::string("sudo ip link set dev ") + name + " down";
   }
   record["undo"] = "by hand: " + reverse;
-  auto id = journal.apply("rndis.enable", record, {});
-  if (!id) return id.error();
-  out.journal_id = *id;
+  auto change = SystemChange::begin(journal, "rndis.enable", record);
+  if (!change) return change.error();
+  out.journal_id = change->id();
   for (const auto& [name, flags] : down) {
     fs::path file = paths_.sysfs / "class" / "net" / name / "flags";
     char hex[32];
     std::snprintf(hex, sizeof hex, "0x%lx", flags | kIffUp);
     Status w = write_attribute(file, hex);
     if (!w) return w.error();
+    (void)change->done();  // something changed: undo can take it back
     auto after = read_line(file);
     bool up = after && (std::strtoul(after->c_str(), nullptr, 0) & kIffUp) != 0;
     if (!up)
@@ -494,16 +497,18 @@ Expected<ActionOutcome> LinuxHost::apply_restart_schedule(const json& params, Jo
   json record = params.is_object() ? params : json::object();
   record["command"] = argv;
   record["undo"] = "by hand: " + paths_.shutdown_program + " -c";
-  auto id = journal.apply("host.restart.schedule", record, {});
-  if (!id) return id.error();
+  auto change = SystemChange::begin(journal, "host.restart.schedule", record);
+  if (!change) return change.error();
   auto r = run_program(argv);
   if (!r) return r.error();
   if (r->status != 0)
     return make_error(ErrorKind::Io, "再起動を予約できませんでした（" + paths_.shutdown_program + ": " + r->output + "）",
                       "the restart could not be scheduled (" + paths_.shutdown_program + " exited with " +
                           std::to_string(r->status) + ": " + r->output + ")");
+  Status recorded = change->done();
+  if (!recorded) return recorded.error();
   ActionOutcome out;
-  out.journal_id = *id;
+  out.journal_id = change->id();
   out.changes.push_back(plan.changes.front());
   ProbeResult now = probe_restart_scheduled();
   if (now.known && now.value == true)

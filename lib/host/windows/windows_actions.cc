@@ -458,11 +458,13 @@ Expected<ActionOutcome> WindowsHost::apply(const std::string& action, const json
   PreparedAction p = prepare(action, params);
   if (!p.plan.applicable || !p.run) return Error{ErrorKind::Unsupported, p.plan.summary};
   p.record["changes"] = p.plan.changes;
-  auto id = journal.apply(action, p.record, {});
-  if (!id) return id.error();
+  auto change = SystemChange::begin(journal, action, p.record);
+  if (!change) return change.error();
   auto out = p.run();
-  if (!out) return out.error();
-  out->journal_id = *id;
+  if (!out) return out.error();  // the entry is marked failed
+  Status recorded = change->done();
+  if (!recorded) return recorded.error();
+  out->journal_id = change->id();
   return out;
 }
 
