@@ -32,7 +32,7 @@ const std::vector<CommandSpec>& command_table() {
       {"history", {"caora が行った変更の履歴", "The journal of changes caora made"}, setup_history},
       {"undo", {"caora が行った変更を元に戻す", "Undo a change caora made"}, setup_undo},
       {"set-startup-delay", {"Caoraアプリの起動待ち時間（StartUpEnv.bat）を表示・変更する", "Show or set the Caora application's startup delay (StartUpEnv.bat)"}, setup_set_startup_delay},
-      {"selftest", {"顔の自己診断: 撮影画像と参照画像の品質・照合・各段階の時間", "Self-test the face stage: capture quality, match against a reference, timings"}, setup_selftest},
+      {"selftest", {"自己診断: card（カードの置き方・券面OCR・照合番号B・ICチップ）と face（撮影品質・顔照合）、各段階の時間", "Self-test the pipeline: card (placement, card-face OCR, verification number B, chip) and face (capture quality, match), with timings"}, setup_selftest},
       {"pair", {"Caoraの接続を確認し、台帳（シリアル・ポート・リーダー）を記録する", "Check how the units are connected and keep their inventory"}, setup_pair},
       {"rndis-reset", {"CaoraのRNDISアダプターを作り直し、戻るまで待つ", "Recreate the units' RNDIS adapters and wait until they are back"}, setup_rndis_reset},
   };

@@ -127,7 +127,7 @@ complete -c caora -n "not __fish_seen_subcommand_from $caora_commands" -a snapsh
 complete -c caora -n "not __fish_seen_subcommand_from $caora_commands" -a history -d 'The journal of changes caora made'
 complete -c caora -n "not __fish_seen_subcommand_from $caora_commands" -a undo -d 'Undo a change caora made'
 complete -c caora -n "not __fish_seen_subcommand_from $caora_commands" -a set-startup-delay -d "Show or set the Caora application's startup delay"
-complete -c caora -n "not __fish_seen_subcommand_from $caora_commands" -a selftest -d 'Self-test the face stage: capture quality, match, timings'
+complete -c caora -n "not __fish_seen_subcommand_from $caora_commands" -a selftest -d 'Self-test the card stage (placement, OCR, chip) or the face stage (quality, match)'
 complete -c caora -n "not __fish_seen_subcommand_from $caora_commands" -a pair -d 'Check how the units are connected and keep their inventory'
 complete -c caora -n "not __fish_seen_subcommand_from $caora_commands" -a rndis-reset -d "Recreate the units' RNDIS adapters and wait until they are back"
 

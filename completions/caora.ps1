@@ -21,7 +21,7 @@ Register-ArgumentCompleter -Native -CommandName caora, caora.exe -ScriptBlock {
         'history'           = 'The journal of changes caora made'
         'undo'              = 'Undo a change caora made'
         'set-startup-delay' = "Show or set the Caora application's startup delay"
-        'selftest'          = 'Self-test the face stage: capture quality, match, timings'
+        'selftest'          = 'Self-test the card stage (placement, OCR, chip) or the face stage (quality, match)'
         'pair'              = 'Check how the units are connected and keep their inventory'
         'rndis-reset'       = "Recreate the units' RNDIS adapters and wait until they are back"
     }
