@@ -13,6 +13,7 @@ std::string to_lower_ascii(std::string s);
 // everything else is left as is. Input must be UTF-8.
 std::string fold_full_width(const std::string& s);
 std::vector<std::string> split_ws(const std::string& s);
+std::string join(const std::vector<std::string>& parts, const std::string& sep);
 std::vector<std::string> utf8_chars(const std::string& s);
 // Levenshtein distance over UTF-8 characters.
 size_t edit_distance(const std::string& a, const std::string& b);

@@ -7,6 +7,7 @@
 #include <set>
 #include <sstream>
 
+#include "core/strings.h"
 #include "host/vocabulary.h"
 #include "usb/libusb_source.h"
 
@@ -22,12 +23,6 @@ namespace {
 constexpr auto kCacheFor = std::chrono::milliseconds(1000);
 
 bool starts_with(const std::string& s, const char* prefix) { return s.rfind(prefix, 0) == 0; }
-
-std::string join(const std::vector<std::string>& v, const std::string& sep) {
-  std::string out;
-  for (const auto& s : v) out += (out.empty() ? "" : sep) + s;
-  return out;
-}
 
 std::optional<std::string> read_small(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
@@ -130,7 +125,7 @@ const LinuxHost::NetView& LinuxHost::net_view() {
   });
 }
 
-const LinuxHost::PcscView& LinuxHost::pcsc_view() {
+const PcscView& LinuxHost::pcsc_view() {
   return cached(pcsc_cache_.value, pcsc_cache_.at, [&] {
     PcscView v;
     auto readers = pcsc_->readers();
@@ -322,45 +317,8 @@ ProbeResult LinuxHost::probe_net(const std::string& name) {
 }
 
 ProbeResult LinuxHost::probe_pcsc(const std::string& name) {
-  const PcscView& p = pcsc_view();
-  if (p.error) return ProbeResult::unknown(from_error(*p.error));
-  std::vector<std::string> ev{pcsc_->name() + " readers: " + (p.readers.empty() ? "(none)" : join(p.readers, ", "))};
-  if (name == "pcsc.readers") return ProbeResult::of(p.readers, ev);
-  if (name == "pcsc.foreign_readers.present") return ProbeResult::of(!p.split.foreign.empty(), ev);
-  if (name == "pcsc.units.visible") {
-    const UsbView& v = usb_view();
-    size_t readers = p.split.units.size();
-    if (v.error || v.units.empty()) {
-      ev.push_back(v.error ? "USB: " + v.error->message.en : "USB: no unit");
-      return ProbeResult::of(readers > 0, ev);
-    }
-    // A reader per unit; when the names carry serials, say which unit is missing.
-    for (const auto& u : v.units) {
-      if (!u.device.serial.value) continue;
-      bool seen = false;
-      for (const auto& r : p.split.units) seen = seen || r.find(*u.device.serial.value) != std::string::npos;
-      if (!seen) ev.push_back("no reader name carries unit " + *u.device.serial.value + "'s serial");
-    }
-    ev.push_back(std::to_string(v.units.size()) + " unit(s) on USB, " + std::to_string(readers) + " unit reader(s)");
-    return ProbeResult::of(readers >= v.units.size(), ev);
-  }
-  if (name == "pcsc.unit.held_exclusive") {
-    if (p.split.units.empty()) {
-      ev.push_back("no unit reader, so none can be held");
-      return ProbeResult::of(false, ev);
-    }
-    bool held = false, unknown = false;
-    for (const auto& r : p.split.units) {
-      pcsc::HoldCheck c = pcsc_->check_hold(r);
-      held = held || c.hold == pcsc::Hold::Exclusive;
-      unknown = unknown || c.hold == pcsc::Hold::Unknown;
-      ev.push_back(c.detail + (c.hold == pcsc::Hold::NoCard ? " (no card: nobody can hold it exclusively)" : ""));
-    }
-    if (!held && unknown)
-      return ProbeResult::unknown({"Caoraのリーダーに接続して確かめられませんでした", "could not connect to a unit's reader to check"}, ev);
-    return ProbeResult::of(held, ev);
-  }
-  return ProbeResult::unknown(not_on_this_backend(backend()));
+  const UsbView& v = usb_view();
+  return caora::probe_pcsc(name, pcsc_view(), v.units, v.error, *pcsc_, backend());
 }
 
 ProbeResult LinuxHost::probe_os(const std::string& name) {

@@ -17,6 +17,7 @@
 #include "core/fs.h"
 #include "host/host.h"
 #include "net/net.h"
+#include "host/pcsc_probes.h"
 #include "pcsc/pcsc.h"
 #include "usb/usb.h"
 
@@ -80,11 +81,6 @@ class LinuxHost : public Host {
   struct NetView {
     std::optional<Error> error;
     std::vector<net::Interface> interfaces;
-  };
-  struct PcscView {
-    std::optional<Error> error;
-    std::vector<std::string> readers;
-    pcsc::ReaderSplit split;
   };
   template <typename T>
   struct Cached {

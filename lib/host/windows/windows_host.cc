@@ -5,6 +5,7 @@
 #include <functional>
 #include <set>
 
+#include "core/strings.h"
 #include "host/vocabulary.h"
 
 namespace caora {
@@ -29,12 +30,6 @@ std::string upper(std::string s) {
 }
 
 bool same_nocase(const std::string& a, const std::string& b) { return upper(a) == upper(b); }
-
-std::string join(const std::vector<std::string>& v, const std::string& sep) {
-  std::string out;
-  for (const auto& s : v) out += (out.empty() ? "" : sep) + s;
-  return out;
-}
 
 // Values go into "key=value" tokens separated by spaces: keep them one token.
 std::string token(std::string v) {
@@ -136,7 +131,7 @@ const WindowsHost::NetView& WindowsHost::net_view() {
   });
 }
 
-const WindowsHost::PcscView& WindowsHost::pcsc_view() {
+const PcscView& WindowsHost::pcsc_view() {
   return cached(pcsc_view_.value, pcsc_view_.at, [&] {
     PcscView v;
     auto readers = pcsc_->readers();
@@ -402,44 +397,8 @@ ProbeResult WindowsHost::probe_net(const std::string& name) {
 }
 
 ProbeResult WindowsHost::probe_pcsc(const std::string& name) {
-  const PcscView& p = pcsc_view();
-  if (p.error) return ProbeResult::unknown(p.error->message);
-  std::vector<std::string> ev{pcsc_->name() + " readers: " + (p.readers.empty() ? "(none)" : join(p.readers, ", "))};
-  if (name == "pcsc.readers") return ProbeResult::of(p.readers, ev);
-  if (name == "pcsc.foreign_readers.present") return ProbeResult::of(!p.split.foreign.empty(), ev);
-  if (name == "pcsc.units.visible") {
-    const UsbView& v = usb_view();
-    size_t readers = p.split.units.size();
-    if (v.error || v.units.empty()) {
-      ev.push_back(v.error ? "USB: " + v.error->message.en : "USB: no unit");
-      return ProbeResult::of(readers > 0, ev);
-    }
-    for (const auto& u : v.units) {
-      if (!u.device.serial.value) continue;
-      bool seen = false;
-      for (const auto& r : p.split.units) seen = seen || r.find(*u.device.serial.value) != std::string::npos;
-      if (!seen) ev.push_back("no reader name carries unit " + *u.device.serial.value + "'s serial");
-    }
-    ev.push_back(std::to_string(v.units.size()) + " unit(s) on USB, " + std::to_string(readers) + " unit reader(s)");
-    return ProbeResult::of(readers >= v.units.size(), ev);
-  }
-  if (name == "pcsc.unit.held_exclusive") {
-    if (p.split.units.empty()) {
-      ev.push_back("no unit reader, so none can be held");
-      return ProbeResult::of(false, ev);
-    }
-    bool held = false, unknown = false;
-    for (const auto& r : p.split.units) {
-      pcsc::HoldCheck c = pcsc_->check_hold(r);
-      held = held || c.hold == pcsc::Hold::Exclusive;
-      unknown = unknown || c.hold == pcsc::Hold::Unknown;
-      ev.push_back(c.detail + (c.hold == pcsc::Hold::NoCard ? " (no card: nobody can hold it exclusively)" : ""));
-    }
-    if (!held && unknown)
-      return ProbeResult::unknown({"Caoraのリーダーに接続して確かめられませんでした", "could not connect to a unit's reader to check"}, ev);
-    return ProbeResult::of(held, ev);
-  }
-  return ProbeResult::unknown(not_on_this_backend(backend()));
+  const UsbView& v = usb_view();
+  return caora::probe_pcsc(name, pcsc_view(), v.units, v.error, *pcsc_, backend());
 }
 
 ProbeResult WindowsHost::probe_os(const std::string& name) {

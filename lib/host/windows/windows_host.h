@@ -17,6 +17,7 @@
 #include "host/host.h"
 #include "host/windows/win32_api.h"
 #include "host/windows/windows_usb.h"
+#include "host/pcsc_probes.h"
 #include "pcsc/pcsc.h"
 
 namespace caora {
@@ -78,11 +79,6 @@ class WindowsHost : public Host {
     std::vector<win::DeviceNode> nodes;
     std::vector<net::WindowsAdapter> adapters;
     std::optional<Error> adapters_error;
-  };
-  struct PcscView {
-    std::optional<Error> error;
-    std::vector<std::string> readers;
-    pcsc::ReaderSplit split;
   };
   template <typename T>
   struct Cached {
