@@ -26,6 +26,8 @@ import unicodedata
 HERE = os.path.dirname(os.path.abspath(__file__))
 SOURCE = os.path.dirname(HERE)
 CARDGEN = os.path.join(SOURCE, "tests", "tools", "cardgen", "cardgen.py")
+# No __pycache__ left in the source tree.
+sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(CARDGEN))
 import cardgen  # noqa: E402
 

@@ -19,6 +19,8 @@ import sys
 
 import numpy as np
 
+# No __pycache__ left in the source tree.
+sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import camera  # noqa: E402
 import eras  # noqa: E402

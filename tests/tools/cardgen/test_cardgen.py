@@ -20,6 +20,8 @@ from PIL import Image
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CARDGEN = os.path.join(HERE, "cardgen.py")
+# No __pycache__ left in the source tree.
+sys.dont_write_bytecode = True
 sys.path.insert(0, HERE)
 import cardgen  # noqa: E402
 
