@@ -98,6 +98,14 @@ class DiagnoseTest(unittest.TestCase):
         rc, d, err = run("root-port", "disabled", "diagnose", "011")
         self.assertEqual(cause(d, "lan-cable-unplugged")["status"], "present")
 
+    def test_011_rndis_subnet_overlaps_the_lan(self):
+        rc, d, err = run("root-port", "overlap", "diagnose", "011")
+        c = cause(d, "rndis-subnet-overlap")
+        self.assertEqual(c["status"], "present", c)
+        self.assertIn("net.rndis.subnet_overlap = true", c["evidence"])
+        rc, d, err = run("root-port", "rndis-ok", "diagnose", "011")
+        self.assertEqual(cause(d, "rndis-subnet-overlap")["status"], "absent")
+
 
 class MoreRecipesTest(unittest.TestCase):
     """The core recipes give real answers on the live backend."""
