@@ -14,12 +14,8 @@
 #if CAORA_CARD_OCR
 #include <chrono>
 
-#include "card/chip_stage.h"
 #include "card/ocr/card_selftest.h"
-#include "core/fs.h"
-#include "face/annotate.h"
-#include "face/jp2.h"
-#include "pcsc/card_channel.h"
+#include "card/ocr/chip_photo.h"
 #endif
 
 namespace caora {
@@ -36,37 +32,6 @@ struct CardOptions {
 };
 
 #if CAORA_CARD_OCR
-// The chip stage after the card face: VERIFY the 照合番号B read off the card, read
-// the photo, decode it (JPEG 2000) and write it as PNG with --photo.
-ChipStageResult run_chip(const CardOptions& opt, const VerificationNumberB& number) {
-  auto chip = run_chip_stage([](const std::string& name) { return pcsc::connect_reader(name); }, *opt.reader, number,
-                             opt.force);
-  if (chip.photo.jp2.empty()) return chip;
-  auto start = std::chrono::steady_clock::now();
-  auto image = face::decode_jpeg2000(chip.photo.jp2);
-  if (!image) {
-    chip.photo.error = Text{"顔写真（JPEG 2000）を復号できません: " + image.error().message.ja,
-                            "the face photo (JPEG 2000) cannot be decoded: " + image.error().message.en};
-    return chip;
-  }
-  chip.photo.width = image->width;
-  chip.photo.height = image->height;
-  if (opt.photo) {
-    auto png = face::encode_png(*image);
-    Status written = png ? write_file_atomic(*opt.photo, *png) : Status(png.error());
-    if (written)
-      chip.photo.written = *opt.photo;
-    else
-      chip.photo.error = written.error().message;
-  }
-  auto total = chip.timings_ms.back();  // keep "total" last
-  chip.timings_ms.pop_back();
-  chip.timings_ms.push_back(
-      {"photo", std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count()});
-  chip.timings_ms.push_back({total.first, total.second + chip.timings_ms.back().second});
-  return chip;
-}
-
 // 5 when the reader is not there; 1 for everything the card or the reader says is wrong.
 int chip_exit_code(const ChipStageResult& chip) {
   if (chip.status == ChipStatus::NoReader) return kExitNoDevice;
@@ -109,7 +74,7 @@ int run_card(const Context& ctx, const CLI::App& app, const CardOptions& opt, co
   int code = report->findings.empty() && report->number ? kExitOk : kExitProblem;
   std::optional<ChipStageResult> chip;
   if (opt.reader && report->number) {
-    chip = run_chip(opt, *report->number);
+    chip = card::run_chip_with_photo(*opt.reader, *report->number, opt.force, opt.photo);
     int chip_code = chip_exit_code(*chip);
     if (chip_code == kExitNoDevice || code == kExitOk) code = chip_code;
   }
