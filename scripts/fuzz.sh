@@ -8,12 +8,14 @@ seconds=${1:-${FUZZ_SECONDS:-15}}
 build=build-fuzz
 cmake -S . -B "$build" -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DCAORA_FUZZ=ON -DCAORA_TESTS=OFF >/dev/null
-cmake --build "$build" --target fuzz_lookup fuzz_recipe fuzz_startup_bat fuzz_unit_ini fuzz_version fuzz_snapshot fuzz_tlv fuzz_japanese_date fuzz_inventory fuzz_face_manifest \
-  fuzz_card_fields fuzz_frame_header
+# Every target, built and run from this one list.
+targets=(lookup recipe startup_bat unit_ini version snapshot tlv japanese_date inventory windows_ids face_manifest
+         card_fields frame_header)
+cmake --build "$build" --target "${targets[@]/#/fuzz_}"
 
 corpus=$build/corpus
 rm -rf "$corpus"
-mkdir -p "$corpus"/{lookup,recipe,startup_bat,unit_ini,version,snapshot,tlv,japanese_date,inventory,windows_ids,face_manifest,card_fields,frame_header}
+for t in "${targets[@]}"; do mkdir -p "$corpus/$t"; done
 i=0
 for q in 008 fuj008 'ＦＵＪ００８' 0x81000023 81000023 0x8100004 1234C02-4 '【008：端末接続不良】' '008 0x81000023' \
          '接続を待っています' 'remote desktop' qa-17 FUJPS5 '906 0x0300006'; do
@@ -48,7 +50,7 @@ if [ -f /usr/local/share/caora/models/face_recognition_model-weights_manifest.js
 fi
 
 status=0
-for t in lookup recipe startup_bat unit_ini version snapshot tlv japanese_date inventory windows_ids face_manifest card_fields frame_header; do
+for t in "${targets[@]}"; do
   echo "fuzz_$t: ${seconds}s"
   mkdir -p "$build/artifacts/$t"
   if ! "$build/tests/fuzz/fuzz_$t" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
