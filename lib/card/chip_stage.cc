@@ -1,4 +1,5 @@
 #include "card/chip_stage.h"
+#include "core/stopwatch.h"
 
 #include <chrono>
 #include <cmath>
@@ -26,7 +27,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-double ms_since(Clock::time_point t) { return std::chrono::duration<double, std::milli>(Clock::now() - t).count(); }
 
 std::string hex(const std::string& bytes) {
   static const char* digits = "0123456789ABCDEF";

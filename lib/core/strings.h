@@ -14,6 +14,8 @@ std::string to_lower_ascii(std::string s);
 std::string fold_full_width(const std::string& s);
 std::vector<std::string> split_ws(const std::string& s);
 std::string join(const std::vector<std::string>& parts, const std::string& sep);
+// `v` with `digits` decimals, whatever the locale ("%.*f").
+std::string fixed(double v, int digits);
 std::vector<std::string> utf8_chars(const std::string& s);
 // Levenshtein distance over UTF-8 characters.
 size_t edit_distance(const std::string& a, const std::string& b);

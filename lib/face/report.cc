@@ -6,6 +6,8 @@
 #include <cstdio>
 
 #include "core/fs.h"
+#include "core/stopwatch.h"
+#include "core/strings.h"
 #include "face/image_io.h"
 #include "face/weights.h"
 
@@ -13,13 +15,7 @@ namespace caora::face {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-double ms_since(Clock::time_point t) { return std::chrono::duration<double, std::milli>(Clock::now() - t).count(); }
 
-std::string fixed(double v, int digits) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", digits, v);
-  return buf;
-}
 
 // The contract's quality fields are booleans; one that was not judged (nothing is
 // judged without a face; with a weak candidate only the covers seen are said) reads

@@ -1,4 +1,5 @@
 #include "face/selftest.h"
+#include "core/stopwatch.h"
 
 #include <chrono>
 
@@ -6,7 +7,6 @@ namespace caora::face {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-double ms_since(Clock::time_point t) { return std::chrono::duration<double, std::milli>(Clock::now() - t).count(); }
 
 }  // namespace
 

@@ -4,6 +4,18 @@
 
 namespace caora {
 
+PcscView read_pcsc_view(pcsc::PcscSource& source, const usb::UnitTable& table) {
+  PcscView v;
+  auto readers = source.readers();
+  if (!readers) {
+    v.error = readers.error();
+  } else {
+    v.readers = *readers;
+    v.split = pcsc::classify_readers(v.readers, table);
+  }
+  return v;
+}
+
 ProbeResult probe_pcsc(const std::string& name, const PcscView& p, const std::vector<usb::Unit>& units,
                        const std::optional<Error>& usb_error, pcsc::PcscSource& source, const std::string& backend) {
   if (p.error) return ProbeResult::unknown(p.error->message);

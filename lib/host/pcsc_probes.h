@@ -19,6 +19,9 @@ struct PcscView {
   pcsc::ReaderSplit split;
 };
 
+// Reads the readers once and tells the units' from the foreign ones.
+PcscView read_pcsc_view(pcsc::PcscSource& source, const usb::UnitTable& table);
+
 // Answers pcsc.readers, pcsc.foreign_readers.present, pcsc.units.visible and
 // pcsc.unit.held_exclusive; `units`/`usb_error` are the backend's USB view
 // (a reader per unit is expected). Any other name is unknown on `backend`.

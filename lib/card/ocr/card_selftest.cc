@@ -6,6 +6,8 @@
 
 #include "card/ocr/frame_header.h"
 #include "core/fs.h"
+#include "core/stopwatch.h"
+#include "core/strings.h"
 #include "face/image_io.h"
 
 namespace caora::card {
@@ -13,13 +15,7 @@ namespace caora::card {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-double ms_since(Clock::time_point t) { return std::chrono::duration<double, std::milli>(Clock::now() - t).count(); }
 
-std::string fixed(double v, int digits) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", digits, v);
-  return buf;
-}
 
 Finding placement_finding(const std::string& id) {
   const Text place_again = {"マイナンバーカードを顔写真の面を上にして縦向きで、奥に突き当たるまで差し込み、手を離してください。",

@@ -7,6 +7,7 @@
 #include <future>
 
 #include "card/ocr/card_fields.h"
+#include "core/stopwatch.h"
 
 namespace caora::card {
 
@@ -68,7 +69,6 @@ Box leading_run(const GrayImage& card, const Box& band, int threshold) {
 }
 
 using Clock = std::chrono::steady_clock;
-double ms_since(Clock::time_point t) { return std::chrono::duration<double, std::milli>(Clock::now() - t).count(); }
 
 Error not_found(const char* ja, const char* en) { return make_error(ErrorKind::NotFound, ja, en); }
 

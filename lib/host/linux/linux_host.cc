@@ -127,15 +127,7 @@ const LinuxHost::NetView& LinuxHost::net_view() {
 
 const PcscView& LinuxHost::pcsc_view() {
   return cached(pcsc_cache_.value, pcsc_cache_.at, [&] {
-    PcscView v;
-    auto readers = pcsc_->readers();
-    if (!readers) {
-      v.error = readers.error();
-    } else {
-      v.readers = *readers;
-      v.split = pcsc::classify_readers(v.readers, table_);
-    }
-    return v;
+    return read_pcsc_view(*pcsc_, table_);
   });
 }
 

@@ -133,15 +133,7 @@ const WindowsHost::NetView& WindowsHost::net_view() {
 
 const PcscView& WindowsHost::pcsc_view() {
   return cached(pcsc_view_.value, pcsc_view_.at, [&] {
-    PcscView v;
-    auto readers = pcsc_->readers();
-    if (!readers) {
-      v.error = readers.error();
-    } else {
-      v.readers = *readers;
-      v.split = pcsc::classify_readers(v.readers, table_);
-    }
-    return v;
+    return read_pcsc_view(*pcsc_, table_);
   });
 }
 
