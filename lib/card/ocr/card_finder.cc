@@ -161,7 +161,30 @@ struct Attempt {
   std::optional<CardOutline> card;
   NoCard rejected;
   double solidity = 0;  // the region's area (holes filled) over the fitted quad's
+  double corner_error = 90;  // the largest departure of a corner from a right angle, degrees
+  // An outline that fills its quad and has near-right corners is the card itself; a
+  // shadow's straight edge across the card also fills its quad, but cuts it slantwise.
+  bool clean() const;
 };
+
+// Generated cards under strong perspective reach 14.5 degrees (cardgen's
+// perspective:strong); the lit part of a card cut by a shadow's edge 40 and more.
+constexpr double kSolid = 0.95;
+constexpr double kMaxCornerError = 20;
+constexpr double kShadowedAreaGain = 1.3;
+
+bool Attempt::clean() const { return card && solidity >= kSolid && corner_error <= kMaxCornerError; }
+
+double corner_error(const Quad& q) {
+  double worst = 0;
+  for (int i = 0; i < 4; ++i) {
+    Point a = q[(i + 3) % 4], b = q[i], c = q[(i + 1) % 4];
+    double ux = a.x - b.x, uy = a.y - b.y, vx = c.x - b.x, vy = c.y - b.y;
+    double deg = std::atan2(std::fabs(ux * vy - uy * vx), ux * vx + uy * vy) * 180 / M_PI;
+    worst = std::max(worst, std::fabs(deg - 90));
+  }
+  return worst;
+}
 
 // One split of the downscaled frame at threshold t: the largest light region's outline
 // fitted with four sides, in the downscaled frame's pixels times f.
@@ -268,6 +291,7 @@ Attempt outline_at(const GrayImage& g, const std::vector<uint8_t>& skin, int t, 
     if (!std::isfinite(p.x) || !std::isfinite(p.y)) return result;
   if (ratio < kMinCardAreaRatio || ratio > 1.0 || aspect < kMinAspect || aspect > kMaxAspect) return result;
   result.card = CardOutline{quad, ratio, aspect, t};
+  result.corner_error = corner_error(quad);
   return result;
 }
 
@@ -302,21 +326,26 @@ FindResult find_card(const face::RgbImage& frame) {
   Attempt first = outline_at(g, skin, t, f, frame_area);
   // A clean outline at Otsu's split is the usual case. A shadow across the card splits
   // it there instead: lower splits, towards the slot's own darkness, take the shaded part in.
-  constexpr double kSolid = 0.95;
-  if (first.card && first.solidity >= kSolid) {
-    result.card = first.card;
+  int slot = percentile(g, 0.05);
+  if (first.clean()) {
+    // Unless the shadow's edge runs square across the card: the lit part alone is then a
+    // clean rectangle too, and the whole card, split lower, a much larger one. (A sleeve's
+    // rim, taken in by a lower split, adds a few mm, far less.)
+    Attempt lower = outline_at(g, skin, slot + (t - slot) / 2, f, frame_area);
+    bool whole = lower.clean() && lower.card->area_ratio > kShadowedAreaGain * first.card->area_ratio;
+    result.card = whole ? lower.card : first.card;
     return result;
   }
-  int slot = percentile(g, 0.05);
   Attempt best = first;
-  for (double k : {0.6, 0.35}) {
+  for (double k : {0.6, 0.35, 0.2}) {
     int tk = slot + int((t - slot) * k);
     if (tk >= t || tk <= slot) continue;
     Attempt a = outline_at(g, skin, tk, f, frame_area);
-    bool better = a.card && (!best.card || (a.solidity >= kSolid && best.solidity < kSolid) ||
-                             (std::min(a.solidity, kSolid) >= std::min(best.solidity, kSolid) &&
+    bool better = a.card && (!best.card || (a.clean() && !best.clean()) ||
+                             (a.clean() == best.clean() && std::min(a.solidity, kSolid) >= std::min(best.solidity, kSolid) &&
                               a.card->area_ratio > best.card->area_ratio));
     if (better) best = a;
+    if (best.clean()) break;
   }
   result.card = best.card;
   result.rejected = first.rejected;

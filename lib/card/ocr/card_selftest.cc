@@ -279,7 +279,9 @@ nlohmann::json card_selftest_json(const CardSelftestReport& r) {
     doc["placement_measures"] = {{"glare_share", std::round(r.placement->glare_share * 10000) / 10000},
                                  {"sleeve_rim", std::round(r.placement->sleeve_rim * 10) / 10},
                                  {"skin_share", std::round(r.placement->skin_share * 10000) / 10000},
-                                 {"title_colour", std::round(r.placement->title_colour * 1000) / 1000}};
+                                 {"skin_share_any", std::round(r.placement->skin_share_any * 10000) / 10000},
+                                 {"title_colour", std::round(r.placement->title_colour * 10000) / 10000},
+                                 {"paper_chroma", std::round(r.placement->paper_chroma * 1000) / 1000}};
   } else {
     doc["rotation"] = nullptr;
     doc["placement"] = nullptr;
@@ -357,8 +359,8 @@ Text card_selftest_text(const CardSelftestReport& r) {
         add(mark + (v.ok ? "マイナンバーカードの表示あり" : "マイナンバーカードの表示が見えません") + "（" + fixed(v.measured, 2) + "）\n",
             mark + (v.ok ? "My Number Card title seen" : "no My Number Card title") + " (" + fixed(v.measured, 2) + ")\n");
       else if (v.id == "no_hand")
-        add(mark + (v.ok ? "手の写り込みなし" : "手が写っています") + "（肌色 " + fixed(v.measured * 100, 1) + "%、基準 " + fixed(v.threshold * 100, 1) + "% 以下）\n",
-            mark + (v.ok ? "no hand" : "hand over the card") + " (skin " + fixed(v.measured * 100, 1) + "%, limit " + fixed(v.threshold * 100, 1) + "%)\n");
+        add(mark + (v.ok ? "手の写り込みなし" : "手が写っています") + "（カードの外から続く肌色 " + fixed(v.measured * 100, 1) + "%、基準 " + fixed(v.threshold * 100, 1) + "% 未満）\n",
+            mark + (v.ok ? "no hand" : "hand over the card") + " (skin reaching in from outside the card " + fixed(v.measured * 100, 1) + "%, limit " + fixed(v.threshold * 100, 1) + "%)\n");
     }
   }
   if (r.fields_read) {

@@ -1,7 +1,6 @@
 #include "card/ocr/placement.h"
 
 #include <algorithm>
-#include <array>
 #include <cmath>
 
 namespace caora::card {
@@ -12,12 +11,6 @@ namespace {
 // the outline's homography), each sample the mean of 3x3 frame pixels so that sensor
 // noise is not taken for glare.
 constexpr double kStepMm = 0.5;
-
-struct Rgb {
-  double r = 0, g = 0, b = 0;
-  double luma() const { return 0.299 * r + 0.587 * g + 0.114 * b; }
-  double sat() const { return std::max({r, g, b}) - std::min({r, g, b}); }
-};
 
 struct Sampler {
   const face::RgbImage& frame;
@@ -65,6 +58,95 @@ std::optional<double> band_luma(const Sampler& s, int side, double from, double 
 
 }  // namespace
 
+Rgb paper_colour(const std::vector<Rgb>& ground) {
+  // The card's own white: the lighter half of its ground, channel by channel. Its tint
+  // is the light's (and the camera's white balance), which the title's hue is read against.
+  if (ground.empty()) return {};
+  std::vector<double> luma;
+  luma.reserve(ground.size());
+  for (const Rgb& c : ground) luma.push_back(c.luma());
+  auto mid = luma.begin() + luma.size() / 2;
+  std::nth_element(luma.begin(), mid, luma.end());
+  double split = *mid;
+  std::vector<double> r, g, b;
+  for (const Rgb& c : ground)
+    if (c.luma() >= split) r.push_back(c.r), g.push_back(c.g), b.push_back(c.b);
+  auto median = [](std::vector<double>& x) {
+    std::nth_element(x.begin(), x.begin() + x.size() / 2, x.end());
+    return x[x.size() / 2];
+  };
+  return {median(r), median(g), median(b)};
+}
+
+double red_purple_lean(const Rgb& c, const Rgb& paper) {
+  // Red over green, as a log ratio against the paper's own: a shadow or a brighter light
+  // scales both channels alike and cancels out; the light's tint cancels with the paper's.
+  constexpr double kDark = 4;  // keeps the ratio finite and quiet in near-black pixels
+  return std::log((c.r + kDark) / (c.g + kDark)) - std::log((paper.r + kDark) / (paper.g + kDark));
+}
+
+double title_ink_share(const std::vector<Rgb>& title, const Rgb& paper) {
+  if (title.empty()) return 0;
+  size_t ink = 0;
+  for (const Rgb& c : title) ink += red_purple_lean(c, paper) >= kRedPurpleMinLean;
+  return double(ink) / title.size();
+}
+
+double skin_joined_to_outside(const std::vector<uint8_t>& skin, const std::vector<uint8_t>& outside,
+                              const std::vector<uint8_t>& counted, int width) {
+  if (width <= 0 || skin.size() != outside.size() || skin.size() != counted.size()) return 0;
+  int height = int(skin.size() / width);
+  std::vector<uint8_t> reached(skin.size(), 0);
+  std::vector<int> stack;
+  for (size_t k = 0; k < skin.size(); ++k)
+    if (skin[k] && outside[k]) reached[k] = 1, stack.push_back(int(k));
+  while (!stack.empty()) {
+    int k = stack.back();
+    stack.pop_back();
+    int i = k % width, j = k / width;
+    const int next[4] = {i > 0 ? k - 1 : -1, i + 1 < width ? k + 1 : -1, j > 0 ? k - width : -1,
+                         j + 1 < height ? k + width : -1};
+    for (int n : next)
+      if (n >= 0 && skin[n] && !reached[n]) reached[n] = 1, stack.push_back(n);
+  }
+  size_t all = 0, hand = 0;
+  for (size_t k = 0; k < skin.size(); ++k)
+    if (counted[k]) ++all, hand += reached[k];
+  return all ? double(hand) / all : 0;
+}
+
+namespace {
+
+// The hand's skin share: skin-toned cells on the card (the photo's place included) that are joined, through skin, to
+// skin outside the card. A hand reaches in over the card's edge; warm pixels scattered
+// over the print (a photo's tint, JPEG noise) join nothing outside.
+double hand_skin_share(const Sampler& s) {
+  constexpr double kOut = 8;  // mm of the slot around the card looked at
+  int nu = int((kCardWidthMm + 2 * kOut) / kStepMm) + 1, nv = int((kCardHeightMm + 2 * kOut) / kStepMm) + 1;
+  std::vector<uint8_t> mask(size_t(nu) * nv, 0);
+  auto u_of = [&](int i) { return -kOut + i * kStepMm; };
+  auto v_of = [&](int j) { return -kOut + j * kStepMm; };
+  auto outside = [&](double u, double v) { return u < 0 || v < 0 || u > kCardWidthMm || v > kCardHeightMm; };
+  for (int j = 0; j < nv; ++j)
+    for (int i = 0; i < nu; ++i) {
+      double u = u_of(i), v = v_of(j);
+      // The photo's place too: fingers over it join the hand (the face in the photo joins
+      // nothing outside, the card's white margin lies between).
+      auto c = s.at(u, v);
+      mask[size_t(j) * nu + i] = c && skin(*c);
+    }
+  std::vector<uint8_t> counted(mask.size(), 0), out(mask.size(), 0);
+  for (int j = 0; j < nv; ++j)
+    for (int i = 0; i < nu; ++i) {
+      double u = u_of(i), v = v_of(j);
+      out[size_t(j) * nu + i] = outside(u, v);
+      counted[size_t(j) * nu + i] = u >= 1.5 && v >= 1.5 && u <= kCardWidthMm - 1.5 && v <= kCardHeightMm - 1.5;
+    }
+  return skin_joined_to_outside(mask, out, counted, nu);
+}
+
+}  // namespace
+
 bool Placement::all_ok() const {
   return std::all_of(verdicts.begin(), verdicts.end(), [](const Verdict& v) { return v.ok; });
 }
@@ -94,7 +176,7 @@ Placement judge_placement(const PlacementInput& in) {
 
   Sampler s{*in.frame, rect_to_quad(kCardWidthMm, kCardHeightMm, in.quad)};
   size_t counted = 0, glare = 0, skin_count = 0;
-  std::vector<Rgb> title;
+  std::vector<Rgb> title, ground;
   for (double v = 1.5; v < kCardHeightMm - 1.5; v += kStepMm)
     for (double u = 1.5; u < kCardWidthMm - 1.5; u += kStepMm) {
       auto c = s.at(u, v);
@@ -102,42 +184,38 @@ Placement judge_placement(const PlacementInput& in) {
       ++counted;
       // Specular light: near white and colourless.
       if (c->luma() >= 248 && c->sat() <= 12) ++glare;
-      if (!in_photo(u, v) && skin(*c)) ++skin_count;
+      if (!in_photo(u, v)) {
+        if (skin(*c)) ++skin_count;
+        ground.push_back(*c);
+      }
       if (u < 42 && v > 43 && v < 52) title.push_back(*c);
     }
-  // The title 個人番号カード, bottom left, is printed in a dark red-purple: of the print
-  // there (darker than the paper around it), how much leans red over green.
-  size_t title_ink = 0, title_colour = 0;
-  if (!title.empty()) {
-    std::vector<double> l;
-    for (const Rgb& c : title) l.push_back(c.luma());
-    std::nth_element(l.begin(), l.begin() + l.size() * 8 / 10, l.end());
-    double paper = l[l.size() * 8 / 10];
-    for (const Rgb& c : title) {
-      double depth = paper - c.luma();
-      if (depth < 40) continue;
-      ++title_ink;
-      title_colour += c.r - c.g >= 0.25 * depth;
-    }
-  }
   p.glare_share = counted ? double(glare) / counted : 0;
-  p.skin_share = counted ? double(skin_count) / counted : 0;
-  p.title_colour = title_ink >= 20 ? double(title_colour) / title_ink : 0;
+  p.skin_share_any = counted ? double(skin_count) / counted : 0;
+  p.skin_share = hand_skin_share(s);
+  Rgb paper = paper_colour(ground);
+  p.paper_chroma = paper.r + paper.g + paper.b > 0 ? paper.sat() / std::max({paper.r, paper.g, paper.b}) : 0;
+  p.title_colour = title_ink_share(title, paper);
   // A sleeve is a little larger than the card: its edge and haze show as a lighter rim
   // just outside the card, against the slot further out. Judged on the side that shows
   // it least but one, so a hand on one side or a frame edge does not decide.
-  std::array<double, 4> rim{};
-  int sides = 0;
+  std::vector<double> rim;
   for (int side = 0; side < 4; ++side) {
     auto near = band_luma(s, side, 1.0, 3.5), far = band_luma(s, side, 9.0, 13.0);
-    if (near && far) rim[sides++] = *near - *far;
+    if (near && far) rim.push_back(*near - *far);
   }
-  std::sort(rim.begin(), rim.begin() + sides);
-  p.sleeve_rim = sides >= 2 ? rim[1] : 0;
+  std::sort(rim.begin(), rim.end());
+  p.sleeve_rim = rim.size() >= 2 ? rim[1] : 0;
   p.verdicts.push_back({"no_sleeve_glare", p.sleeve_rim < kSleeveMinRim, p.sleeve_rim, kSleeveMinRim, "sleeve_rim_luma"});
-  p.verdicts.push_back({"no_hand", p.skin_share <= kHandMaxSkinShare, p.skin_share, kHandMaxSkinShare, "skin_share"});
-  p.verdicts.push_back({"my_number_card", !photo || p.title_colour >= kMyNumberMinTitleColour, p.title_colour,
-                        kMyNumberMinTitleColour, "title_colour_share"});
+  bool hand = p.skin_share >= kHandMinSkinShare;
+  p.verdicts.push_back({"no_hand", !hand, p.skin_share, kHandMinSkinShare, "hand_skin_share"});
+  // Judged only on a card that shows its face: the back and a blank card are told by
+  // face_up already, and a hand over the card may hide the title.
+  bool my_number = p.title_colour >= kMyNumberMinTitleInk && p.paper_chroma <= kMyNumberMaxPaperChroma;
+  p.verdicts.push_back({"my_number_card", !photo || hand || my_number, p.title_colour, kMyNumberMinTitleInk,
+                        "title_red_purple_share"});
+  // Another card's top and bottom are not the My Number Card's: its "photo" told nothing.
+  if (!p.verdicts.back().ok) p.verdicts[2].ok = true;
   return p;
 }
 

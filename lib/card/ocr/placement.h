@@ -4,6 +4,8 @@
 // (and the accuracy benchmark) can see how near the line a card was.
 #pragma once
 
+#include <algorithm>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -21,25 +23,55 @@ struct Verdict {
   std::string measure;  // what `measured` is, e.g. "rotation_ccw_degrees"
 };
 
-// Thresholds, from generated cards (tests/tools/cardgen; bench/card.sh checks them;
-// man caora-selftest says how they were chosen). Provisional until measured on a unit.
-// Measured with `caora --json selftest card` over cardgen sets of 10 (seed 5) per
-// placement, kind and perturbation (see man caora-selftest for the command):
+// Thresholds, from generated cards (tests/tools/cardgen). Provisional until measured on
+// a unit. The figures are the range over the sets named, measured with
+//   bench/card_placement.py --cards DIR --bin build/caora
+// over cardgen sets of 48 (seed 2024: bench/card.sh's) and a second draw of 16 a set
+// (bench/card_placement.py --generate DIR --count 16 --seed 7); man caora-selftest has both.
+//
 // face_up: the photo's place is mostly covered (fronts 0.7-1.0 even washed out, blank
 // cards 0) and in continuous tone (fronts 0.20-0.79, lowest under a strong shadow or a
 // hand; the back's QR code 0.04-0.09).
 inline constexpr double kFaceUpMinPhotoScore = 0.45;
 inline constexpr double kFaceUpMinPhotoTone = 0.15;
 // no_sleeve_glare: the sleeve's lighter rim just outside the card, in luma levels over
-// the slot further out (sleeves 25-58; everything else -5..5). Specular white over the
-// card is measured (glare_share) but not judged: the card's own white paper reads the same.
+// the slot further out (sleeves 28-52; correctly placed cards -6..5, strong glare up to
+// 11, strong blur 4, strong JPEG 5). Specular white over the card is measured
+// (glare_share) but not judged: the card's own white paper reads the same.
 inline constexpr double kSleeveMinRim = 15;
-// no_hand: share of the card (outside the photo) covered by skin tones (hands
-// 0.03-0.16, one finger at the edge 0.017; cards without a hand at most 0.019).
-inline constexpr double kHandMaxSkinShare = 0.025;
-// my_number_card: share of the title's dark print in the title's red-purple (fronts
-// 0.95-1.0 in normal light; other cards' black print 0).
-inline constexpr double kMyNumberMinTitleColour = 0.5;
+// no_hand: share of the card (outside the photo) covered by skin tones joined, through
+// skin, to skin outside the card: a hand reaches in over the edge (hands HAND_RANGE);
+// warm pixels scattered over the print join nothing outside (cards without a hand
+// NOHAND_RANGE, though their loose skin-toned share reaches 0.018).
+inline constexpr double kHandMinSkinShare = 0.004;
+// my_number_card: the share of the title's box (個人番号カード, bottom left) in red-purple
+// print, hue read against the card's own paper (fronts TITLE_FRONT, also washed out by
+// strong light or under a strong shadow; other cards' black print at most TITLE_OTHER);
+// and the card's ground near white (fronts' paper chroma at most CHROMA_FRONT, coloured
+// cards CHROMA_OTHER and more).
+inline constexpr double kMyNumberMinTitleInk = 0.005;
+inline constexpr double kMyNumberMaxPaperChroma = 0.15;
+// A pixel of red-purple print: red over green this much (log ratio) more than the paper.
+inline constexpr double kRedPurpleMinLean = 0.15;
+
+// A colour sample, 0..255 a channel.
+struct Rgb {
+  double r = 0, g = 0, b = 0;
+  double luma() const { return 0.299 * r + 0.587 * g + 0.114 * b; }
+  double sat() const { return std::max({r, g, b}) - std::min({r, g, b}); }
+};
+
+// The card's paper colour from samples of its ground: per channel, the median of the
+// lighter half. {0,0,0} for no samples.
+Rgb paper_colour(const std::vector<Rgb>& ground);
+// How far c leans to red over green beyond the paper's own balance (log ratio).
+double red_purple_lean(const Rgb& c, const Rgb& paper);
+// The share of the title box's samples in red-purple print.
+double title_ink_share(const std::vector<Rgb>& title, const Rgb& paper);
+// Of the cells marked counted (a grid `width` wide, row after row), the share that are
+// skin joined through 4-connected skin cells to a skin cell marked outside.
+double skin_joined_to_outside(const std::vector<uint8_t>& skin, const std::vector<uint8_t>& outside,
+                              const std::vector<uint8_t>& counted, int width);
 
 struct PlacementInput {
   const face::RgbImage* frame = nullptr;
@@ -51,7 +83,9 @@ struct PlacementInput {
 struct Placement {
   int rotation = 0;      // counter-clockwise, 0/90/180/270; 90 is right for this slot
   double skew = 0;       // degrees off that right angle
-  double glare_share = 0, sleeve_rim = 0, skin_share = 0, title_colour = 0;
+  double glare_share = 0, sleeve_rim = 0, title_colour = 0, paper_chroma = 0;
+  double skin_share = 0;      // the hand's: skin on the card joined to skin outside it
+  double skin_share_any = 0;  // every skin-toned sample on the card, joined or not
   std::vector<Verdict> verdicts;
   bool all_ok() const;
   const Verdict* find(const std::string& id) const;
