@@ -87,8 +87,8 @@ def no(*qids):
 
 
 # Every question of a code's causes in scope, answered "no" (for the clean site).
-Q001 = no("payment-terminal-nearby", "card-in-sleeve", "card-upside-down", "camera-dirty", "not-my-number-card",
-          "card-removed-early")
+Q001 = no("payment-terminal-nearby", "card-in-sleeve", "card-face-down", "card-sideways", "card-turned-round",
+          "hand-over-card", "camera-dirty", "not-my-number-card", "card-removed-early")
 Q010 = no("insurance-record-not-linked", "mynaportal-error-returned")
 Q_NET = no("ipsec-ike-down", "wifi-weak", "ip-dns-misconfigured", "ons-traffic-misrouted")  # 011, FUJ905, FUJP55
 Q015 = no("card-face-dirty-or-worn", "camera-dirty", "other-cards-also-fail")
@@ -110,6 +110,11 @@ FAULTS = [
       {"card-in-sleeve": "answer:card-in-sleeve"}),
     S("001", "0x81000008", "001-0x81000008-payment-terminal.json", yes("payment-terminal-nearby"), 1, "problem",
       {"payment-terminal-nearby": "answer:payment-terminal-nearby"}),
+    # 001's placement causes from the vendor's poster (横向き, 手を入れたまま) and remedy ① (180度反転)
+    S("001", None, "clean.json", yes("card-sideways"), 1, "problem", {"card-sideways": "answer:card-sideways"}),
+    S("001", None, "clean.json", yes("card-turned-round"), 1, "problem", {"card-turned-round": "answer:card-turned-round"}),
+    S("001", None, "clean.json", yes("hand-over-card"), 1, "problem", {"hand-over-card": "answer:hand-over-card"}),
+    S("001", None, "clean.json", yes("card-face-down"), 1, "problem", {"card-face-down": "answer:card-face-down"}),
     # 008
     S("008", None, "008-remote-desktop.json", [], 1, "problem",
       {"remote-desktop-session": "host.rdp.session_active"}),

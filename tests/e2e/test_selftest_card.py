@@ -153,7 +153,7 @@ class PlacementFailures(unittest.TestCase):
             return doc
 
     def test_back_side_up(self):
-        doc = self.check("back_side", "card-face-down", "card-upside-down", ("--placement", "back_side"))
+        doc = self.check("back_side", "card-face-down", "card-face-down", ("--placement", "back_side"))
         self.assertIs(doc["placement"]["face_up"], False)
         self.assertIsNone(doc["verification_number_b"])
         self.assertEqual(doc["fields"]["birth_date"]["status"], "not_read")
@@ -163,11 +163,11 @@ class PlacementFailures(unittest.TestCase):
         self.assertIs(doc["placement"]["sleeve"], True)
 
     def test_hand_over_the_card(self):
-        doc = self.check("hand", "hand-in-frame", None, ("--placement", "hand"))
+        doc = self.check("hand", "hand-in-frame", "hand-over-card", ("--placement", "hand"))
         self.assertIs(doc["placement"]["hand"], True)
 
     def test_blank_card(self):
-        doc = self.check("blank", "card-face-down", "card-upside-down", ("--kind", "blank"))
+        doc = self.check("blank", "card-face-down", "card-face-down", ("--kind", "blank"))
         self.assertIsNone(doc["verification_number_b"])
 
     def test_another_kind_of_card_gives_no_number(self):

@@ -20,23 +20,23 @@ using Clock = std::chrono::steady_clock;
 Finding placement_finding(const std::string& id) {
   const Text place_again = {"マイナンバーカードを顔写真の面を上にして縦向きで、奥に突き当たるまで差し込み、手を離してください。",
                             "Slide the My Number Card in upright, photo side up, until it stops at the back, and let go of it."};
+  // An image without a card tells nothing of why (no card, pulled out, hidden): no cause.
   if (id == "card-not-found")
     return {id, "001", "error-001", "", "",
             {"カメラの画像にカードが見つかりません", "no card was found in the camera's picture"},
             place_again};
   if (id == "card-not-vertical")
-    return {id, "001", "error-001", "", "",
+    return {id, "001", "error-001", "card-sideways", "",
             {"カードが横向きに置かれています（縦向きに差し込みます）", "the card lies sideways (it goes in upright)"},
             place_again};
   if (id == "card-face-down")
-    return {id, "001", "error-001", "card-upside-down",
-            "",
+    return {id, "001", "error-001", "card-face-down", "",
             {"顔写真の面が見えません: 裏返しか、マイナンバーカード以外のカードです",
              "the photo side is not visible: the card is face down, or not a My Number Card"},
             {"顔写真の面を上にして置き直してください。マイナンバーカード以外のカードは読めません。",
              "Place the card again photo side up. Cards other than the My Number Card cannot be read."}};
   if (id == "card-turned-round")
-    return {id, "001", "error-001", "", "",
+    return {id, "001", "error-001", "card-turned-round", "",
             {"カードが上下逆（180度回転）に差し込まれています", "the card is in the slot the wrong way round (turned by 180 degrees)"},
             {"カードの向きを180度変えて、縦向きで奥まで差し込んでください。",
              "Turn the card round by 180 degrees and slide it in upright, all the way to the back."}};
@@ -50,7 +50,7 @@ Finding placement_finding(const std::string& id) {
              "this does not look like a My Number Card (its title 個人番号カード is not seen)"},
             {"マイナンバーカードを置いてください。", "Place the My Number Card."}};
   // hand-in-frame
-  return {id, "001", "error-001", "", "",
+  return {id, "001", "error-001", "hand-over-card", "",
           {"カードの上に手や指が写っています", "a hand or finger covers part of the card"},
           {"カードを奥まで差し込んだら、手を離してください。", "Once the card is pushed in to the back, take the hand away."}};
 }
