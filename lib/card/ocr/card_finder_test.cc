@@ -90,6 +90,23 @@ TEST_CASE("a hand over an edge does not pull the fitted side", "[card][ocr]") {
   CHECK(max_corner_error(r.card->quad, d.corners) < 4.0);
 }
 
+TEST_CASE("a sharp shadow across the card does not make its lit part the card", "[card][ocr]") {
+  // A shadow over the frame's lower part, its edge slanting or square across the card:
+  // the lit part alone is a clean four-sided region, but only a part of the card.
+  for (double slope : {0.0, 0.6, -1.0}) {
+    Drawn d = draw_card(90, 300, 400, 8.0);
+    for (int y = 0; y < d.frame.height; ++y)
+      for (int x = 0; x < d.frame.width; ++x)
+        if (y > 420 + slope * (x - 300))
+          for (int k = 0; k < 3; ++k) d.frame.at(x, y)[k] = uint8_t(d.frame.at(x, y)[k] * 0.32);
+    FindResult r = find_card(d.frame);
+    INFO("shadow edge slope " << slope);
+    REQUIRE(r.card);
+    CHECK(max_corner_error(r.card->quad, d.corners) < 4.0);
+    CHECK(rotation_ccw(r.card->quad) % 180 == 90);
+  }
+}
+
 TEST_CASE("an empty slot has no card, and says what it measured", "[card][ocr]") {
   face::RgbImage dark = face::make_rgb(300, 400);
   for (size_t i = 0; i < dark.pixels.size(); ++i) dark.pixels[i] = uint8_t(30 + (i * 7919) % 13);
