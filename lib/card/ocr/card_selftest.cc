@@ -149,7 +149,13 @@ Expected<CardSelftestReport> CardSelftest::run(const std::string& path) {
   GrayImage small = flatten_background(rectify(gray, found.card->quad, kOrientPxPerMm), int(kOrientPxPerMm * 4), 3);
   PhotoBlock b0 = photo_block(small, kOrientPxPerMm), b1 = photo_block(rotate180(small), kOrientPxPerMm);
   CardOutline outline = *found.card;
-  if (b1.filled > b0.filled) {
+  // A shadow's edge can fill both places alike: then the red-purple title, at the bottom
+  // left of the upright card, tells which way up it lies.
+  constexpr double kPhotoTie = 0.05;
+  bool turn = b1.filled > b0.filled;
+  if (std::fabs(b1.filled - b0.filled) < kPhotoTie)
+    turn = title_share_on(*frame, turned(outline.quad)) > title_share_on(*frame, outline.quad);
+  if (turn) {
     upright = rotate180(upright);
     std::swap(b0, b1);
     outline.quad = turned(outline.quad);

@@ -85,10 +85,15 @@ double red_purple_lean(const Rgb& c, const Rgb& paper) {
   return std::log((c.r + kDark) / (c.g + kDark)) - std::log((paper.r + kDark) / (paper.g + kDark));
 }
 
+double blue_over_green(const Rgb& c, const Rgb& paper) {
+  constexpr double kDark = 4;
+  return std::log((c.b + kDark) / (c.g + kDark)) - std::log((paper.b + kDark) / (paper.g + kDark));
+}
+
 double title_ink_share(const std::vector<Rgb>& title, const Rgb& paper) {
   if (title.empty()) return 0;
   size_t ink = 0;
-  for (const Rgb& c : title) ink += red_purple_lean(c, paper) >= kRedPurpleMinLean;
+  for (const Rgb& c : title) ink += red_purple_lean(c, paper) >= kRedPurpleMinLean && blue_over_green(c, paper) >= 0;
   return double(ink) / title.size();
 }
 
@@ -155,6 +160,18 @@ const Verdict* Placement::find(const std::string& id) const {
   for (const auto& v : verdicts)
     if (v.id == id) return &v;
   return nullptr;
+}
+
+double title_share_on(const face::RgbImage& frame, const Quad& quad) {
+  Sampler s{frame, rect_to_quad(kCardWidthMm, kCardHeightMm, quad)};
+  std::vector<Rgb> title, ground;
+  for (double v = 1.5; v < kCardHeightMm - 1.5; v += kStepMm * 2)
+    for (double u = 1.5; u < kCardWidthMm - 1.5; u += kStepMm * 2)
+      if (auto c = s.at(u, v); c && !in_photo(u, v)) ground.push_back(*c);
+  for (double v = 43; v < 52; v += kStepMm)
+    for (double u = 1.5; u < 42; u += kStepMm)
+      if (auto c = s.at(u, v)) title.push_back(*c);
+  return title_ink_share(title, paper_colour(ground));
 }
 
 Placement judge_placement(const PlacementInput& in) {

@@ -66,8 +66,15 @@ struct Rgb {
 Rgb paper_colour(const std::vector<Rgb>& ground);
 // How far c leans to red over green beyond the paper's own balance (log ratio).
 double red_purple_lean(const Rgb& c, const Rgb& paper);
-// The share of the title box's samples in red-purple print.
+// How far c leans to blue over green beyond the paper's balance: red-purple print is
+// not below zero, skin (a photo, a hand) is.
+double blue_over_green(const Rgb& c, const Rgb& paper);
+// The share of the title box's samples in red-purple print (leaning red, and not
+// leaning green over blue, as skin does).
 double title_ink_share(const std::vector<Rgb>& title, const Rgb& paper);
+// The same measured in the frame on the card outlined by quad (quad[0] the card's
+// top-left): where the title is, if the card lies that way up.
+double title_share_on(const face::RgbImage& frame, const Quad& quad);
 // Of the cells marked counted (a grid `width` wide, row after row), the share that are
 // skin joined through 4-connected skin cells to a skin cell marked outside.
 double skin_joined_to_outside(const std::vector<uint8_t>& skin, const std::vector<uint8_t>& outside,

@@ -11,6 +11,7 @@ namespace {
 const Rgb kPaper{254, 247, 248};
 const Rgb kTitleInk{102, 13, 35};
 const Rgb kBlackInk{40, 40, 42};
+const Rgb kSkin{220, 170, 140};
 
 Rgb scaled(const Rgb& c, double r, double g, double b) { return {c.r * r, c.g * g, c.b * b}; }
 // Strong light over the card: contrast halved towards white.
@@ -86,4 +87,13 @@ TEST_CASE("skin_joined_to_outside: a finger over the edge counts, scattered warm
   // Mismatched sizes: nothing, not a crash.
   CHECK(skin_joined_to_outside(skin, outside, {}, w) == 0);
   CHECK(skin_joined_to_outside(skin, outside, counted, 0) == 0);
+}
+
+TEST_CASE("skin in a photo or a hand leans red but is not the title's red-purple", "[placement]") {
+  CHECK(red_purple_lean(kSkin, kPaper) >= kRedPurpleMinLean);
+  CHECK(blue_over_green(kSkin, kPaper) < 0);
+  CHECK(blue_over_green(kTitleInk, kPaper) > 0);
+  CHECK(blue_over_green(washed(kTitleInk), washed(kPaper)) > 0);
+  // A title box over a face (the card turned round puts the photo there) holds no title.
+  CHECK(title_ink_share(title_box(kPaper, kSkin, 300), kPaper) == 0);
 }
