@@ -227,9 +227,10 @@ Placement judge_placement(const PlacementInput& in) {
   bool hand = p.skin_share >= kHandMinSkinShare;
   p.verdicts.push_back({"no_hand", !hand, p.skin_share, kHandMinSkinShare, "hand_skin_share"});
   // Judged only on a card that shows its face: the back and a blank card are told by
-  // face_up already, and a hand over the card may hide the title.
+  // face_up already, and a hand over the card or a sleeve's haze may hide the title.
+  bool sleeve = p.sleeve_rim >= kSleeveMinRim;
   bool my_number = p.title_colour >= kMyNumberMinTitleInk && p.paper_chroma <= kMyNumberMaxPaperChroma;
-  p.verdicts.push_back({"my_number_card", !photo || hand || my_number, p.title_colour, kMyNumberMinTitleInk,
+  p.verdicts.push_back({"my_number_card", !photo || hand || sleeve || my_number, p.title_colour, kMyNumberMinTitleInk,
                         "title_red_purple_share"});
   // Another card's top and bottom are not the My Number Card's: its "photo" told nothing.
   if (!p.verdicts.back().ok) p.verdicts[2].ok = true;
