@@ -27,7 +27,7 @@ CARDGEN = os.path.join(SOURCE, "tests", "tools", "cardgen", "cardgen.py")
 DEFAULT_SETS = ["clean", "light-strong", "shadow-moderate", "shadow-strong", "blur-strong", "jpeg-strong",
                 "glare-strong", "placement-back_side", "placement-sleeve", "placement-hand",
                 "placement-horizontal", "placement-upside_down", "kind-other_card", "kind-blank"]
-MEASURES = ["skin_share", "sleeve_rim", "title_colour"]
+MEASURES = ["skin_share", "skin_share_any", "sleeve_rim", "title_colour", "paper_chroma"]
 
 
 def wanted(truth):

@@ -26,8 +26,9 @@ struct Verdict {
 // Thresholds, from generated cards (tests/tools/cardgen). Provisional until measured on
 // a unit. The figures are the range over the sets named, measured with
 //   bench/card_placement.py --cards DIR --bin build/caora
-// over cardgen sets of 48 (seed 2024: bench/card.sh's) and a second draw of 16 a set
-// (bench/card_placement.py --generate DIR --count 16 --seed 7); man caora-selftest has both.
+// over cardgen sets of 48 (16 for placements and kinds; seed 2024, bench/card.sh's) and
+// checked on a second draw (bench/card_placement.py --generate DIR --count 12 --seed 7);
+// man caora-selftest has the figures.
 //
 // face_up: the photo's place is mostly covered (fronts 0.7-1.0 even washed out, blank
 // cards 0) and in continuous tone (fronts 0.20-0.79, lowest under a strong shadow or a
@@ -36,19 +37,20 @@ inline constexpr double kFaceUpMinPhotoScore = 0.45;
 inline constexpr double kFaceUpMinPhotoTone = 0.15;
 // no_sleeve_glare: the sleeve's lighter rim just outside the card, in luma levels over
 // the slot further out (sleeves 28-52; correctly placed cards -6..5, strong glare up to
-// 11, strong blur 4, strong JPEG 5). Specular white over the card is measured
+// 11, strong blur 4.4, strong JPEG 4.9). Specular white over the card is measured
 // (glare_share) but not judged: the card's own white paper reads the same.
 inline constexpr double kSleeveMinRim = 15;
 // no_hand: share of the card (outside the photo) covered by skin tones joined, through
-// skin, to skin outside the card: a hand reaches in over the edge (hands HAND_RANGE);
-// warm pixels scattered over the print join nothing outside (cards without a hand
-// NOHAND_RANGE, though their loose skin-toned share reaches 0.018).
+// skin, to skin outside the card: a hand reaches in over the edge (hands 0.026-0.185,
+// the fingers that the plain skin share missed at 0.013-0.024 included); warm pixels
+// scattered over the print join nothing outside (cards without a hand 0, though their
+// loose skin-toned share, skin_share_any, reaches 0.018).
 inline constexpr double kHandMinSkinShare = 0.004;
 // my_number_card: the share of the title's box (個人番号カード, bottom left) in red-purple
-// print, hue read against the card's own paper (fronts TITLE_FRONT, also washed out by
-// strong light or under a strong shadow; other cards' black print at most TITLE_OTHER);
-// and the card's ground near white (fronts' paper chroma at most CHROMA_FRONT, coloured
-// cards CHROMA_OTHER and more).
+// print, hue read against the card's own paper (fronts 0.041-0.111, also washed out by
+// strong light or under a strong shadow; a sleeve's haze takes it to 0.002, so it is not
+// judged in a sleeve; other cards' black print 0); and the card's ground near white
+// (fronts' paper chroma at most 0.063, coloured cards 0.51 and more).
 inline constexpr double kMyNumberMinTitleInk = 0.005;
 inline constexpr double kMyNumberMaxPaperChroma = 0.15;
 // A pixel of red-purple print: red over green this much (log ratio) more than the paper.
