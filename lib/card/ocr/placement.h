@@ -36,7 +36,7 @@ struct Verdict {
 inline constexpr double kFaceUpMinPhotoScore = 0.45;
 inline constexpr double kFaceUpMinPhotoTone = 0.15;
 // no_sleeve_glare: the sleeve's lighter rim just outside the card, in luma levels over
-// the slot further out (sleeves 28-52; correctly placed cards -6..5, strong glare up to
+// the slot further out (sleeves 28-53; correctly placed cards -6..5, strong glare up to
 // 11, strong blur 4.4, strong JPEG 4.9). Specular white over the card is measured
 // (glare_share) but not judged: the card's own white paper reads the same.
 inline constexpr double kSleeveMinRim = 15;
@@ -47,8 +47,8 @@ inline constexpr double kSleeveMinRim = 15;
 // loose skin-toned share, skin_share_any, reaches 0.018).
 inline constexpr double kHandMinSkinShare = 0.004;
 // my_number_card: the share of the title's box (個人番号カード, bottom left) in red-purple
-// print, hue read against the card's own paper (fronts 0.041-0.111, also washed out by
-// strong light or under a strong shadow; a sleeve's haze takes it to 0.002, so it is not
+// print, hue read against the card's own paper (fronts 0.035-0.111, also washed out by
+// strong light or under a strong shadow; a sleeve's haze takes it to 0.0007, so it is not
 // judged in a sleeve; other cards' black print 0); and the card's ground near white
 // (fronts' paper chroma at most 0.063, coloured cards 0.51 and more).
 inline constexpr double kMyNumberMinTitleInk = 0.005;
