@@ -182,6 +182,46 @@ def findings_001(doc):
     return [f for f in doc["findings"] if f["code"] == "001"]
 
 
+class MisreadingsOfOneModel(unittest.TestCase):
+    """Cards of bench/card.sh's set (seed 2024) on which one recognition model alone
+    read a wrong value, and repeated it on every rendering: the value is taken only
+    when two models agree, so each reads right now, or is at worst left unread (101),
+    never wrong (a wrong 照合番号B would spend one of the card's ten tries)."""
+
+    def reads_right(self, name, index, perturb, field):
+        for image, truth in generate(name, 1, 2024, "--start", str(index), "--perturb", perturb):
+            code, doc = card_json(str(image))
+            want = {k: truth["birth_date"][k] for k in ("era", "yy", "mm", "dd")} if field == "birth_date" else truth[field]
+            got = doc.get(field)
+            if field == "birth_date" and got is not None:
+                got = {k: got[k] for k in ("era", "yy", "mm", "dd")}
+            self.assertEqual(got, want, doc["fields"][field])
+            self.assertEqual(doc["fields"][field]["status"], "read")
+            self.assertGreaterEqual(doc["fields"][field]["agreeing"], 2)
+            self.assertEqual(doc["verification_number_b"], truth["verification_number_b"])
+
+    def test_second_font_expiry_year(self):
+        # jpn read 2039 for 2030 on four renderings; the script and digit models read 2030.
+        self.reads_right("font-expiry", 190041, "font:moderate", "expiry_year")
+
+    def test_sevens_of_the_security_code(self):
+        # The digit model read 7167 for 7767 on every rendering; jpn and script read 7767.
+        self.reads_right("sevens", 50035, "scale:moderate", "security_code")
+
+    def test_mincho_birth_line_found(self):
+        # jpn made nothing of the Mincho line (央正13年-5胡下母邊); the script model found it.
+        self.reads_right("mincho", 190046, "font:moderate", "birth_date")
+
+    def test_day_cut_off_by_glare_is_not_read(self):
+        # Glare took 7日生 off 昭和32年10月27日生: 10月2 must not become the 2nd.
+        for image, truth in generate("glare-day", 1, 2024, "--start", "160025", "--perturb", "glare:strong"):
+            code, doc = card_json(str(image))
+            self.assertIsNone(doc.get("verification_number_b"))
+            self.assertNotEqual(doc["fields"]["birth_date"]["status"], "read", doc["fields"]["birth_date"])
+            self.assertIn("101", [f["code"] for f in doc["findings"]])
+            self.assertEqual(code, 1)
+
+
 class PlacementUnderHardLight(unittest.TestCase):
     """Correctly placed fronts that the placement verdicts once called wrong. Each card is
     the generator's card of that index in bench/card.sh's set (seed 2024), so the figures

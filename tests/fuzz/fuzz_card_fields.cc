@@ -18,6 +18,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (auto y = caora::card::parse_expiry_line(text)) {
     if (*y < 0 || *y > 9999) __builtin_trap();
   }
+  if (auto md = caora::card::month_day(text)) {
+    if (md->first < 0 || md->first > 99 || md->second < 0 || md->second > 99) __builtin_trap();
+  }
   if (auto c = caora::card::parse_security_code(text)) {
     if (c->size() != 4 || c->find_first_not_of("0123456789") != std::string::npos) __builtin_trap();
   }

@@ -91,6 +91,7 @@ Expected<JapaneseDate> parse_birth_line(const std::string& text) {
   std::vector<int> numbers;
   std::vector<size_t> lengths;
   bool in_run = false;
+  std::string after_day;  // the character after the day's digits
   for (size_t i = pos; i < chars.size() && numbers.size() < 4; ++i) {
     if (is_digit(chars[i])) {
       if (!in_run) numbers.push_back(0), lengths.push_back(0);
@@ -98,11 +99,16 @@ Expected<JapaneseDate> parse_birth_line(const std::string& text) {
       if (lengths.back() < 4) numbers.back() = numbers.back() * 10 + (chars[i][0] - '0');
       ++lengths.back();
     } else {
+      if (in_run && numbers.size() == 3) after_day = chars[i];
       in_run = false;
       if (chars[i] == "元" && numbers.empty()) numbers.push_back(1), lengths.push_back(1);
     }
   }
   if (numbers.size() < 3) return field_error(text, "年・月・日の数字がそろいません", "the year, month and day were not all read");
+  // The day is the line's last number: glare or a finger over the line's end can take
+  // a digit of it away, so it counts only when its 日 was read after it.
+  if (after_day != "日") return field_error(text, "日の後の「日」が読めません（日が欠けているかもしれません）",
+                                            "no 日 was read after the day (a digit of it may be missing)");
   for (size_t i = 0; i < 3; ++i)
     if (lengths[i] > 2) return field_error(text, "年・月・日が3桁以上です", "a year, month or day has more than two digits");
   std::optional<Error> first_error;
@@ -112,6 +118,29 @@ Expected<JapaneseDate> parse_birth_line(const std::string& text) {
     if (!first_error) first_error = d.error();
   }
   return *first_error;
+}
+
+std::optional<std::pair<int, int>> month_day(const std::string& text) {
+  auto chars = normalised_chars(text);
+  // One or two digits ending just before `mark`, and how many there were.
+  auto number_before = [&](size_t mark, size_t* digits) -> std::optional<int> {
+    size_t i = mark;
+    while (i > 0 && is_digit(chars[i - 1]) && mark - i < 3) --i;
+    *digits = mark - i;
+    if (*digits == 0 || *digits > 2) return std::nullopt;
+    return std::stoi(join({chars.begin() + i, chars.begin() + mark}));
+  };
+  for (size_t m = 0; m < chars.size(); ++m) {
+    if (chars[m] != "月") continue;
+    for (size_t d = m + 2; d < chars.size() && d <= m + 3; ++d) {
+      if (chars[d] != "日") continue;
+      size_t month_digits = 0, day_digits = 0;
+      auto month = number_before(m, &month_digits), day = number_before(d, &day_digits);
+      // The day's digits fill the whole gap between 月 and 日.
+      if (month && day && day_digits == d - m - 1) return std::make_pair(*month, *day);
+    }
+  }
+  return std::nullopt;
 }
 
 Expected<int> parse_expiry_line(const std::string& text) {

@@ -39,6 +39,8 @@ TEST_CASE("birth dates that do not exist are errors, not answers", "[card][ocr]"
   CHECK_FALSE(parse_birth_line("昭和65年1月1日生").ok());  // past the era's end
   CHECK_FALSE(parse_birth_line("55年2月17日生").ok());     // no era
   CHECK_FALSE(parse_birth_line("昭和55年2月生").ok());     // no day
+  CHECK_FALSE(parse_birth_line("昭和32年10月2").ok());     // the day cut off before its 日 (27 under glare)
+  CHECK_FALSE(parse_birth_line("昭和32年10月2生").ok());
   CHECK_FALSE(parse_birth_line("").ok());
   auto e = parse_birth_line("昭和55年2月30日生");
   CHECK(e.error().message.en.find("no such day") != std::string::npos);
@@ -76,4 +78,18 @@ TEST_CASE("normalising OCR text tolerates broken UTF-8", "[card][ocr]") {
   std::string broken = "昭和\xE6\x98";
   CHECK_FALSE(parse_birth_line(broken).ok());
   CHECK_FALSE(parse_security_code("\xFF\xFE").ok());
+}
+
+TEST_CASE("the month and day of either date line", "[card][ocr]") {
+  using MD = std::pair<int, int>;
+  CHECK(month_day("昭和55年 2月17日生") == MD{2, 17});
+  CHECK(month_day("2035年 2月17日まで有効") == MD{2, 17});
+  CHECK(month_day("令和元年 5月 1日生 性別女") == MD{5, 1});
+  CHECK(month_day("２０３５年１２月２５日まで有効") == MD{12, 25});
+  // A digit lost or one too many is no month and day.
+  CHECK_FALSE(month_day("2035年 2月日まで有効"));
+  CHECK_FALSE(month_day("2035年 月17日まで有効"));
+  CHECK_FALSE(month_day("2035年 2月175日まで有効"));
+  CHECK_FALSE(month_day("2035年 123月17日まで有効"));
+  CHECK_FALSE(month_day(""));
 }

@@ -241,7 +241,9 @@ nlohmann::json field_json(const FieldReading& f, bool ran, bool has_value) {
   nlohmann::json j = {{"status", !ran ? "not_read" : has_value ? "read" : f.error && f.error->kind == ErrorKind::Parse ? "invalid" : "unreadable"},
                       {"text", f.text},
                       {"confidence", std::round(f.confidence * 10) / 10},
-                      {"lines_tried", f.lines_tried}};
+                      {"lines_tried", f.lines_tried},
+                      {"readings", f.readings},
+                      {"agreeing", f.agreeing}};
   if (f.where) j["box"] = {f.where->x0, f.where->y0, f.where->x1, f.where->y1};
   if (!f.other_lines.empty()) j["other_lines"] = f.other_lines;
   if (ran && f.error) j["error"] = text_json(f.error->message);

@@ -176,6 +176,15 @@ Point apply(const Homography& h, double u, double v) {
   return {(h[0] * u + h[1] * v + h[2]) / z, (h[3] * u + h[4] * v + h[5]) / z};
 }
 
+GrayImage resize(const GrayImage& img, double factor) {
+  factor = std::clamp(factor, 0.25, 4.0);
+  int w = std::max(1, int(std::lround(img.width * factor))), h = std::max(1, int(std::lround(img.height * factor)));
+  if (img.width < 2 || img.height < 2) return img;
+  Homography scale = {1 / factor, 0, 0, 0, 1 / factor, 0, 0, 0, 1};
+  // Outside the source's last pixel centre reads the nearest edge row's paper, not black.
+  return warp(img, scale, w, h, img.at(0, 0));
+}
+
 GrayImage warp(const GrayImage& src, const Homography& h, int width, int height, uint8_t fill) {
   GrayImage out = make_gray(width, height, fill);
   for (int v = 0; v < height; ++v)

@@ -32,6 +32,8 @@ using Quad = std::array<Point, 4>;
 GrayImage to_gray(const face::RgbImage& rgb);
 // Area-averaging downscale by an integer factor (>= 1).
 GrayImage downscale(const GrayImage& img, int factor);
+// Bilinear resampling by any factor in (0.25, 4]; the edge pixels stay paper-coloured.
+GrayImage resize(const GrayImage& img, double factor);
 face::RgbImage downscale(const face::RgbImage& img, int factor);
 // The sub-image [x, x+w) x [y, y+h), clipped to the image.
 GrayImage crop(const GrayImage& img, int x, int y, int w, int h);

@@ -89,11 +89,156 @@ bool same_value(const JapaneseDate& a, const JapaneseDate& b) {
   return a.era == b.era && a.year == b.year && a.month == b.month && a.day == b.day;
 }
 bool same_value(int a, int b) { return a == b; }
+bool same_value(const std::string& a, const std::string& b) { return a == b; }
+
+// How a field's print is drawn for one reading. Tesseract's mistakes follow the pixels,
+// so the same print drawn another way is a second opinion: a misreading is seldom made
+// the same way twice, while the right reading comes back on each.
+enum class Rendering { Plain, Smaller, Binary, Softer, Larger };
+constexpr Rendering kRenderings[] = {Rendering::Plain, Rendering::Smaller, Rendering::Binary, Rendering::Softer,
+                                     Rendering::Larger};
+
+GrayImage render(const GrayImage& card, const GrayImage& lines, const Box& b, int margin, Rendering how) {
+  switch (how) {
+    case Rendering::Plain:
+      return cut(card, b, margin);
+    case Rendering::Smaller:
+      return resize(cut(card, b, margin), 0.75);
+    case Rendering::Larger:
+      return resize(cut(card, b, margin), 1.3);
+    case Rendering::Softer:
+      return cut(lines, b, margin);
+    case Rendering::Binary: {
+      GrayImage img = cut(card, b, margin);
+      int t = ink_threshold(img, {0, 0, img.width, img.height});
+      if (t < 0) return img;
+      for (auto& v : img.pixels) v = v < t ? 0 : 255;
+      return img;
+    }
+  }
+  return cut(card, b, margin);
+}
+
+// Readings of one field, each parsed. A value is taken when it was read at least
+// twice, more often than any other, and by two different models: each model has
+// misreadings of its own on this print (the digit model takes 77 for 71, jpn a 0 for 9
+// in the second font) which it repeats on every rendering, but two seldom share one.
+template <typename Value>
+struct Ballot {
+  struct Vote {
+    ReadLine line;
+    Expected<Value> value;
+    OcrModel model;
+  };
+  std::vector<Vote> votes;
+
+  void add(ReadLine line, Expected<Value> value, OcrModel model) {
+    votes.push_back({std::move(line), std::move(value), model});
+  }
+  int count(const Value& value, unsigned* models = nullptr) const {
+    int n = 0;
+    for (const Vote& w : votes)
+      if (w.value && same_value(*w.value, value)) {
+        ++n;
+        if (models) *models |= 1u << int(w.model);
+      }
+    return n;
+  }
+  // The vote that gave the commonest value (the first such), and that value's count.
+  const Vote* leader(int* n, int* runner_up) const {
+    const Vote* best = nullptr;
+    *n = *runner_up = 0;
+    for (const Vote& v : votes) {
+      if (!v.value || (best && same_value(*v.value, *best->value))) continue;
+      int c = count(*v.value);
+      if (c > *n)
+        *runner_up = *n, *n = c, best = &v;
+      else
+        *runner_up = std::max(*runner_up, c);
+    }
+    return best;
+  }
+  const Vote* agreed(int need = 2) const {
+    int n = 0, runner_up = 0;
+    const Vote* best = leader(&n, &runner_up);
+    if (!best || n < need || n <= runner_up) return nullptr;
+    unsigned models = 0;
+    count(*best->value, &models);
+    return (models & (models - 1)) != 0 ? best : nullptr;  // two models or more
+  }
+  // Why no value was taken: every reading failed the same way (an invalid date is
+  // reported as such), else the readings disagree.
+  Error why_not() const {
+    std::string ja, en;
+    bool all_failed = true;
+    for (const Vote& v : votes) {
+      all_failed = all_failed && !v.value;
+      ja += (ja.empty() ? "「" : "、「") + v.line.text + "」";
+      en += (en.empty() ? "'" : ", '") + v.line.text + "'";
+    }
+    if (all_failed)
+      for (const Vote& v : votes) {
+        int n = 0;
+        for (const Vote& w : votes) n += w.value.error().message.en == v.value.error().message.en;
+        if (n * 2 > int(votes.size())) return v.value.error();
+      }
+    std::string n = std::to_string(votes.size());
+    return make_error(ErrorKind::NotFound, n + "回の読み取りで、2つの認識モデルが同じ値を読みませんでした: " + ja,
+                      "no value was read alike by two recognition models in " + n + " readings: " + en);
+  }
+};
+
+// Fills `field` from the ballot: the agreed value with the best confidence among the
+// readings that gave it, else the reason there is none.
+template <typename Value>
+void settle(const Ballot<Value>& ballot, FieldReading& field, std::optional<Value>& value, int need = 2) {
+  field.readings = int(ballot.votes.size());
+  int n = 0, runner_up = 0;
+  auto* lead = ballot.leader(&n, &runner_up);
+  field.agreeing = n;
+  if (auto* v = ballot.agreed(need)) {
+    value = *v->value;
+    field.text = v->line.text;
+    field.confidence = 0;
+    bool japanese_text = false;  // the whole line as the Japanese model read it, where there is one
+    for (const auto& w : ballot.votes)
+      if (w.value && same_value(*w.value, *v->value)) {
+        field.confidence = std::max(field.confidence, w.line.confidence);
+        if (!japanese_text && w.model != OcrModel::Digits) field.text = w.line.text, japanese_text = true;
+      }
+    field.error.reset();
+    return;
+  }
+  if (lead) field.text = lead->line.text, field.confidence = lead->line.confidence;
+  else if (!ballot.votes.empty()) field.text = ballot.votes.front().line.text, field.confidence = ballot.votes.front().line.confidence;
+  field.error = ballot.why_not();
+}
+
+// Readings of a date line before it is given up as unread (more when three must agree),
+// and of the security code, whose readings are small and quick.
+constexpr size_t kMaxReadings = 6;
+constexpr size_t kMaxCodeReadings = 9;
+
+// The expiry year read by the digit model: the line's first four glyphs, cut off
+// before 年 at the ink gap after the fourth (the digit model cannot read 年 and would
+// take it for digits). Digits blurred into one another give fewer glyphs, and then no
+// reading rather than a wrong one.
+std::optional<ReadLine> year_by_digit_model(TextReader& reader, int instance, const GrayImage& card,
+                                            const GrayImage& lines, const Box& line_box, int t) {
+  auto glyphs = column_runs(lines, line_box, t, 2);
+  if (glyphs.size() < 5) return std::nullopt;
+  for (size_t i = 0; i < 4; ++i)
+    if (glyphs[i].width() > line_box.height()) return std::nullopt;  // a kanji's width, not a digit's
+  Box year = line_box;
+  year.x0 = glyphs[0].x0;
+  year.x1 = (glyphs[3].x1 + glyphs[4].x0) / 2;
+  return reader.read_line(OcrModel::Digits, cut(card, year, mm(2.0)), instance);
+}
 
 template <typename Looks, typename Parse, typename Value>
 void read_date_line(TextReader& reader, int instance, const GrayImage& card, const GrayImage& lines, double want_mm,
-                    const std::string& last_mark, Looks looks, Parse parse, FieldReading& field,
-                    std::optional<Value>& value, const Error& missing) {
+                    const std::string& last_mark, bool year_first, int need, Looks looks, Parse parse,
+                    FieldReading& field, std::optional<Value>& value, const Error& missing) {
   auto start = Clock::now();
   int t = ink_threshold(lines, kDateColumn);
   bool found = false;
@@ -101,64 +246,63 @@ void read_date_line(TextReader& reader, int instance, const GrayImage& card, con
     if (band.height() > mm(6)) continue;
     ++field.lines_tried;
     Box lead = leading_run(lines, band, t);
-    ReadLine line = reader.japanese_line(cut(card, lead, mm(1.0)), instance);
-    // Print after the field's last character (性別 beside the birth date, when the gap
-    // is narrow) would weigh on its confidence: read the field alone again.
-    if (looks(line.text) && !last_mark.empty()) {
-      int end = -1;
-      for (size_t i = 0; i < line.symbols.size(); ++i)
-        if (line.symbols[i].text == last_mark && i + 1 < line.symbols.size()) end = line.symbols[i].x1;
-      if (end > 0) {
-        Box shorter = lead;
-        shorter.x1 = std::min(lead.x1, lead.x0 + (end - mm(1.0)) + mm(0.6));
-        ReadLine again = reader.japanese_line(cut(card, shorter, mm(1.0)), instance);
-        auto first = parse(line.text), second = parse(again.text);
-        // Two crops, two readings: when both give a value they must agree (a digit
-        // dropped in one of them was seen this way), else neither is trusted.
-        if (first && second && !same_value(*first, *second)) {
-          field.text = line.text + " / " + again.text;
-          field.where = band;
-          field.error = make_error(ErrorKind::NotFound, "2回の読み取りが一致しません: 「" + line.text + "」と「" + again.text + "」",
-                                   "two readings disagree: '" + line.text + "' and '" + again.text + "'");
-          field.ms = ms_since(start);
-          return;
-        }
-        if (second || !first) line = again;
-      }
+    OcrModel first_model = OcrModel::Japanese;
+    ReadLine line = reader.read_line(first_model, cut(card, lead, mm(1.0)), instance);
+    // The line where the field should be, unrecognisable to jpn (a Mincho face was read
+    // as 央正13年-5胡下母邊): the script model has a look before it is passed over.
+    if (!looks(line.text) && field.lines_tried == 1) {
+      ReadLine other = reader.read_line(OcrModel::JapaneseScript, cut(card, lead, mm(1.0)), instance);
+      if (looks(other.text)) line = other, first_model = OcrModel::JapaneseScript;
     }
     if (!looks(line.text)) {
       field.other_lines.push_back(line.text);
       continue;
     }
     found = true;
-    field.text = line.text;
-    field.confidence = line.confidence;
     field.where = band;
-    auto v = parse(line.text);
-    if (v)
-      value = *v;
-    else
-      field.error = v.error();
+    // The field's own extent ends at its last mark: print after it (性別 beside the
+    // birth date, when the gap is narrow) would weigh on the readings.
+    Box own = lead;
+    if (!last_mark.empty())
+      for (size_t i = 0; i + 1 < line.symbols.size(); ++i)
+        if (line.symbols[i].text == last_mark)
+          own.x1 = std::min(lead.x1, lead.x0 + (line.symbols[i].x1 - mm(1.0)) + mm(0.6));
+    Ballot<Value> ballot;
+    ballot.add(line, parse(line.text), first_model);
+    // A line that starts with its year (the expiry) has the year read by the digit model too.
+    if (year_first)
+      if (auto digits = year_by_digit_model(reader, instance, card, lines, lead, t))
+        ballot.add(*digits, parse(digits->text), OcrModel::Digits);
+    // Then the two Japanese models in turn over the renderings of the field's own
+    // extent, until two of them agree (the first two readings, on a clean card).
+    const size_t most = kMaxReadings + 2 * size_t(need - 2);
+    for (size_t i = 0; !ballot.agreed(need) && ballot.votes.size() < most && i < 2 * std::size(kRenderings); ++i) {
+      OcrModel model = i % 2 == 0 ? OcrModel::JapaneseScript : OcrModel::Japanese;
+      Rendering how = kRenderings[i / 2];
+      if (model == first_model && how == Rendering::Plain && own.x1 == lead.x1) continue;  // read already
+      ReadLine again = reader.read_line(model, render(card, lines, own, mm(1.0), how), instance);
+      ballot.add(again, parse(again.text), model);
+    }
+    settle(ballot, field, value, need);
     break;
   }
   if (!found) field.error = missing;
   field.ms = ms_since(start);
 }
 
-// Four digits off one line: Tesseract's digit model wants a wide margin (a tight crop
-// of 7127 read as 2); a smaller copy, then the Japanese model are second opinions.
-Expected<std::string> read_digits(TextReader& reader, const GrayImage& card, const Box& where, ReadLine* out) {
-  GrayImage crop_img = cut(card, where, mm(2.0));
-  ReadLine line = reader.digit_line(crop_img);
-  auto code = parse_security_code(line.text);
-  auto second = [&](ReadLine again) {
-    auto code2 = parse_security_code(again.text);
-    if (code2 && (!code || again.confidence > line.confidence)) line = again, code = code2;
-  };
-  if (!code || line.confidence < kMinConfidence) second(reader.digit_line(downscale(crop_img, 2)));
-  if (!code || line.confidence < kMinConfidence) second(reader.japanese_line(crop_img, 1));
-  *out = line;
-  return code;
+// Four digits off one line: the three models in turn over the renderings (the digit
+// model wants the wide margin: a tight crop of 7127 read as 2).
+Ballot<std::string> read_digits(TextReader& reader, const GrayImage& card, const GrayImage& lines, const Box& where) {
+  Ballot<std::string> ballot;
+  for (Rendering how : kRenderings) {
+    GrayImage img = render(card, lines, where, mm(2.0), how);
+    for (OcrModel model : {OcrModel::Digits, OcrModel::Japanese, OcrModel::JapaneseScript}) {
+      ReadLine line = reader.read_line(model, img, 1);
+      ballot.add(line, parse_security_code(line.text), model);
+      if (ballot.agreed() || ballot.votes.size() >= kMaxCodeReadings) return ballot;
+    }
+  }
+  return ballot;
 }
 
 void read_code(TextReader& reader, const GrayImage& card, const GrayImage& lines, FieldReading& field,
@@ -170,39 +314,27 @@ void read_code(TextReader& reader, const GrayImage& card, const GrayImage& lines
   std::stable_sort(code_bands.begin(), code_bands.end(), [](const Box& a, const Box& b) {
     return std::fabs(centre_y_mm(a) - kCodeY) < std::fabs(centre_y_mm(b) - kCodeY);
   });
+  // No line of print found there (blur can join it to the photo): the reference place itself, last.
+  std::vector<Box> places;
   for (const Box& band : code_bands) {
     // The photo ends 30 mm down; its lowest rows are no line of print.
     if (band.height() > mm(6) || ink_share(lines, band, tc) > 0.45 || centre_y_mm(band) < 30.5) continue;
-    if (field.lines_tried >= 3) break;
-    Box lead = leading_run(lines, band, tc);
+    if (places.size() < 3) places.push_back(leading_run(lines, band, tc));
+  }
+  places.push_back({mm(60), mm(31), mm(82), mm(37)});
+  for (const Box& place : places) {
     ++field.lines_tried;
-    ReadLine line;
-    auto code = read_digits(reader, card, lead, &line);
-    if (!code) {
-      field.other_lines.push_back(line.text);
+    Ballot<std::string> ballot = read_digits(reader, card, lines, place);
+    bool any_value = std::any_of(ballot.votes.begin(), ballot.votes.end(), [](const auto& v) { return bool(v.value); });
+    if (!any_value) {
+      field.other_lines.push_back(ballot.votes.front().line.text);
       continue;
     }
-    field.text = line.text;
-    field.confidence = line.confidence;
-    field.where = band;
-    value = *code;
+    field.where = place;
+    settle(ballot, field, value);
     break;
   }
-  if (!value) {
-    // No line of print found there (blur can join it to the photo): the reference place itself.
-    ++field.lines_tried;
-    ReadLine line;
-    Box place{mm(60), mm(31), mm(82), mm(37)};
-    if (auto code = read_digits(reader, card, place, &line)) {
-      field.text = line.text;
-      field.confidence = line.confidence;
-      field.where = place;
-      value = *code;
-    } else {
-      field.other_lines.push_back(line.text);
-    }
-  }
-  if (!value)
+  if (!field.where)
     field.error = not_found("セキュリティコード（写真の下の4桁）が読めません", "no four-digit security code was read below the photo");
   field.ms = ms_since(start);
 }
@@ -211,16 +343,41 @@ void read_code(TextReader& reader, const GrayImage& card, const GrayImage& lines
 
 PrintedFields read_printed_fields(TextReader& reader, const GrayImage& card, const GrayImage& lines) {
   PrintedFields out;
+  auto read_birth = [&](int need, FieldReading& field, std::optional<JapaneseDate>& value) {
+    read_date_line(reader, 0, card, lines, kBirthY, "生", false, need, looks_like_birth_line, parse_birth_line, field, value,
+                   not_found("生年月日の行（「…日生」）が見つかりません", "no birth-date line (ending in 生) was found"));
+  };
   // Two threads, each with its own Tesseract instances: the birth date on one, the
   // security code then the expiry on the other. Each field finds its own line by content.
-  auto birth = std::async(std::launch::async, [&] {
-    read_date_line(reader, 0, card, lines, kBirthY, "生", looks_like_birth_line, parse_birth_line, out.birth, out.birth_date,
-                   not_found("生年月日の行（「…日生」）が見つかりません", "no birth-date line (ending in 生) was found"));
-  });
+  auto birth = std::async(std::launch::async, [&] { read_birth(2, out.birth, out.birth_date); });
   read_code(reader, card, lines, out.code, out.security_code);
-  read_date_line(reader, 1, card, lines, kExpiryY, "効", looks_like_expiry_line, parse_expiry_line, out.expiry, out.expiry_year,
-                 not_found("有効期限の行（「…まで有効」）が見つかりません", "no expiry line (ending in まで有効) was found"));
+  read_date_line(reader, 1, card, lines, kExpiryY, "効", true, 2, looks_like_expiry_line, parse_expiry_line, out.expiry,
+                 out.expiry_year, not_found("有効期限の行（「…まで有効」）が見つかりません", "no expiry line (ending in まで有効) was found"));
   birth.get();
+
+  // The card expires on the holder's birthday, so the expiry line's month and day
+  // confirm the birth date's. The birth date has no digit model to check its digits
+  // (the two Japanese models both took 11月 for 1月 on one card): unconfirmed, or
+  // contradicted, it stands only on a third agreeing reading. Cards whose expiry is set
+  // otherwise, as some residents' are, still read, with more readings.
+  if (out.birth_date) {
+    auto md = month_day(out.expiry.text);
+    if (!md || md->first != out.birth_date->month || md->second != out.birth_date->day) {
+      FieldReading again;
+      std::optional<JapaneseDate> value;
+      read_birth(3, again, value);
+      again.ms += out.birth.ms;
+      if (!value)
+        again.error = make_error(
+            ErrorKind::NotFound,
+            "生年月日を「" + out.birth.text + "」と読みましたが、有効期限「" + out.expiry.text +
+                "」の月日（誕生日）で確かめられず、3回目の読み取りも一致しませんでした",
+            "the birth date was read as '" + out.birth.text + "', but the expiry date '" + out.expiry.text +
+                "' (the holder's birthday) does not confirm its month and day, and no third reading agreed");
+      out.birth = again;
+      out.birth_date = value;
+    }
+  }
 
   auto doubtful = [](FieldReading& f, auto& value) {
     if (!value || f.confidence >= kMinConfidence) return;

@@ -13,8 +13,9 @@ namespace {
 
 bool has_data(const std::filesystem::path& dir) {
   std::error_code ec;
-  return std::filesystem::is_regular_file(dir / "jpn.traineddata", ec) &&
-         std::filesystem::is_regular_file(dir / "eng.traineddata", ec);
+  for (const char* name : {"jpn.traineddata", "Japanese.traineddata", "eng.traineddata"})
+    if (!std::filesystem::is_regular_file(dir / name, ec)) return false;
+  return true;
 }
 
 ReadLine recognise(tesseract::TessBaseAPI& api, const GrayImage& img) {
@@ -56,44 +57,44 @@ Expected<std::string> find_tessdata_dir(const std::optional<std::string>& overri
   for (const auto& dir : tried)
     if (has_data(dir)) return dir.string();
   return make_error(ErrorKind::NotFound,
-                    "Tesseract の学習データ（jpn.traineddata と eng.traineddata）が見つかりません。"
-                    "Debian では tesseract-ocr-jpn と tesseract-ocr-eng を入れるか、CAORA_TESSDATA_DIR で場所を指定してください",
-                    "Tesseract's trained data (jpn.traineddata and eng.traineddata) was not found. On Debian install "
-                    "tesseract-ocr-jpn and tesseract-ocr-eng, or name the folder in CAORA_TESSDATA_DIR");
+                    "Tesseract の学習データ（jpn.traineddata、Japanese.traineddata、eng.traineddata）が見つかりません。"
+                    "Debian では tesseract-ocr-jpn、tesseract-ocr-script-jpan、tesseract-ocr-eng を入れるか、"
+                    "CAORA_TESSDATA_DIR で場所を指定してください",
+                    "Tesseract's trained data (jpn.traineddata, Japanese.traineddata and eng.traineddata) was not found. "
+                    "On Debian install tesseract-ocr-jpn, tesseract-ocr-script-jpan and tesseract-ocr-eng, or name the "
+                    "folder in CAORA_TESSDATA_DIR");
 }
 
 TextReader::TextReader() = default;
 TextReader::TextReader(TextReader&&) noexcept = default;
 TextReader& TextReader::operator=(TextReader&&) noexcept = default;
 TextReader::~TextReader() {
-  for (auto& api : jpn_)
-    if (api) api->End();
-  if (digits_) digits_->End();
+  for (auto& model : models_)
+    for (auto& api : model)
+      if (api) api->End();
 }
 
 Expected<TextReader> TextReader::open(const std::string& dir) {
   TextReader r;
-  r.digits_ = std::make_unique<tesseract::TessBaseAPI>();
-  auto fail = [&](const char* lang) {
-    return make_error(ErrorKind::NotFound, std::string("Tesseract の ") + lang + " データを " + dir + " から読み込めません",
-                      std::string("cannot load Tesseract's ") + lang + " data from " + dir);
-  };
   // No dictionaries (the lines are dates and numbers, not words; and loading them is
   // a good part of Init's time). The LSTM engine only: the legacy one is slower.
   std::vector<std::string> names = {"load_system_dawg", "load_freq_dawg"}, values = {"0", "0"};
-  for (auto& api : r.jpn_) {
-    api = std::make_unique<tesseract::TessBaseAPI>();
-    if (api->Init(dir.c_str(), "jpn", tesseract::OEM_LSTM_ONLY, nullptr, 0, &names, &values, false) != 0)
-      return fail("jpn");
-  }
-  if (r.digits_->Init(dir.c_str(), "eng", tesseract::OEM_LSTM_ONLY, nullptr, 0, &names, &values, false) != 0)
-    return fail("eng");
-  for (auto* api : {r.jpn_[0].get(), r.jpn_[1].get(), r.digits_.get()}) api->SetPageSegMode(tesseract::PSM_SINGLE_LINE);
-  r.digits_->SetVariable("tessedit_char_whitelist", "0123456789");
+  const char* languages[kOcrModels] = {"jpn", "Japanese", "eng"};
+  for (int m = 0; m < kOcrModels; ++m)
+    for (auto& api : r.models_[m]) {
+      api = std::make_unique<tesseract::TessBaseAPI>();
+      if (api->Init(dir.c_str(), languages[m], tesseract::OEM_LSTM_ONLY, nullptr, 0, &names, &values, false) != 0)
+        return make_error(ErrorKind::NotFound,
+                          std::string("Tesseract の ") + languages[m] + " データを " + dir + " から読み込めません",
+                          std::string("cannot load Tesseract's ") + languages[m] + " data from " + dir);
+      api->SetPageSegMode(tesseract::PSM_SINGLE_LINE);
+      if (OcrModel(m) == OcrModel::Digits) api->SetVariable("tessedit_char_whitelist", "0123456789");
+    }
   return r;
 }
 
-ReadLine TextReader::japanese_line(const GrayImage& line, int instance) { return recognise(*jpn_[instance & 1], line); }
-ReadLine TextReader::digit_line(const GrayImage& line) { return recognise(*digits_, line); }
+ReadLine TextReader::read_line(OcrModel model, const GrayImage& line, int instance) {
+  return recognise(*models_[int(model)][instance & 1], line);
+}
 
 }  // namespace caora::card

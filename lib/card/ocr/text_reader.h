@@ -28,9 +28,20 @@ struct ReadLine {
   std::vector<Symbol> symbols;  // each character read, with its own confidence
 };
 
+// The three recognisers. Each has misreadings of its own on this print, which it
+// repeats on every rendering of a line, while two of them seldom share one: so a value
+// is trusted when two models read it alike (see printed_fields.cc).
+enum class OcrModel {
+  Japanese,        // jpn: the language model, era names, dates, digits
+  JapaneseScript,  // script/Japanese (Debian: Japanese.traineddata): trained on the script, not the language
+  Digits,          // eng restricted to 0-9: the security code, the expiry year's four digits
+};
+inline constexpr int kOcrModels = 3;
+
 // Where the trained data is looked for: CAORA_TESSDATA_DIR, TESSDATA_PREFIX, then
-// Debian's and other usual folders. The folder must hold jpn.traineddata and
-// eng.traineddata (Debian: tesseract-ocr-jpn, tesseract-ocr-eng).
+// Debian's and other usual folders. The folder must hold jpn.traineddata,
+// Japanese.traineddata and eng.traineddata (Debian: tesseract-ocr-jpn,
+// tesseract-ocr-script-jpan, tesseract-ocr-eng).
 Expected<std::string> find_tessdata_dir(const std::optional<std::string>& override_dir = std::nullopt);
 
 class TextReader {
@@ -40,14 +51,13 @@ class TextReader {
   TextReader& operator=(TextReader&&) noexcept;
   ~TextReader();
 
-  // Two Japanese instances, so that two lines can be read at once on two threads
-  // (one instance must never be used by two threads at a time).
-  ReadLine japanese_line(const GrayImage& line, int instance = 0);
-  ReadLine digit_line(const GrayImage& line);
+  // Two instances of each model, so that two lines can be read at once on two
+  // threads (one instance must never be used by two threads at a time).
+  ReadLine read_line(OcrModel model, const GrayImage& line, int instance);
 
  private:
   TextReader();
-  std::unique_ptr<tesseract::TessBaseAPI> jpn_[2], digits_;
+  std::unique_ptr<tesseract::TessBaseAPI> models_[kOcrModels][2];
 };
 
 }  // namespace caora::card
