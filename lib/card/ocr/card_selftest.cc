@@ -244,6 +244,7 @@ nlohmann::json field_json(const FieldReading& f, bool ran, bool has_value) {
                       {"lines_tried", f.lines_tried},
                       {"readings", f.readings},
                       {"agreeing", f.agreeing}};
+  for (const auto& v : f.votes) j["votes"].push_back({{"model", v.model}, {"text", v.text}});
   if (f.where) j["box"] = {f.where->x0, f.where->y0, f.where->x1, f.where->y1};
   if (!f.other_lines.empty()) j["other_lines"] = f.other_lines;
   if (ran && f.error) j["error"] = text_json(f.error->message);

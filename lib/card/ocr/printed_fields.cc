@@ -119,6 +119,10 @@ GrayImage render(const GrayImage& card, const GrayImage& lines, const Box& b, in
   return cut(card, b, margin);
 }
 
+const char* model_name(OcrModel m) {
+  return m == OcrModel::Japanese ? "jpn" : m == OcrModel::JapaneseScript ? "Japanese" : "digits";
+}
+
 // Readings of one field, each parsed. A value is taken when it was read at least
 // twice, more often than any other, and by two different models: each model has
 // misreadings of its own on this print (the digit model takes 77 for 71, jpn a 0 for 9
@@ -166,6 +170,21 @@ struct Ballot {
     count(*best->value, &models);
     return (models & (models - 1)) != 0 ? best : nullptr;  // two models or more
   }
+  // The commonest value that `fits` (agrees with another line of the card), read at
+  // least twice and at least as often as any other value. Another line's reading is
+  // the second witness, so one model may have read it.
+  template <typename Fits>
+  const Vote* confirmed(Fits fits) const {
+    const Vote* best = nullptr;
+    int best_n = 0, most = 0;
+    for (const Vote& v : votes) {
+      if (!v.value) continue;
+      int c = count(*v.value);
+      most = std::max(most, c);
+      if (fits(*v.value) && c > best_n) best = &v, best_n = c;
+    }
+    return best && best_n >= 2 && best_n >= most ? best : nullptr;
+  }
   // Why no value was taken: every reading failed the same way (an invalid date is
   // reported as such), else the readings disagree.
   Error why_not() const {
@@ -188,34 +207,40 @@ struct Ballot {
   }
 };
 
-// Fills `field` from the ballot: the agreed value with the best confidence among the
-// readings that gave it, else the reason there is none.
+// Fills `field` from the ballot: the value `chosen` gave, with the best confidence
+// among the readings that gave it, else the reason there is none.
 template <typename Value>
-void settle(const Ballot<Value>& ballot, FieldReading& field, std::optional<Value>& value, int need = 2) {
+void settle(const Ballot<Value>& ballot, const typename Ballot<Value>::Vote* chosen, FieldReading& field,
+            std::optional<Value>& value) {
   field.readings = int(ballot.votes.size());
+  field.votes.clear();
+  for (const auto& v : ballot.votes) field.votes.push_back({model_name(v.model), v.line.text});
   int n = 0, runner_up = 0;
   auto* lead = ballot.leader(&n, &runner_up);
-  field.agreeing = n;
-  if (auto* v = ballot.agreed(need)) {
-    value = *v->value;
-    field.text = v->line.text;
+  if (chosen) {
+    value = *chosen->value;
+    field.agreeing = ballot.count(*chosen->value);
+    field.text = chosen->line.text;
     field.confidence = 0;
-    bool japanese_text = false;  // the whole line as the Japanese model read it, where there is one
+    bool japanese_text = false;  // the whole line as a Japanese model read it, where there is one
     for (const auto& w : ballot.votes)
-      if (w.value && same_value(*w.value, *v->value)) {
+      if (w.value && same_value(*w.value, *chosen->value)) {
         field.confidence = std::max(field.confidence, w.line.confidence);
         if (!japanese_text && w.model != OcrModel::Digits) field.text = w.line.text, japanese_text = true;
       }
     field.error.reset();
     return;
   }
+  value.reset();
+  field.agreeing = n;
   if (lead) field.text = lead->line.text, field.confidence = lead->line.confidence;
   else if (!ballot.votes.empty()) field.text = ballot.votes.front().line.text, field.confidence = ballot.votes.front().line.confidence;
   field.error = ballot.why_not();
 }
 
-// Readings of a date line before it is given up as unread (more when three must agree),
-// and of the security code, whose readings are small and quick.
+// Readings of a date line before it is given up as unread (the birth date, checked
+// against the expiry, may go on through every rendering), and of the security code,
+// whose readings are small and quick.
 constexpr size_t kMaxReadings = 6;
 constexpr size_t kMaxCodeReadings = 9;
 
@@ -235,59 +260,74 @@ std::optional<ReadLine> year_by_digit_model(TextReader& reader, int instance, co
   return reader.read_line(OcrModel::Digits, cut(card, year, mm(2.0)), instance);
 }
 
-template <typename Looks, typename Parse, typename Value>
-void read_date_line(TextReader& reader, int instance, const GrayImage& card, const GrayImage& lines, double want_mm,
-                    const std::string& last_mark, bool year_first, int need, Looks looks, Parse parse,
-                    FieldReading& field, std::optional<Value>& value, const Error& missing) {
-  auto start = Clock::now();
+// A date line found and being read: its readings so far and where the renderings
+// still to read start.
+template <typename Value>
+struct DateLine {
+  Ballot<Value> ballot;
+  Box lead, own;
+  OcrModel first_model = OcrModel::Japanese;
+  size_t next = 0;  // the next (model, rendering) pair of read_more()
+};
+
+// Finds the line of the date column, nearest `want_mm`, whose reading `looks` like
+// the field, and reads it once (its year also by the digit model when the line starts
+// with it, as the expiry does). Nothing when no line does.
+template <typename Value, typename Looks, typename Parse>
+std::optional<DateLine<Value>> find_date_line(TextReader& reader, int instance, const GrayImage& card,
+                                              const GrayImage& lines, double want_mm, const std::string& last_mark,
+                                              bool year_first, Looks looks, Parse parse, FieldReading& field) {
   int t = ink_threshold(lines, kDateColumn);
-  bool found = false;
   for (const Box& band : date_lines(lines, t, want_mm)) {
     if (band.height() > mm(6)) continue;
     ++field.lines_tried;
-    Box lead = leading_run(lines, band, t);
-    OcrModel first_model = OcrModel::Japanese;
-    ReadLine line = reader.read_line(first_model, cut(card, lead, mm(1.0)), instance);
+    DateLine<Value> line;
+    line.lead = leading_run(lines, band, t);
+    ReadLine first = reader.read_line(line.first_model, cut(card, line.lead, mm(1.0)), instance);
     // The line where the field should be, unrecognisable to jpn (a Mincho face was read
     // as 央正13年-5胡下母邊): the script model has a look before it is passed over.
-    if (!looks(line.text) && field.lines_tried == 1) {
-      ReadLine other = reader.read_line(OcrModel::JapaneseScript, cut(card, lead, mm(1.0)), instance);
-      if (looks(other.text)) line = other, first_model = OcrModel::JapaneseScript;
+    if (!looks(first.text) && field.lines_tried == 1) {
+      ReadLine other = reader.read_line(OcrModel::JapaneseScript, cut(card, line.lead, mm(1.0)), instance);
+      if (looks(other.text)) first = other, line.first_model = OcrModel::JapaneseScript;
     }
-    if (!looks(line.text)) {
-      field.other_lines.push_back(line.text);
+    if (!looks(first.text)) {
+      field.other_lines.push_back(first.text);
       continue;
     }
-    found = true;
     field.where = band;
     // The field's own extent ends at its last mark: print after it (性別 beside the
     // birth date, when the gap is narrow) would weigh on the readings.
-    Box own = lead;
-    if (!last_mark.empty())
-      for (size_t i = 0; i + 1 < line.symbols.size(); ++i)
-        if (line.symbols[i].text == last_mark)
-          own.x1 = std::min(lead.x1, lead.x0 + (line.symbols[i].x1 - mm(1.0)) + mm(0.6));
-    Ballot<Value> ballot;
-    ballot.add(line, parse(line.text), first_model);
-    // A line that starts with its year (the expiry) has the year read by the digit model too.
+    line.own = line.lead;
+    for (size_t i = 0; i + 1 < first.symbols.size(); ++i)
+      if (first.symbols[i].text == last_mark)
+        line.own.x1 = std::min(line.lead.x1, line.lead.x0 + (first.symbols[i].x1 - mm(1.0)) + mm(0.6));
+    line.ballot.add(first, parse(first.text), line.first_model);
     if (year_first)
-      if (auto digits = year_by_digit_model(reader, instance, card, lines, lead, t))
-        ballot.add(*digits, parse(digits->text), OcrModel::Digits);
-    // Then the two Japanese models in turn over the renderings of the field's own
-    // extent, until two of them agree (the first two readings, on a clean card).
-    const size_t most = kMaxReadings + 2 * size_t(need - 2);
-    for (size_t i = 0; !ballot.agreed(need) && ballot.votes.size() < most && i < 2 * std::size(kRenderings); ++i) {
-      OcrModel model = i % 2 == 0 ? OcrModel::JapaneseScript : OcrModel::Japanese;
-      Rendering how = kRenderings[i / 2];
-      if (model == first_model && how == Rendering::Plain && own.x1 == lead.x1) continue;  // read already
-      ReadLine again = reader.read_line(model, render(card, lines, own, mm(1.0), how), instance);
-      ballot.add(again, parse(again.text), model);
-    }
-    settle(ballot, field, value, need);
-    break;
+      if (auto digits = year_by_digit_model(reader, instance, card, lines, line.lead, t))
+        line.ballot.add(*digits, parse(digits->text), OcrModel::Digits);
+    return line;
   }
-  if (!found) field.error = missing;
-  field.ms = ms_since(start);
+  return std::nullopt;
+}
+
+// Reads the line further, the two Japanese models in turn over the renderings of the
+// field's own extent, until `enough` (two models agreeing, on a clean card the first
+// two readings) or `most` readings.
+template <typename Value, typename Parse, typename Enough>
+void read_more(TextReader& reader, int instance, const GrayImage& card, const GrayImage& lines, DateLine<Value>& line,
+               Parse parse, Enough enough, size_t most) {
+  for (; !enough(line.ballot) && line.ballot.votes.size() < most && line.next < 2 * std::size(kRenderings); ++line.next) {
+    OcrModel model = line.next % 2 == 0 ? OcrModel::JapaneseScript : OcrModel::Japanese;
+    Rendering how = kRenderings[line.next / 2];
+    if (model == line.first_model && how == Rendering::Plain && line.own.x1 == line.lead.x1) continue;  // read already
+    ReadLine again = reader.read_line(model, render(card, lines, line.own, mm(1.0), how), instance);
+    line.ballot.add(again, parse(again.text), model);
+  }
+}
+
+template <typename Value>
+bool two_models_agree(const Ballot<Value>& b) {
+  return b.agreed() != nullptr;
 }
 
 // Four digits off one line: the three models in turn over the renderings (the digit
@@ -331,7 +371,7 @@ void read_code(TextReader& reader, const GrayImage& card, const GrayImage& lines
       continue;
     }
     field.where = place;
-    settle(ballot, field, value);
+    settle(ballot, ballot.agreed(), field, value);
     break;
   }
   if (!field.where)
@@ -343,40 +383,79 @@ void read_code(TextReader& reader, const GrayImage& card, const GrayImage& lines
 
 PrintedFields read_printed_fields(TextReader& reader, const GrayImage& card, const GrayImage& lines) {
   PrintedFields out;
-  auto read_birth = [&](int need, FieldReading& field, std::optional<JapaneseDate>& value) {
-    read_date_line(reader, 0, card, lines, kBirthY, "生", false, need, looks_like_birth_line, parse_birth_line, field, value,
-                   not_found("生年月日の行（「…日生」）が見つかりません", "no birth-date line (ending in 生) was found"));
-  };
+  const Error no_birth = not_found("生年月日の行（「…日生」）が見つかりません", "no birth-date line (ending in 生) was found");
   // Two threads, each with its own Tesseract instances: the birth date on one, the
   // security code then the expiry on the other. Each field finds its own line by content.
-  auto birth = std::async(std::launch::async, [&] { read_birth(2, out.birth, out.birth_date); });
+  std::optional<DateLine<JapaneseDate>> birth_line;
+  auto birth = std::async(std::launch::async, [&] {
+    auto start = Clock::now();
+    birth_line = find_date_line<JapaneseDate>(reader, 0, card, lines, kBirthY, "生", false, looks_like_birth_line,
+                                              parse_birth_line, out.birth);
+    if (birth_line)
+      read_more(reader, 0, card, lines, *birth_line, parse_birth_line, two_models_agree<JapaneseDate>, kMaxReadings);
+    out.birth.ms = ms_since(start);
+  });
   read_code(reader, card, lines, out.code, out.security_code);
-  read_date_line(reader, 1, card, lines, kExpiryY, "効", true, 2, looks_like_expiry_line, parse_expiry_line, out.expiry,
-                 out.expiry_year, not_found("有効期限の行（「…まで有効」）が見つかりません", "no expiry line (ending in まで有効) was found"));
+  auto start = Clock::now();
+  std::optional<std::pair<int, int>> md;  // the expiry date's month and day
+  // The month and day most of the expiry's readings give (the first on a tie).
+  auto commonest_md = [](const Ballot<int>& b) {
+    std::optional<std::pair<int, int>> best;
+    int best_n = 0;
+    for (const auto& v : b.votes)
+      if (auto m = month_day(v.line.text)) {
+        int n = 0;
+        for (const auto& w : b.votes) n += month_day(w.line.text) == m;
+        if (n > best_n) best = m, best_n = n;
+      }
+    return std::make_pair(best, best_n);
+  };
+  auto md_twice = [&](const Ballot<int>& b) { return commonest_md(b).second >= 2; };
+  auto expiry = find_date_line<int>(reader, 1, card, lines, kExpiryY, "効", true, looks_like_expiry_line,
+                                    parse_expiry_line, out.expiry);
+  if (expiry) {
+    read_more(reader, 1, card, lines, *expiry, parse_expiry_line, two_models_agree<int>, kMaxReadings);
+    settle(expiry->ballot, expiry->ballot.agreed(), out.expiry, out.expiry_year);
+    if (out.expiry_year) {
+      // Its month and day garbled in that reading: two more readings alike will do.
+      if (!month_day(out.expiry.text)) read_more(reader, 1, card, lines, *expiry, parse_expiry_line, md_twice, kMaxReadings);
+      md = commonest_md(expiry->ballot).first;
+    }
+  } else {
+    out.expiry.error = not_found("有効期限の行（「…まで有効」）が見つかりません", "no expiry line (ending in まで有効) was found");
+  }
+  out.expiry.ms = ms_since(start);
   birth.get();
 
-  // The card expires on the holder's birthday, so the expiry line's month and day
-  // confirm the birth date's. The birth date has no digit model to check its digits
-  // (the two Japanese models both took 11月 for 1月 on one card): unconfirmed, or
-  // contradicted, it stands only on a third agreeing reading. Cards whose expiry is set
-  // otherwise, as some residents' are, still read, with more readings.
-  if (out.birth_date) {
-    auto md = month_day(out.expiry.text);
-    if (!md || md->first != out.birth_date->month || md->second != out.birth_date->day) {
-      FieldReading again;
-      std::optional<JapaneseDate> value;
-      read_birth(3, again, value);
-      again.ms += out.birth.ms;
-      if (!value)
-        again.error = make_error(
-            ErrorKind::NotFound,
-            "生年月日を「" + out.birth.text + "」と読みましたが、有効期限「" + out.expiry.text +
-                "」の月日（誕生日）で確かめられず、3回目の読み取りも一致しませんでした",
-            "the birth date was read as '" + out.birth.text + "', but the expiry date '" + out.expiry.text +
-                "' (the holder's birthday) does not confirm its month and day, and no third reading agreed");
-      out.birth = again;
-      out.birth_date = value;
+  // The card expires on the holder's birthday, so the expiry line's month and day are
+  // a second witness for the birth date's, read off other pixels. The birth date has no
+  // digit model to check its digits (both Japanese models took 11日 for 1日 on one
+  // card), so it is taken only when the expiry confirms it, or, the expiry's month and
+  // day unread, when two models agree three times. A contradicted birth date is not
+  // read (cards whose expiry is set otherwise, as some residents' are, say so in 101).
+  if (!birth_line) {
+    out.birth.error = no_birth;
+  } else {
+    start = Clock::now();
+    auto fits = [&](const JapaneseDate& d) { return md && d.month == md->first && d.day == md->second; };
+    auto& ballot = birth_line->ballot;
+    auto decided = [&](const Ballot<JapaneseDate>& b) { return md ? b.agreed() && fits(*b.agreed()->value) : b.agreed(3) != nullptr; };
+    read_more(reader, 0, card, lines, *birth_line, parse_birth_line, decided, 2 * std::size(kRenderings) + 1);
+    // Two models agree on a birth date the expiry contradicts: the expiry's month and
+    // day may be the misreading (8 read as 6), so they too are read until read twice alike.
+    if (md && ballot.agreed() && !fits(*ballot.agreed()->value) && !md_twice(expiry->ballot)) {
+      read_more(reader, 1, card, lines, *expiry, parse_expiry_line, md_twice, 2 * std::size(kRenderings) + 1);
+      if (md_twice(expiry->ballot)) md = commonest_md(expiry->ballot).first;
     }
+    const auto* chosen = md ? ballot.confirmed(fits) : ballot.agreed(3);
+    settle(ballot, chosen, out.birth, out.birth_date);
+    if (!chosen && md && ballot.agreed())
+      out.birth.error = make_error(
+          ErrorKind::NotFound,
+          "生年月日を「" + out.birth.text + "」と読みましたが、その月日が有効期限「" + out.expiry.text + "」の月日（誕生日）と合いません",
+          "the birth date was read as '" + out.birth.text + "', but its month and day differ from the expiry date's ('" +
+              out.expiry.text + "', the holder's birthday)");
+    out.birth.ms += ms_since(start);
   }
 
   auto doubtful = [](FieldReading& f, auto& value) {

@@ -34,6 +34,11 @@ struct FieldReading {
   int lines_tried = 0;
   int readings = 0;   // renderings of the field's line read (see printed_fields.cc)
   int agreeing = 0;   // how many of them gave the value taken (or the commonest)
+  struct Vote {
+    std::string model;  // jpn, Japanese (script) or digits
+    std::string text;
+  };
+  std::vector<Vote> votes;  // every reading, in order
   std::vector<std::string> other_lines;  // what was read on lines not taken for it
   double ms = 0;
 };
