@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <future>
 
+#include "card/ocr/ballot.h"
 #include "card/ocr/card_fields.h"
 #include "core/stopwatch.h"
 
@@ -85,12 +86,6 @@ std::vector<Box> date_lines(const GrayImage& lines, int t, double want_mm) {
   return bands;
 }
 
-bool same_value(const JapaneseDate& a, const JapaneseDate& b) {
-  return a.era == b.era && a.year == b.year && a.month == b.month && a.day == b.day;
-}
-bool same_value(int a, int b) { return a == b; }
-bool same_value(const std::string& a, const std::string& b) { return a == b; }
-
 // How a field's print is drawn for one reading. Tesseract's mistakes follow the pixels,
 // so the same print drawn another way is a second opinion: a misreading is seldom made
 // the same way twice, while the right reading comes back on each.
@@ -118,94 +113,6 @@ GrayImage render(const GrayImage& card, const GrayImage& lines, const Box& b, in
   }
   return cut(card, b, margin);
 }
-
-const char* model_name(OcrModel m) {
-  return m == OcrModel::Japanese ? "jpn" : m == OcrModel::JapaneseScript ? "Japanese" : "digits";
-}
-
-// Readings of one field, each parsed. A value is taken when it was read at least
-// twice, more often than any other, and by two different models: each model has
-// misreadings of its own on this print (the digit model takes 77 for 71, jpn a 0 for 9
-// in the second font) which it repeats on every rendering, but two seldom share one.
-template <typename Value>
-struct Ballot {
-  struct Vote {
-    ReadLine line;
-    Expected<Value> value;
-    OcrModel model;
-  };
-  std::vector<Vote> votes;
-
-  void add(ReadLine line, Expected<Value> value, OcrModel model) {
-    votes.push_back({std::move(line), std::move(value), model});
-  }
-  int count(const Value& value, unsigned* models = nullptr) const {
-    int n = 0;
-    for (const Vote& w : votes)
-      if (w.value && same_value(*w.value, value)) {
-        ++n;
-        if (models) *models |= 1u << int(w.model);
-      }
-    return n;
-  }
-  // The vote that gave the commonest value (the first such), and that value's count.
-  const Vote* leader(int* n, int* runner_up) const {
-    const Vote* best = nullptr;
-    *n = *runner_up = 0;
-    for (const Vote& v : votes) {
-      if (!v.value || (best && same_value(*v.value, *best->value))) continue;
-      int c = count(*v.value);
-      if (c > *n)
-        *runner_up = *n, *n = c, best = &v;
-      else
-        *runner_up = std::max(*runner_up, c);
-    }
-    return best;
-  }
-  const Vote* agreed(int need = 2) const {
-    int n = 0, runner_up = 0;
-    const Vote* best = leader(&n, &runner_up);
-    if (!best || n < need || n <= runner_up) return nullptr;
-    unsigned models = 0;
-    count(*best->value, &models);
-    return (models & (models - 1)) != 0 ? best : nullptr;  // two models or more
-  }
-  // The commonest value that `fits` (agrees with another line of the card), read at
-  // least twice and at least as often as any other value. Another line's reading is
-  // the second witness, so one model may have read it.
-  template <typename Fits>
-  const Vote* confirmed(Fits fits) const {
-    const Vote* best = nullptr;
-    int best_n = 0, most = 0;
-    for (const Vote& v : votes) {
-      if (!v.value) continue;
-      int c = count(*v.value);
-      most = std::max(most, c);
-      if (fits(*v.value) && c > best_n) best = &v, best_n = c;
-    }
-    return best && best_n >= 2 && best_n >= most ? best : nullptr;
-  }
-  // Why no value was taken: every reading failed the same way (an invalid date is
-  // reported as such), else the readings disagree.
-  Error why_not() const {
-    std::string ja, en;
-    bool all_failed = true;
-    for (const Vote& v : votes) {
-      all_failed = all_failed && !v.value;
-      ja += (ja.empty() ? "「" : "、「") + v.line.text + "」";
-      en += (en.empty() ? "'" : ", '") + v.line.text + "'";
-    }
-    if (all_failed)
-      for (const Vote& v : votes) {
-        int n = 0;
-        for (const Vote& w : votes) n += w.value.error().message.en == v.value.error().message.en;
-        if (n * 2 > int(votes.size())) return v.value.error();
-      }
-    std::string n = std::to_string(votes.size());
-    return make_error(ErrorKind::NotFound, n + "回の読み取りで、2つの認識モデルが同じ値を読みませんでした: " + ja,
-                      "no value was read alike by two recognition models in " + n + " readings: " + en);
-  }
-};
 
 // Fills `field` from the ballot: the value `chosen` gave, with the best confidence
 // among the readings that gave it, else the reason there is none.

@@ -1,0 +1,101 @@
+#include "card/ocr/ballot.h"
+
+#include <catch2/catch.hpp>
+
+#include "card/ocr/card_fields.h"
+
+using namespace caora;
+using namespace caora::card;
+
+namespace {
+
+ReadLine line(const std::string& text, double confidence = 90) {
+  ReadLine l;
+  l.text = text;
+  l.confidence = confidence;
+  return l;
+}
+
+void code(Ballot<std::string>& b, OcrModel model, const std::string& text) {
+  b.add(line(text), parse_security_code(text), model);
+}
+
+}  // namespace
+
+TEST_CASE("a value is taken when two models read it alike", "[card][ocr][ballot]") {
+  Ballot<std::string> b;
+  code(b, OcrModel::Digits, "7767");
+  CHECK(b.agreed() == nullptr);  // one reading
+  code(b, OcrModel::Digits, "7767");
+  CHECK(b.agreed() == nullptr);  // twice, but by one model: its own misreading repeats
+  code(b, OcrModel::Japanese, "7767");
+  REQUIRE(b.agreed() != nullptr);
+  CHECK(*b.agreed()->value == "7767");
+  CHECK(b.agreed(3) != nullptr);
+  CHECK(b.agreed(4) == nullptr);
+}
+
+TEST_CASE("a tie between two values takes neither", "[card][ocr][ballot]") {
+  // The digit model's 7167 against jpn's 7767, each read twice.
+  Ballot<std::string> b;
+  code(b, OcrModel::Digits, "7167");
+  code(b, OcrModel::Japanese, "7767");
+  code(b, OcrModel::Digits, "7167");
+  code(b, OcrModel::JapaneseScript, "7767");
+  CHECK(b.agreed() == nullptr);
+  int n = 0, runner_up = 0;
+  REQUIRE(b.leader(&n, &runner_up) != nullptr);
+  CHECK(n == 2);
+  CHECK(runner_up == 2);
+  code(b, OcrModel::Japanese, "7767");
+  REQUIRE(b.agreed() != nullptr);
+  CHECK(*b.agreed()->value == "7767");
+}
+
+TEST_CASE("readings that parse to nothing count for no value", "[card][ocr][ballot]") {
+  // Every reading failed the same way (a date that does not exist, read alike each
+  // time): that failure is the reason, reported as invalid.
+  Ballot<JapaneseDate> dates;
+  for (OcrModel m : {OcrModel::Japanese, OcrModel::JapaneseScript})
+    dates.add(line("昭和40年19月17日生"), parse_birth_line("昭和40年19月17日生"), m);
+  CHECK(dates.agreed() == nullptr);
+  CHECK(dates.why_not().kind == ErrorKind::Parse);
+  CHECK(dates.why_not().message.en.find("month") != std::string::npos);
+
+  Ballot<std::string> b;
+  code(b, OcrModel::Digits, "137");
+  code(b, OcrModel::Japanese, "81");
+  CHECK(b.agreed() == nullptr);
+  CHECK(b.why_not().kind == ErrorKind::NotFound);  // failed, but not alike
+  code(b, OcrModel::Japanese, "8137");
+  code(b, OcrModel::Digits, "3137");
+  CHECK(b.agreed() == nullptr);
+  CHECK(b.why_not().kind == ErrorKind::NotFound);
+  CHECK(b.why_not().message.en.find("'8137'") != std::string::npos);
+}
+
+TEST_CASE("another line's witness stands in for a second model", "[card][ocr][ballot]") {
+  Ballot<JapaneseDate> b;
+  auto birth = [&](OcrModel m, const std::string& text) { b.add(line(text), parse_birth_line(text), m); };
+  // 令和3年9月10日: jpn read 16日 and 1日, the script model 10日 three times.
+  birth(OcrModel::Japanese, "令和3年9月16日生");
+  birth(OcrModel::JapaneseScript, "令和3年9月10日生");
+  birth(OcrModel::Japanese, "令和3年9月16日生");
+  birth(OcrModel::JapaneseScript, "令和3年9月10日生");
+  birth(OcrModel::JapaneseScript, "令和3年9月10日生");
+  CHECK(b.agreed() == nullptr);  // 10日 was read by one model only
+  auto expiry_says = [](int month, int day) {
+    return [=](const JapaneseDate& d) { return d.month == month && d.day == day; };
+  };
+  const auto* v = b.confirmed(expiry_says(9, 10));
+  REQUIRE(v != nullptr);
+  CHECK(v->value->day == 10);
+  // A witness for the less common value is not enough.
+  birth(OcrModel::Japanese, "令和3年9月16日生");
+  birth(OcrModel::Japanese, "令和3年9月16日生");
+  CHECK(b.confirmed(expiry_says(9, 10)) == nullptr);
+  // Nor is a value read once.
+  Ballot<JapaneseDate> once;
+  once.add(line("令和3年9月10日生"), parse_birth_line("令和3年9月10日生"), OcrModel::Japanese);
+  CHECK(once.confirmed(expiry_says(9, 10)) == nullptr);
+}
