@@ -19,7 +19,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (*y < 0 || *y > 9999) __builtin_trap();
   }
   if (auto md = caora::card::month_day(text)) {
-    if (md->first < 0 || md->first > 99 || md->second < 0 || md->second > 99) __builtin_trap();
+    if (md->first < 1 || md->first > 12 || md->second < 1 || md->second > 31) __builtin_trap();
   }
   if (auto c = caora::card::parse_security_code(text)) {
     if (c->size() != 4 || c->find_first_not_of("0123456789") != std::string::npos) __builtin_trap();

@@ -137,7 +137,9 @@ std::optional<std::pair<int, int>> month_day(const std::string& text) {
       size_t month_digits = 0, day_digits = 0;
       auto month = number_before(m, &month_digits), day = number_before(d, &day_digits);
       // The day's digits fill the whole gap between 月 and 日.
-      if (month && day && day_digits == d - m - 1) return std::make_pair(*month, *day);
+      // A month or day no calendar has (19月 for a condensed 10月) is no reading of one.
+      if (month && day && day_digits == d - m - 1 && *month >= 1 && *month <= 12 && *day >= 1 && *day <= 31)
+        return std::make_pair(*month, *day);
     }
   }
   return std::nullopt;

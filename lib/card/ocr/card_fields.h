@@ -25,7 +25,8 @@ bool looks_like_expiry_line(const std::string& text);
 // 昭和55年 2月17日生 -> 昭和55年2月17日; 元年 is year 1. The date is validated: a year past
 // the era's end or 2月30日 is an error saying so.
 Expected<JapaneseDate> parse_birth_line(const std::string& text);
-// The month and day of a date line (…M月D日…), either line; nothing when not both read.
+// The month and day of a date line (…M月D日…), either line; nothing when not both
+// read, or when they are no month and day of any calendar (19月, 32日).
 std::optional<std::pair<int, int>> month_day(const std::string& text);
 // 2035年 2月17日まで有効 -> 2035.
 Expected<int> parse_expiry_line(const std::string& text);

@@ -91,5 +91,8 @@ TEST_CASE("the month and day of either date line", "[card][ocr]") {
   CHECK_FALSE(month_day("2035年 月17日まで有効"));
   CHECK_FALSE(month_day("2035年 2月175日まで有効"));
   CHECK_FALSE(month_day("2035年 123月17日まで有効"));
+  CHECK_FALSE(month_day("2026年19月17日まで有効"));  // a condensed 10月
+  CHECK_FALSE(month_day("2026年1月32日まで有効"));
+  CHECK_FALSE(month_day("2026年0月1日まで有効"));
   CHECK_FALSE(month_day(""));
 }

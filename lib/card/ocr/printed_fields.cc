@@ -114,14 +114,20 @@ GrayImage render(const GrayImage& card, const GrayImage& lines, const Box& b, in
   return cut(card, b, margin);
 }
 
+// Every reading made, for the report (a support desk sees what each model read).
+template <typename Value>
+void list_votes(const Ballot<Value>& ballot, FieldReading& field) {
+  field.readings = int(ballot.votes.size());
+  field.votes.clear();
+  for (const auto& v : ballot.votes) field.votes.push_back({model_name(v.model), v.line.text});
+}
+
 // Fills `field` from the ballot: the value `chosen` gave, with the best confidence
 // among the readings that gave it, else the reason there is none.
 template <typename Value>
 void settle(const Ballot<Value>& ballot, const typename Ballot<Value>::Vote* chosen, FieldReading& field,
             std::optional<Value>& value) {
-  field.readings = int(ballot.votes.size());
-  field.votes.clear();
-  for (const auto& v : ballot.votes) field.votes.push_back({model_name(v.model), v.line.text});
+  list_votes(ballot, field);
   int n = 0, runner_up = 0;
   auto* lead = ballot.leader(&n, &runner_up);
   if (chosen) {
@@ -327,6 +333,7 @@ PrintedFields read_printed_fields(TextReader& reader, const GrayImage& card, con
       // Its month and day garbled in that reading: two more readings alike will do.
       if (!month_day(out.expiry.text)) read_more(reader, 1, card, lines, *expiry, parse_expiry_line, md_twice, kMaxReadings);
       md = commonest_md(expiry->ballot).first;
+      list_votes(expiry->ballot, out.expiry);
     }
   } else {
     out.expiry.error = not_found("有効期限の行（「…まで有効」）が見つかりません", "no expiry line (ending in まで有効) was found");
@@ -353,6 +360,7 @@ PrintedFields read_printed_fields(TextReader& reader, const GrayImage& card, con
     if (md && ballot.agreed() && !fits(*ballot.agreed()->value) && !md_twice(expiry->ballot)) {
       read_more(reader, 1, card, lines, *expiry, parse_expiry_line, md_twice, 2 * std::size(kRenderings) + 1);
       if (md_twice(expiry->ballot)) md = commonest_md(expiry->ballot).first;
+      list_votes(expiry->ballot, out.expiry);
     }
     const auto* chosen = md ? ballot.confirmed(fits) : ballot.agreed(3);
     settle(ballot, chosen, out.birth, out.birth_date);
