@@ -243,6 +243,20 @@ bool two_models_agree(const Ballot<Value>& b) {
   return b.agreed() != nullptr;
 }
 
+// The month and day most of the expiry line's readings give (the first on a tie), and
+// how many gave it.
+std::pair<std::optional<std::pair<int, int>>, int> commonest_md(const Ballot<int>& b) {
+  std::optional<std::pair<int, int>> best;
+  int best_n = 0;
+  for (const auto& v : b.votes)
+    if (auto m = month_day(v.line.text)) {
+      int n = 0;
+      for (const auto& w : b.votes) n += month_day(w.line.text) == m;
+      if (n > best_n) best = m, best_n = n;
+    }
+  return {best, best_n};
+}
+
 // Four digits off one line: the three models in turn over the renderings (the digit
 // model wants the wide margin: a tight crop of 7127 read as 2).
 Ballot<std::string> read_digits(TextReader& reader, const GrayImage& card, const GrayImage& lines, const Box& where) {
@@ -311,18 +325,6 @@ PrintedFields read_printed_fields(TextReader& reader, const GrayImage& card, con
   read_code(reader, card, lines, out.code, out.security_code);
   auto start = Clock::now();
   std::optional<std::pair<int, int>> md;  // the expiry date's month and day
-  // The month and day most of the expiry's readings give (the first on a tie).
-  auto commonest_md = [](const Ballot<int>& b) {
-    std::optional<std::pair<int, int>> best;
-    int best_n = 0;
-    for (const auto& v : b.votes)
-      if (auto m = month_day(v.line.text)) {
-        int n = 0;
-        for (const auto& w : b.votes) n += month_day(w.line.text) == m;
-        if (n > best_n) best = m, best_n = n;
-      }
-    return std::make_pair(best, best_n);
-  };
   auto md_twice = [&](const Ballot<int>& b) { return commonest_md(b).second >= 2; };
   auto expiry = find_date_line<int>(reader, 1, card, lines, kExpiryY, "効", true, looks_like_expiry_line,
                                     parse_expiry_line, out.expiry);
