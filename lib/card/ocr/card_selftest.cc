@@ -242,7 +242,7 @@ nlohmann::json field_json(const FieldReading& f, bool ran, bool has_value) {
                       {"text", f.text},
                       {"confidence", std::round(f.confidence * 10) / 10},
                       {"lines_tried", f.lines_tried},
-                      {"readings", f.readings},
+                      {"readings", f.votes.size()},
                       {"agreeing", f.agreeing}};
   for (const auto& v : f.votes) j["votes"].push_back({{"model", v.model}, {"text", v.text}});
   if (f.where) j["box"] = {f.where->x0, f.where->y0, f.where->x1, f.where->y1};

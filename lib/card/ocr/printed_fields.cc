@@ -117,7 +117,6 @@ GrayImage render(const GrayImage& card, const GrayImage& lines, const Box& b, in
 // Every reading made, for the report (a support desk sees what each model read).
 template <typename Value>
 void list_votes(const Ballot<Value>& ballot, FieldReading& field) {
-  field.readings = int(ballot.votes.size());
   field.votes.clear();
   for (const auto& v : ballot.votes) field.votes.push_back({model_name(v.model), v.line.text});
 }
@@ -156,6 +155,7 @@ void settle(const Ballot<Value>& ballot, const typename Ballot<Value>::Vote* cho
 // whose readings are small and quick.
 constexpr size_t kMaxReadings = 6;
 constexpr size_t kMaxCodeReadings = 9;
+constexpr size_t kEveryReading = 2 * std::size(kRenderings) + 1;  // both Japanese models on each, and the first
 
 // The expiry year read by the digit model: the line's first four glyphs, cut off
 // before 年 at the ink gap after the fourth (the digit model cannot read 年 and would
@@ -310,7 +310,6 @@ void read_code(TextReader& reader, const GrayImage& card, const GrayImage& lines
 
 PrintedFields read_printed_fields(TextReader& reader, const GrayImage& card, const GrayImage& lines) {
   PrintedFields out;
-  const Error no_birth = not_found("生年月日の行（「…日生」）が見つかりません", "no birth-date line (ending in 生) was found");
   // Two threads, each with its own Tesseract instances: the birth date on one, the
   // security code then the expiry on the other. Each field finds its own line by content.
   std::optional<DateLine<JapaneseDate>> birth_line;
@@ -350,17 +349,17 @@ PrintedFields read_printed_fields(TextReader& reader, const GrayImage& card, con
   // day unread, when two models agree three times. A contradicted birth date is not
   // read (cards whose expiry is set otherwise, as some residents' are, say so in 101).
   if (!birth_line) {
-    out.birth.error = no_birth;
+    out.birth.error = not_found("生年月日の行（「…日生」）が見つかりません", "no birth-date line (ending in 生) was found");
   } else {
     start = Clock::now();
     auto fits = [&](const JapaneseDate& d) { return md && d.month == md->first && d.day == md->second; };
     auto& ballot = birth_line->ballot;
     auto decided = [&](const Ballot<JapaneseDate>& b) { return md ? b.agreed() && fits(*b.agreed()->value) : b.agreed(3) != nullptr; };
-    read_more(reader, 0, card, lines, *birth_line, parse_birth_line, decided, 2 * std::size(kRenderings) + 1);
+    read_more(reader, 0, card, lines, *birth_line, parse_birth_line, decided, kEveryReading);
     // Two models agree on a birth date the expiry contradicts: the expiry's month and
     // day may be the misreading (8 read as 6), so they too are read until read twice alike.
     if (md && ballot.agreed() && !fits(*ballot.agreed()->value) && !md_twice(expiry->ballot)) {
-      read_more(reader, 1, card, lines, *expiry, parse_expiry_line, md_twice, 2 * std::size(kRenderings) + 1);
+      read_more(reader, 1, card, lines, *expiry, parse_expiry_line, md_twice, kEveryReading);
       if (md_twice(expiry->ballot)) md = commonest_md(expiry->ballot).first;
       list_votes(expiry->ballot, out.expiry);
     }

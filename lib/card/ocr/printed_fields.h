@@ -32,7 +32,6 @@ struct FieldReading {
   std::optional<Box> where;      // the line, in rectified-card pixels
   std::optional<Error> error;    // why the field has no value
   int lines_tried = 0;
-  int readings = 0;   // renderings of the field's line read (see printed_fields.cc)
   int agreeing = 0;   // how many of them gave the value taken (or the commonest)
   struct Vote {
     std::string model;  // jpn, Japanese (script) or digits
