@@ -86,6 +86,29 @@ struct Ballot {
     }
     return best && best_n >= 2 && best_n >= most ? best : nullptr;
   }
+  // Whether `model` gave `value` in one of its readings.
+  bool read_by(const Value& value, OcrModel model) const {
+    return std::any_of(votes.begin(), votes.end(),
+                       [&](const Vote& w) { return w.model == model && w.value && same_value(*w.value, value); });
+  }
+  // A reading of `model` that gave another value than `value`, when that value is
+  // `model`'s commonest, read at least twice and more often than `value` by it: the
+  // model stands against `value`. Two models that share a misreading (both Japanese
+  // models took 11月 for 1月 in one font) agree on it, and only a third model, which
+  // sees the digits alone, can say so.
+  const Vote* contradiction(const Value& value, OcrModel model) const {
+    auto by_model = [&](const Value& v) {
+      int n = 0;
+      for (const Vote& w : votes) n += w.model == model && w.value && same_value(*w.value, v);
+      return n;
+    };
+    int for_value = by_model(value), most = 0;
+    const Vote* against = nullptr;
+    for (const Vote& w : votes)
+      if (w.model == model && w.value && !same_value(*w.value, value))
+        if (int n = by_model(*w.value); n > most) most = n, against = &w;
+    return most >= 2 && most > for_value ? against : nullptr;
+  }
   // Why no value was taken: every reading failed the same way (an invalid date is
   // reported as such), else the readings disagree.
   Error why_not() const {

@@ -99,3 +99,39 @@ TEST_CASE("another line's witness stands in for a second model", "[card][ocr][ba
   once.add(line("令和3年9月10日生"), parse_birth_line("令和3年9月10日生"), OcrModel::Japanese);
   CHECK(once.confirmed(expiry_says(9, 10)) == nullptr);
 }
+
+TEST_CASE("a third model stands against a misreading two models share", "[card][ocr][ballot]") {
+  // Both Japanese models took 11月 for 1月; the digit model, on the digits alone, read 11.
+  Ballot<JapaneseDate> b;
+  auto date = [&](OcrModel m, const std::string& text) { b.add(line(text), parse_birth_line(text), m); };
+  date(OcrModel::Japanese, "大正13年1月26日生");
+  date(OcrModel::JapaneseScript, "大正13年1月26日生");
+  REQUIRE(b.agreed() != nullptr);
+  const JapaneseDate shared = *b.agreed()->value;
+  date(OcrModel::Digits, "大正13年11月26日生");
+  CHECK(b.contradiction(shared, OcrModel::Digits) == nullptr);  // once may be its own slip
+  date(OcrModel::Digits, "大正13年11月26日生");
+  const auto* against = b.contradiction(shared, OcrModel::Digits);
+  REQUIRE(against != nullptr);
+  CHECK(against->value->month == 11);
+  // Once it reads the shared value as often, it no longer stands against it.
+  date(OcrModel::Digits, "大正13年1月26日生");
+  date(OcrModel::Digits, "大正13年1月26日生");
+  CHECK(b.contradiction(shared, OcrModel::Digits) == nullptr);
+  // The other models' readings are no contradiction of their own.
+  CHECK(b.contradiction(shared, OcrModel::Japanese) == nullptr);
+}
+
+TEST_CASE("which model read a value", "[card][ocr][ballot]") {
+  // A blurred 3 that both Japanese models read as 5; the digit model read three digits.
+  Ballot<std::string> b;
+  code(b, OcrModel::Japanese, "5711");
+  code(b, OcrModel::JapaneseScript, "5711");
+  code(b, OcrModel::Digits, "711");
+  REQUIRE(b.agreed() != nullptr);
+  CHECK_FALSE(b.read_by("5711", OcrModel::Digits));
+  CHECK(b.read_by("5711", OcrModel::Japanese));
+  code(b, OcrModel::Digits, "3711");
+  CHECK_FALSE(b.read_by("5711", OcrModel::Digits));
+  CHECK(b.read_by("3711", OcrModel::Digits));
+}

@@ -5,6 +5,8 @@
 #include <cmath>
 #include <cstdio>
 #include <future>
+#include <regex>
+#include <cstdlib>
 
 #include "card/ocr/ballot.h"
 #include "card/ocr/card_fields.h"
@@ -25,19 +27,35 @@ constexpr double kCodeY = 33.6;
 
 double centre_y_mm(const Box& b) { return (b.y0 + b.y1) / 2.0 / kPxPerMm; }
 
+// The shade of most of an image: the paper's, in a cut of a line of print.
+uint8_t paper_shade(const GrayImage& img) {
+  std::vector<uint8_t> sorted = img.pixels;
+  if (sorted.empty()) return 255;
+  std::nth_element(sorted.begin(), sorted.begin() + sorted.size() * 8 / 10, sorted.end());
+  return sorted[sorted.size() * 8 / 10];
+}
+
+// The card's background pattern, light grey lines across the print, made a 7 a 4 and a
+// 5 a 9 to the digit model, and a 3 an 8 to both Japanese models: what is much lighter
+// than the print goes to paper.
+GrayImage without_background(GrayImage img) {
+  if (img.pixels.empty()) return img;
+  std::vector<uint8_t> sorted = img.pixels;
+  std::nth_element(sorted.begin(), sorted.begin() + sorted.size() / 20, sorted.end());
+  int ink = sorted[sorted.size() / 20], paper = paper_shade(img);
+  int light = ink + (paper - ink) * 2 / 3;
+  for (auto& v : img.pixels)
+    if (v > light) v = uint8_t(paper);
+  return img;
+}
+
 // The line's image with a white margin, which Tesseract needs to find the glyphs' edges.
 GrayImage cut(const GrayImage& card, const Box& b, int margin) {
   int pad = margin;
   GrayImage out = make_gray(b.width() + 2 * pad, b.height() + 2 * pad, 255);
   GrayImage c = crop(card, b.x0, b.y0, b.width(), b.height());
   // The margin takes the paper's shade, not pure white, so the edge is not an edge.
-  std::vector<uint8_t> sorted = c.pixels;
-  uint8_t paper = 255;
-  if (!sorted.empty()) {
-    std::nth_element(sorted.begin(), sorted.begin() + sorted.size() * 8 / 10, sorted.end());
-    paper = sorted[sorted.size() * 8 / 10];
-  }
-  std::fill(out.pixels.begin(), out.pixels.end(), paper);
+  std::fill(out.pixels.begin(), out.pixels.end(), paper_shade(c));
   for (int y = 0; y < c.height; ++y)
     std::copy_n(&c.pixels[size_t(y) * c.width], c.width, &out.pixels[size_t(y + pad) * out.width + pad]);
   return out;
@@ -50,6 +68,19 @@ double ink_share(const GrayImage& card, const Box& b, int threshold) {
   return n ? double(ink) / n : 0;
 }
 
+// The box narrowed to its rows with ink (unchanged when it has none).
+Box ink_rows(const GrayImage& img, Box b, int threshold) {
+  int y0 = b.y1, y1 = b.y0;
+  for (int y = b.y0; y < b.y1; ++y)
+    for (int x = b.x0; x < b.x1; ++x)
+      if (img.at(x, y) < threshold) {
+        y0 = std::min(y0, y), y1 = std::max(y1, y + 1);
+        break;
+      }
+  if (y1 > y0) b.y0 = y0, b.y1 = y1;
+  return b;
+}
+
 // A band's leading run: the text up to the first wide gap (so that 性別 女 beside the
 // birth date is not read with it).
 Box leading_run(const GrayImage& card, const Box& band, int threshold) {
@@ -57,16 +88,7 @@ Box leading_run(const GrayImage& card, const Box& band, int threshold) {
   if (runs.empty()) return band;
   Box out = runs[0];
   for (size_t i = 1; i < runs.size() && out.width() < mm(12); ++i) out.x1 = runs[i].x1;
-  // Tight vertically too: the run's own ink rows.
-  int y0 = out.y1, y1 = out.y0;
-  for (int y = out.y0; y < out.y1; ++y)
-    for (int x = out.x0; x < out.x1; ++x)
-      if (card.at(x, y) < threshold) {
-        y0 = std::min(y0, y), y1 = std::max(y1, y + 1);
-        break;
-      }
-  if (y1 > y0) out.y0 = y0, out.y1 = y1;
-  return out;
+  return ink_rows(card, out, threshold);  // tight vertically too
 }
 
 using Clock = std::chrono::steady_clock;
@@ -96,13 +118,13 @@ constexpr Rendering kRenderings[] = {Rendering::Plain, Rendering::Smaller, Rende
 GrayImage render(const GrayImage& card, const GrayImage& lines, const Box& b, int margin, Rendering how) {
   switch (how) {
     case Rendering::Plain:
-      return cut(card, b, margin);
+      return without_background(cut(card, b, margin));
     case Rendering::Smaller:
-      return resize(cut(card, b, margin), 0.75);
+      return resize(without_background(cut(card, b, margin)), 0.75);
     case Rendering::Larger:
-      return resize(cut(card, b, margin), 1.3);
+      return resize(without_background(cut(card, b, margin)), 1.3);
     case Rendering::Softer:
-      return cut(lines, b, margin);
+      return without_background(cut(lines, b, margin));
     case Rendering::Binary: {
       GrayImage img = cut(card, b, margin);
       int t = ink_threshold(img, {0, 0, img.width, img.height});
@@ -112,6 +134,12 @@ GrayImage render(const GrayImage& card, const GrayImage& lines, const Box& b, in
     }
   }
   return cut(card, b, margin);
+}
+
+// Two models agree, and the digit model is one of them.
+bool digits_agree(const Ballot<std::string>& ballot) {
+  const auto* agreed = ballot.agreed();
+  return agreed && ballot.read_by(*agreed->value, OcrModel::Digits);
 }
 
 // Every reading made, for the report (a support desk sees what each model read).
@@ -151,56 +179,139 @@ void settle(const Ballot<Value>& ballot, const typename Ballot<Value>::Vote* cho
 }
 
 // Readings of a date line before it is given up as unread (the birth date, checked
-// against the expiry, may go on through every rendering), and of the security code,
-// whose readings are small and quick.
+// against the expiry, may go on through every rendering).
 constexpr size_t kMaxReadings = 6;
-constexpr size_t kMaxCodeReadings = 9;
-constexpr size_t kEveryReading = 2 * std::size(kRenderings) + 1;  // both Japanese models on each, and the first
+constexpr size_t kEveryReading = 3 * std::size(kRenderings);  // the three models on each
 
-// The expiry year read by the digit model: the line's first four glyphs, cut off
-// before 年 at the ink gap after the fourth (the digit model cannot read 年 and would
-// take it for digits). Digits blurred into one another give fewer glyphs, and then no
-// reading rather than a wrong one.
-std::optional<ReadLine> year_by_digit_model(TextReader& reader, int instance, const GrayImage& card,
-                                            const GrayImage& lines, const Box& line_box, int t) {
-  auto glyphs = column_runs(lines, line_box, t, 2);
-  if (glyphs.size() < 5) return std::nullopt;
-  for (size_t i = 0; i < 4; ++i)
-    if (glyphs[i].width() > line_box.height()) return std::nullopt;  // a kanji's width, not a digit's
-  Box year = line_box;
-  year.x0 = glyphs[0].x0;
-  year.x1 = (glyphs[3].x1 + glyphs[4].x0) / 2;
-  return reader.read_line(OcrModel::Digits, cut(card, year, mm(2.0)), instance);
+// The numbers of a date line, found by the shapes of its glyphs: a kanji (年, 月, 日,
+// 生) is about as wide as it is high, a digit about half that. Each number is the list
+// of its glyphs, so that the digit model reads the digits alone (it cannot read a kanji
+// and would take 年 for digits). Glyphs blurred into one another, or a line whose
+// glyphs do not fall into the expected pattern, give no numbers rather than wrong ones.
+using Number = std::vector<Box>;
+
+std::vector<Number> numbers_by_glyph_shape(const GrayImage& lines, const Box& line_box, int t, const std::regex& pattern) {
+  std::vector<Box> glyphs = column_runs(lines, line_box, t, 2);
+  int em = 0;  // the tallest glyph's height: a kanji's, whatever the line's skew
+  for (const Box& g : glyphs) em = std::max(em, ink_rows(lines, g, t).height());
+  std::string shapes;
+  for (const Box& g : glyphs) shapes += g.width() >= em * 0.62 ? 'K' : 'D';  // digits measured 0.42-0.55 em, 日 0.72
+  std::smatch m;
+  if (!std::regex_search(shapes, m, pattern)) return {};
+  std::vector<Number> out;
+  for (size_t i = 1; i < m.size(); ++i) {
+    if (!m[i].matched) continue;
+    size_t first = m.position(i), last = first + m.length(i) - 1;
+    out.emplace_back(glyphs.begin() + first, glyphs.begin() + last + 1);
+    // The runs end where the ink is darker than the threshold: the glyphs' softer edges
+    // go with them, up to halfway to the kanji beside them (a 5 cut at its edge was read 9).
+    int pad = mm(0.25);
+    out.back().front().x0 -= std::min(pad, first > 0 ? (glyphs[first].x0 - glyphs[first - 1].x1) / 2 : pad);
+    out.back().back().x1 += std::min(pad, last + 1 < glyphs.size() ? (glyphs[last + 1].x0 - glyphs[last].x1) / 2 : pad);
+  }
+  return out;
 }
 
-// A date line found and being read: its readings so far and where the renderings
-// still to read start.
+// The birth line's numbers: year, month, day before 年, 月, 日 and 生. The year's glyphs
+// run on into the era name's (昭 and 和 are each two narrow halves), so it is the last
+// glyphs before 年, as many as a Japanese reading's year has digits.
+const std::regex kBirthNumbers("(D+)K(D{1,2})K(D{1,2})KK");
+// The expiry line's: the year, then the month and day when they are told apart.
+const std::regex kExpiryNumbers("^(D{4})K(?:(D{1,2})K(D{1,2})K)?");
+
+// The line's numbers alone, side by side with a space of paper between them (the
+// kanji between them taken out), from one of the card's images.
+GrayImage numbers_only(const GrayImage& img, const std::vector<Number>& numbers, const Box& line_box) {
+  const int gap = mm(1.5);
+  int width = 0;
+  for (const Number& n : numbers) width += (n.back().x1 - n.front().x0) + gap;
+  GrayImage line = without_background(cut(img, line_box, 0));
+  GrayImage out = make_gray(std::max(1, width - gap), line_box.height(), paper_shade(line));
+  int x = 0;
+  for (const Number& n : numbers) {
+    for (int sx = n.front().x0; sx < n.back().x1; ++sx, ++x)
+      for (int y = 0; y < out.height; ++y) out.pixels[size_t(y) * out.width + x] = line.at(sx - line_box.x0, y);
+    x += gap;
+  }
+  return out;
+}
+
+// The numbers read by the digit model in one reading of them alone (with the context of
+// one another: on its own a number of two digits often loses one), from a rendering of
+// the card as the other models' readings are, and put back between the line's own
+// marks (2026年10月17日) so that the reading parses and compares as the Japanese models'
+// do. Nothing unless it read one digit for each glyph.
+std::optional<ReadLine> read_numbers(TextReader& reader, int instance, const GrayImage& card, const GrayImage& lines,
+                                     const std::vector<Number>& numbers, const Box& line_box, Rendering how,
+                                     const std::string& before, const std::vector<std::string>& marks) {
+  GrayImage c = numbers_only(card, numbers, line_box), l = numbers_only(lines, numbers, line_box);
+  ReadLine r = reader.read_line(OcrModel::Digits, render(c, l, {0, 0, c.width, c.height}, mm(2.0), how), instance);
+  r.text.erase(std::remove(r.text.begin(), r.text.end(), ' '), r.text.end());
+  size_t glyphs = 0;
+  for (const Number& n : numbers) glyphs += n.size();
+  if (r.text.size() != glyphs) return std::nullopt;
+  std::string digits = r.text;
+  r.text = before;
+  for (size_t i = 0, at = 0; i < numbers.size(); at += numbers[i].size(), ++i)
+    r.text += digits.substr(at, numbers[i].size()) + marks[i];
+  r.symbols.clear();
+  return r;
+}
+
+// A date line found and being read: its readings so far, where its numbers are, and
+// where the readings still to make start.
 template <typename Value>
 struct DateLine {
   Ballot<Value> ballot;
   Box lead, own;
+  std::vector<Number> numbers;  // year, month, day (the expiry's month and day when told apart)
   OcrModel first_model = OcrModel::Japanese;
-  size_t next = 0;  // the next (model, rendering) pair of read_more()
+  bool numbers_read_plain = false;
+  size_t next = 0;  // the next (rendering, model) pair of read_more()
 };
 
+// The digit model's reading of the expiry line: 2026年10月17日, or the year alone.
+std::optional<ReadLine> digit_reading(TextReader& reader, int instance, const GrayImage& card, const GrayImage& lines,
+                                      const DateLine<int>& line, Rendering how) {
+  if (line.numbers.empty()) return std::nullopt;
+  return read_numbers(reader, instance, card, lines, line.numbers, line.lead, how, "", {"年", "月", "日"});
+}
+
+// The digit model's reading of the birth line, with the era (which it cannot read) and
+// the year's number of digits taken from the first Japanese reading that parsed. None
+// before there is one, or on 元年.
+std::optional<ReadLine> digit_reading(TextReader& reader, int instance, const GrayImage& card, const GrayImage& lines,
+                                      const DateLine<JapaneseDate>& line, Rendering how) {
+  if (line.numbers.size() != 3) return std::nullopt;
+  const JapaneseDate* japanese = nullptr;
+  for (const auto& v : line.ballot.votes)
+    if (v.model != OcrModel::Digits && v.value && !japanese) japanese = &*v.value;
+  size_t year_digits = japanese ? (japanese->year < 10 ? 1 : 2) : 0;
+  if (!japanese || line.numbers[0].size() < year_digits) return std::nullopt;
+  std::vector<Number> numbers = line.numbers;
+  numbers[0].erase(numbers[0].begin(), numbers[0].end() - year_digits);
+  return read_numbers(reader, instance, card, lines, numbers, line.own, how, era_name(japanese->era), {"年", "月", "日生"});
+}
+
 // Finds the line of the date column, nearest `want_mm`, whose reading `looks` like
-// the field, and reads it once (its year also by the digit model when the line starts
-// with it, as the expiry does). Nothing when no line does.
+// the field, and reads it once (by the digit model too when the line starts with its
+// year, as the expiry does). Nothing when no line does.
 template <typename Value, typename Looks, typename Parse>
 std::optional<DateLine<Value>> find_date_line(TextReader& reader, int instance, const GrayImage& card,
                                               const GrayImage& lines, double want_mm, const std::string& last_mark,
-                                              bool year_first, Looks looks, Parse parse, FieldReading& field) {
+                                              const std::regex& number_pattern, bool year_first, Looks looks, Parse parse,
+                                              FieldReading& field) {
   int t = ink_threshold(lines, kDateColumn);
   for (const Box& band : date_lines(lines, t, want_mm)) {
     if (band.height() > mm(6)) continue;
     ++field.lines_tried;
     DateLine<Value> line;
     line.lead = leading_run(lines, band, t);
-    ReadLine first = reader.read_line(line.first_model, cut(card, line.lead, mm(1.0)), instance);
+    ReadLine first = reader.read_line(line.first_model, render(card, lines, line.lead, mm(1.0), Rendering::Plain), instance);
     // The line where the field should be, unrecognisable to jpn (a Mincho face was read
     // as 央正13年-5胡下母邊): the script model has a look before it is passed over.
     if (!looks(first.text) && field.lines_tried == 1) {
-      ReadLine other = reader.read_line(OcrModel::JapaneseScript, cut(card, line.lead, mm(1.0)), instance);
+      ReadLine other = reader.read_line(OcrModel::JapaneseScript, render(card, lines, line.lead, mm(1.0), Rendering::Plain), instance);
       if (looks(other.text)) first = other, line.first_model = OcrModel::JapaneseScript;
     }
     if (!looks(first.text)) {
@@ -214,33 +325,64 @@ std::optional<DateLine<Value>> find_date_line(TextReader& reader, int instance, 
     for (size_t i = 0; i + 1 < first.symbols.size(); ++i)
       if (first.symbols[i].text == last_mark)
         line.own.x1 = std::min(line.lead.x1, line.lead.x0 + (first.symbols[i].x1 - mm(1.0)) + mm(0.6));
+    line.numbers = numbers_by_glyph_shape(lines, line.own, t, number_pattern);
     line.ballot.add(first, parse(first.text), line.first_model);
     if (year_first)
-      if (auto digits = year_by_digit_model(reader, instance, card, lines, line.lead, t))
+      if (auto digits = digit_reading(reader, instance, card, lines, line, Rendering::Plain)) {
         line.ballot.add(*digits, parse(digits->text), OcrModel::Digits);
+        line.numbers_read_plain = true;
+      }
     return line;
   }
   return std::nullopt;
 }
 
-// Reads the line further, the two Japanese models in turn over the renderings of the
-// field's own extent, until `enough` (two models agreeing, on a clean card the first
-// two readings) or `most` readings.
+// Reads the line further, the three models in turn over the renderings of the field's
+// own extent, until `enough` (two models agreeing, on a clean card the first two
+// readings) or `most` readings.
 template <typename Value, typename Parse, typename Enough>
 void read_more(TextReader& reader, int instance, const GrayImage& card, const GrayImage& lines, DateLine<Value>& line,
                Parse parse, Enough enough, size_t most) {
-  for (; !enough(line.ballot) && line.ballot.votes.size() < most && line.next < 2 * std::size(kRenderings); ++line.next) {
-    OcrModel model = line.next % 2 == 0 ? OcrModel::JapaneseScript : OcrModel::Japanese;
-    Rendering how = kRenderings[line.next / 2];
-    if (model == line.first_model && how == Rendering::Plain && line.own.x1 == line.lead.x1) continue;  // read already
+  constexpr OcrModel kTurns[] = {OcrModel::JapaneseScript, OcrModel::Japanese, OcrModel::Digits};
+  for (; !enough(line.ballot) && line.ballot.votes.size() < most && line.next < std::size(kTurns) * std::size(kRenderings);
+       ++line.next) {
+    OcrModel model = kTurns[line.next % std::size(kTurns)];
+    Rendering how = kRenderings[line.next / std::size(kTurns)];
+    if (how == Rendering::Plain && model == line.first_model && line.own.x1 == line.lead.x1) continue;  // read already
+    if (how == Rendering::Plain && model == OcrModel::Digits && line.numbers_read_plain) continue;
+    if (model == OcrModel::Digits) {
+      if (auto digits = digit_reading(reader, instance, card, lines, line, how))
+        line.ballot.add(*digits, parse(digits->text), OcrModel::Digits);
+      continue;
+    }
     ReadLine again = reader.read_line(model, render(card, lines, line.own, mm(1.0), how), instance);
     line.ballot.add(again, parse(again.text), model);
   }
 }
 
+// Whether the digit model, when the line's numbers were found, read `value` too, and
+// no other value more often.
 template <typename Value>
-bool two_models_agree(const Ballot<Value>& b) {
-  return b.agreed() != nullptr;
+bool digits_concur(const DateLine<Value>& line, const Value& value) {
+  if (line.numbers.empty()) return true;
+  return line.ballot.read_by(value, OcrModel::Digits) && !line.ballot.contradiction(value, OcrModel::Digits);
+}
+
+// The value `chosen` gave, unless the digit model, on the digits alone, stands against
+// it (see Ballot::contradiction); then none, and the field's error says why.
+template <typename Value>
+const typename Ballot<Value>::Vote* unless_contradicted(const DateLine<Value>& line,
+                                                        const typename Ballot<Value>::Vote* chosen,
+                                                        std::optional<Error>& why) {
+  if (!chosen) return nullptr;
+  const auto* against = line.ballot.contradiction(*chosen->value, OcrModel::Digits);
+  if (!against) return chosen;
+  why = make_error(ErrorKind::NotFound,
+                   "2つのモデルは「" + chosen->line.text + "」と読みましたが、数字のモデルは数字だけを見て「" +
+                       against->line.text + "」と何度も読みました",
+                   "two models read '" + chosen->line.text + "', but the digit model, on the digits alone, read '" +
+                       against->line.text + "' again and again");
+  return nullptr;
 }
 
 // The month and day most of the expiry line's readings give (the first on a tie), and
@@ -257,17 +399,29 @@ std::pair<std::optional<std::pair<int, int>>, int> commonest_md(const Ballot<int
   return {best, best_n};
 }
 
-// Four digits off one line: the three models in turn over the renderings (the digit
-// model wants the wide margin: a tight crop of 7127 read as 2).
+// Four digits off one line: the three models in turn over the renderings, until two
+// agree and the digit model is one of them, or every rendering is read. The digit model
+// reads the four glyphs set apart (read close together, 7767 was 7167 to it on every
+// rendering); the two Japanese models share misreadings of their own on this print (a
+// blurred 3 was 5 to both, and so was an 8 through a line of the background), which the
+// digit model, reading digits only, does not make.
 Ballot<std::string> read_digits(TextReader& reader, const GrayImage& card, const GrayImage& lines, const Box& where) {
   Ballot<std::string> ballot;
+  std::vector<Number> glyphs;
+  for (const Box& g : column_runs(lines, where, ink_threshold(lines, where), 2)) glyphs.push_back({g});
   for (Rendering how : kRenderings) {
     GrayImage img = render(card, lines, where, mm(2.0), how);
     for (OcrModel model : {OcrModel::Digits, OcrModel::Japanese, OcrModel::JapaneseScript}) {
-      ReadLine line = reader.read_line(model, img, 1);
+      ReadLine line;
+      if (model != OcrModel::Digits || glyphs.size() != 4)
+        line = reader.read_line(model, img, 1);
+      else if (auto apart = read_numbers(reader, 1, card, lines, glyphs, where, how, "", {"", "", "", ""}))
+        line = *apart;
       ballot.add(line, parse_security_code(line.text), model);
-      if (ballot.agreed() || ballot.votes.size() >= kMaxCodeReadings) return ballot;
+      if (digits_agree(ballot)) return ballot;
     }
+    // Nothing like four digits on this line at all: the next place.
+    if (std::none_of(ballot.votes.begin(), ballot.votes.end(), [](const auto& v) { return bool(v.value); })) return ballot;
   }
   return ballot;
 }
@@ -298,7 +452,11 @@ void read_code(TextReader& reader, const GrayImage& card, const GrayImage& lines
       continue;
     }
     field.where = place;
-    settle(ballot, ballot.agreed(), field, value);
+    settle(ballot, digits_agree(ballot) ? ballot.agreed() : nullptr, field, value);
+    if (!value && ballot.agreed())
+      field.error = make_error(ErrorKind::NotFound,
+                               "2つのモデルは「" + ballot.agreed()->line.text + "」と読みましたが、数字のモデルはそう読みませんでした",
+                               "two models read '" + ballot.agreed()->line.text + "', but the digit model never did");
     break;
   }
   if (!field.where)
@@ -315,21 +473,24 @@ PrintedFields read_printed_fields(TextReader& reader, const GrayImage& card, con
   std::optional<DateLine<JapaneseDate>> birth_line;
   auto birth = std::async(std::launch::async, [&] {
     auto start = Clock::now();
-    birth_line = find_date_line<JapaneseDate>(reader, 0, card, lines, kBirthY, "生", false, looks_like_birth_line,
+    birth_line = find_date_line<JapaneseDate>(reader, 0, card, lines, kBirthY, "生", kBirthNumbers, false, looks_like_birth_line,
                                               parse_birth_line, out.birth);
-    if (birth_line)
-      read_more(reader, 0, card, lines, *birth_line, parse_birth_line, two_models_agree<JapaneseDate>, kMaxReadings);
+    auto agreed = [](const Ballot<JapaneseDate>& b) { return b.agreed() != nullptr; };
+    if (birth_line) read_more(reader, 0, card, lines, *birth_line, parse_birth_line, agreed, kMaxReadings);
     out.birth.ms = ms_since(start);
   });
   read_code(reader, card, lines, out.code, out.security_code);
   auto start = Clock::now();
   std::optional<std::pair<int, int>> md;  // the expiry date's month and day
   auto md_twice = [&](const Ballot<int>& b) { return commonest_md(b).second >= 2; };
-  auto expiry = find_date_line<int>(reader, 1, card, lines, kExpiryY, "効", true, looks_like_expiry_line,
+  auto expiry = find_date_line<int>(reader, 1, card, lines, kExpiryY, "効", kExpiryNumbers, true, looks_like_expiry_line,
                                     parse_expiry_line, out.expiry);
   if (expiry) {
-    read_more(reader, 1, card, lines, *expiry, parse_expiry_line, two_models_agree<int>, kMaxReadings);
-    settle(expiry->ballot, expiry->ballot.agreed(), out.expiry, out.expiry_year);
+    auto year_agreed = [&](const Ballot<int>& b) { return b.agreed() && digits_concur(*expiry, *b.agreed()->value); };
+    read_more(reader, 1, card, lines, *expiry, parse_expiry_line, year_agreed, kMaxReadings);
+    std::optional<Error> why;
+    settle(expiry->ballot, unless_contradicted(*expiry, expiry->ballot.agreed(), why), out.expiry, out.expiry_year);
+    if (why) out.expiry.error = why;
     if (out.expiry_year) {
       // Its month and day garbled in that reading: two more readings alike will do.
       if (!month_day(out.expiry.text)) read_more(reader, 1, card, lines, *expiry, parse_expiry_line, md_twice, kMaxReadings);
@@ -343,18 +504,22 @@ PrintedFields read_printed_fields(TextReader& reader, const GrayImage& card, con
   birth.get();
 
   // The card expires on the holder's birthday, so the expiry line's month and day are
-  // a second witness for the birth date's, read off other pixels. The birth date has no
-  // digit model to check its digits (both Japanese models took 11日 for 1日 on one
-  // card), so it is taken only when the expiry confirms it, or, the expiry's month and
-  // day unread, when two models agree three times. A contradicted birth date is not
-  // read (cards whose expiry is set otherwise, as some residents' are, say so in 101).
+  // a second witness for the birth date's, read off other pixels. The digit model sees
+  // the birth line's numbers only when they can be cut out (not where the glyphs touch,
+  // and there both Japanese models took 11日 for 1日 on one card), so the birth date is
+  // taken only when the expiry confirms it, or, the expiry's month and day unread, when
+  // two models agree three times. A contradicted birth date is not read (cards whose
+  // expiry is set otherwise, as some residents' are, say so in 101).
   if (!birth_line) {
     out.birth.error = not_found("生年月日の行（「…日生」）が見つかりません", "no birth-date line (ending in 生) was found");
   } else {
     start = Clock::now();
     auto fits = [&](const JapaneseDate& d) { return md && d.month == md->first && d.day == md->second; };
     auto& ballot = birth_line->ballot;
-    auto decided = [&](const Ballot<JapaneseDate>& b) { return md ? b.agreed() && fits(*b.agreed()->value) : b.agreed(3) != nullptr; };
+    auto decided = [&](const Ballot<JapaneseDate>& b) {
+      const auto* lead = md ? b.agreed() : b.agreed(3);
+      return lead && (!md || fits(*lead->value)) && digits_concur(*birth_line, *lead->value);
+    };
     read_more(reader, 0, card, lines, *birth_line, parse_birth_line, decided, kEveryReading);
     // Two models agree on a birth date the expiry contradicts: the expiry's month and
     // day may be the misreading (8 read as 6), so they too are read until read twice alike.
@@ -363,9 +528,12 @@ PrintedFields read_printed_fields(TextReader& reader, const GrayImage& card, con
       if (md_twice(expiry->ballot)) md = commonest_md(expiry->ballot).first;
       list_votes(expiry->ballot, out.expiry);
     }
-    const auto* chosen = md ? ballot.confirmed(fits) : ballot.agreed(3);
+    std::optional<Error> why;
+    const auto* chosen = unless_contradicted(*birth_line, md ? ballot.confirmed(fits) : ballot.agreed(3), why);
     settle(ballot, chosen, out.birth, out.birth_date);
-    if (!chosen && md && ballot.agreed())
+    if (why)
+      out.birth.error = why;
+    else if (!chosen && md && ballot.agreed())
       out.birth.error = make_error(
           ErrorKind::NotFound,
           "生年月日を「" + out.birth.text + "」と読みましたが、その月日が有効期限「" + out.expiry.text + "」の月日（誕生日）と合いません",
