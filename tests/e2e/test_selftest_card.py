@@ -117,6 +117,21 @@ class CleanCards(unittest.TestCase):
                 worst = max(((g[0] - w[0]) ** 2 + (g[1] - w[1]) ** 2) ** 0.5 for g, w in zip(got, want))
                 self.assertLess(worst, 8.0, (got, want))
 
+    def test_the_digit_model_reads_every_date(self):
+        # Its reading of a date line's numbers, cut out between 年, 月 and 日, is among
+        # the votes and gives the date (on 元年 cards, the month and day; bench/card.sh's
+        # clean card 15 is 大正元年 9月18日).
+        for image, truth in self.cards + generate("gannen", 1, 2024, "--start", "15"):
+            with self.subTest(image=image.name):
+                code, doc = card_json(str(image))
+                for field in ("birth_date", "expiry_year"):
+                    digits = [v["text"] for v in doc["fields"][field]["votes"] if v["model"] == "digits"]
+                    self.assertTrue(digits, doc["fields"][field])
+                birth = truth["birth_date"]
+                self.assertIn("%s年%d月%d日" % ("元" if birth["yy"] == "01" else str(int(birth["yy"])), int(birth["mm"]),
+                                               int(birth["dd"])),
+                              [v["text"] for v in doc["fields"]["birth_date"]["votes"] if v["model"] == "digits"][0])
+
     def test_text_output_in_both_languages(self):
         image, truth = self.cards[0]
         for lang, word in (("ja", "照合番号B"), ("en", "verification number B")):

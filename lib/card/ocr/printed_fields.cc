@@ -201,6 +201,10 @@ std::vector<Number> numbers_by_glyph_shape(const GrayImage& lines, const Box& li
   std::vector<Number> out;
   for (size_t i = 1; i < m.size(); ++i) {
     if (!m[i].matched) continue;
+    if (m.str(i) == "K") {  // 元 of 元年: no digits to read
+      out.emplace_back();
+      continue;
+    }
     size_t first = m.position(i), last = first + m.length(i) - 1;
     out.emplace_back(glyphs.begin() + first, glyphs.begin() + last + 1);
     // The runs end where the ink is darker than the threshold: the glyphs' softer edges
@@ -214,10 +218,14 @@ std::vector<Number> numbers_by_glyph_shape(const GrayImage& lines, const Box& li
 
 // The birth line's numbers: year, month, day before 年, 月, 日 and 生. The year's glyphs
 // run on into the era name's (昭 and 和 are each two narrow halves), so it is the last
-// glyphs before 年, as many as a Japanese reading's year has digits.
-const std::regex kBirthNumbers("(D+)K(D{1,2})K(D{1,2})KK");
-// The expiry line's: the year, then the month and day when they are told apart.
-const std::regex kExpiryNumbers("^(D{4})K(?:(D{1,2})K(D{1,2})K)?");
+// glyphs before 年, as many as a Japanese reading's year has digits; or the kanji 元
+// (元年), which leaves the month and day to read. The pattern runs to the line's end
+// (its own extent ends at 生): a bold 4 is as wide as a kanji, and 14日生 must not pass
+// for a day of 1 followed by 日生.
+const std::regex kBirthNumbers("(D+|K)K(D{1,2})K(D{1,2})KK$");
+// The expiry line's: the year, then the month and day when they are told apart, again
+// to the line's end (日まで有効).
+const std::regex kExpiryNumbers("^(D{4})K(?:(D{1,2})K(D{1,2})KKKKK$)?");
 
 // The line's numbers alone, side by side with a space of paper between them (the
 // kanji between them taken out), from one of the card's images.
@@ -279,18 +287,28 @@ std::optional<ReadLine> digit_reading(TextReader& reader, int instance, const Gr
 
 // The digit model's reading of the birth line, with the era (which it cannot read) and
 // the year's number of digits taken from the first Japanese reading that parsed. None
-// before there is one, or on 元年.
+// before there is one.
 std::optional<ReadLine> digit_reading(TextReader& reader, int instance, const GrayImage& card, const GrayImage& lines,
                                       const DateLine<JapaneseDate>& line, Rendering how) {
   if (line.numbers.size() != 3) return std::nullopt;
   const JapaneseDate* japanese = nullptr;
   for (const auto& v : line.ballot.votes)
     if (v.model != OcrModel::Digits && v.value && !japanese) japanese = &*v.value;
-  size_t year_digits = japanese ? (japanese->year < 10 ? 1 : 2) : 0;
-  if (!japanese || line.numbers[0].size() < year_digits) return std::nullopt;
+  if (!japanese) return std::nullopt;
   std::vector<Number> numbers = line.numbers;
-  numbers[0].erase(numbers[0].begin(), numbers[0].end() - year_digits);
-  return read_numbers(reader, instance, card, lines, numbers, line.own, how, era_name(japanese->era), {"年", "月", "日生"});
+  std::string before = era_name(japanese->era);
+  std::vector<std::string> marks = {"年", "月", "日生"};
+  if (numbers[0].empty()) {  // 元年: the month and day
+    if (japanese->year != 1) return std::nullopt;
+    numbers.erase(numbers.begin());
+    marks.erase(marks.begin());
+    before += "元年";
+  } else {
+    size_t year_digits = japanese->year < 10 ? 1 : 2;
+    if (numbers[0].size() < year_digits) return std::nullopt;
+    numbers[0].erase(numbers[0].begin(), numbers[0].end() - year_digits);
+  }
+  return read_numbers(reader, instance, card, lines, numbers, line.own, how, before, marks);
 }
 
 // Finds the line of the date column, nearest `want_mm`, whose reading `looks` like
