@@ -116,24 +116,17 @@ constexpr Rendering kRenderings[] = {Rendering::Plain, Rendering::Smaller, Rende
                                      Rendering::Larger};
 
 GrayImage render(const GrayImage& card, const GrayImage& lines, const Box& b, int margin, Rendering how) {
-  switch (how) {
-    case Rendering::Plain:
-      return without_background(cut(card, b, margin));
-    case Rendering::Smaller:
-      return resize(without_background(cut(card, b, margin)), 0.75);
-    case Rendering::Larger:
-      return resize(without_background(cut(card, b, margin)), 1.3);
-    case Rendering::Softer:
-      return without_background(cut(lines, b, margin));
-    case Rendering::Binary: {
-      GrayImage img = cut(card, b, margin);
-      int t = ink_threshold(img, {0, 0, img.width, img.height});
-      if (t < 0) return img;
-      for (auto& v : img.pixels) v = v < t ? 0 : 255;
-      return img;
-    }
+  if (how == Rendering::Binary) {
+    GrayImage img = cut(card, b, margin);
+    int t = ink_threshold(img, {0, 0, img.width, img.height});
+    if (t < 0) return img;
+    for (auto& v : img.pixels) v = v < t ? 0 : 255;
+    return img;
   }
-  return cut(card, b, margin);
+  GrayImage img = without_background(cut(how == Rendering::Softer ? lines : card, b, margin));
+  if (how == Rendering::Smaller) return resize(img, 0.75);
+  if (how == Rendering::Larger) return resize(img, 1.3);
+  return img;
 }
 
 // Two models agree, and the digit model is one of them.
