@@ -6,6 +6,7 @@
 
 #include <iostream>
 
+#include "build_info.h"
 #include "cmd/context.h"
 
 namespace caora {
@@ -71,7 +72,9 @@ static int run(int argc, char** argv) {
   CLI::App app{ja ? "caora: 顔認証付きカードリーダー Caora の導入・保守ツール" : "caora: install and support the Caora face-recognition card reader", "caora"};
   app.require_subcommand(0, 1);
   app.set_help_flag("-h,--help", ctx.tr("このヘルプを表示して終了する", "Print this help message and exit"));
-  app.set_version_flag("--version", std::string("caora ") + CAORA_VERSION, ctx.tr("バージョンを表示して終了する", "Print the version and exit"));
+  std::string version = std::string("caora ") + CAORA_VERSION + "\n" + CAORA_BUILT_FROM;
+  while (!version.empty() && version.back() == '\n') version.pop_back();
+  app.set_version_flag("--version", version, ctx.tr("バージョンを表示して終了する", "Print the version and exit"));
   bool dump_cli = false;
   app.add_option("--lang", ctx.lang_name, ctx.tr("出力の言語: ja か en（既定はロケールから）", "Language of the output: ja or en (default: from the locale)"))->check(CLI::IsMember({"ja", "en"}));
   app.add_flag("--json", ctx.json, ctx.tr("標準出力にJSON文書を1つ出す", "One JSON document on stdout"));

@@ -59,15 +59,65 @@ fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 rm -rf "$prefix"
-mkdir -p "$prefix/include" "$prefix/lib/pkgconfig" "$prefix/share/cmake" "$prefix/lib/cmake"
-cd "$work"
-# apt-get source as root warns that _apt cannot drop privileges; the download is the same.
-log "apt-get source zlib libusb-1.0 libzip fmtlib spdlog curl"
-apt-get source -qq zlib libusb-1.0 libzip fmtlib spdlog curl >/dev/null 2>"$work/source.log" || {
-  cat "$work/source.log" >&2
+mkdir -p "$prefix/include" "$prefix/lib/pkgconfig" "$prefix/share/cmake" "$prefix/lib/cmake" "$prefix/share/caora"
+
+# Which version of a source package to build. The installed binaries' own
+# source version is preferred (caora.exe then carries the same code as the
+# Linux build), but the registry may list a version whose files it does not
+# serve: a security suite's sources answer 404 here while the main suite's
+# download at once. So each version apt-cache showsrc lists is tried, the
+# installed one first and then the newest first, and the first that downloads
+# is taken. What was taken, and why, goes to dependencies.tsv in the prefix;
+# windows-build.sh ships it beside caora.exe and compiles it into --version.
+deps_tsv="$prefix/share/caora/dependencies.tsv"
+printf 'source\tversion\tinstalled\treason\n' >"$deps_tsv"
+newest_first() {  # versions on stdin, one a line; Debian's ordering, not sort -V's
+  local -a vs=()
+  local v i j t
+  while read -r v; do [ -n "$v" ] && vs+=("$v"); done
+  for ((i = 0; i < ${#vs[@]}; i++)); do
+    for ((j = i + 1; j < ${#vs[@]}; j++)); do
+      if dpkg --compare-versions "${vs[j]}" gt "${vs[i]}"; then t=${vs[i]}; vs[i]=${vs[j]}; vs[j]=$t; fi
+    done
+  done
+  [ ${#vs[@]} -eq 0 ] || printf '%s\n' "${vs[@]}"
+}
+fetch_source() {  # source-package-name
+  local name=$1 installed listed v why_not=""
+  installed=$(dpkg-query -W -f='${db:Status-Abbrev} ${source:Package} ${source:Version}\n' 2>/dev/null |
+    awk -v n="$name" '$1 == "ii" && $2 == n {print $3}' | newest_first | head -1)
+  listed=$(apt-cache showsrc --only-source "$name" 2>/dev/null | sed -n 's/^Version: //p' | newest_first | uniq)
+  if [ -z "$listed" ]; then
+    log "FAIL: apt-cache showsrc lists no source package $name (no deb-src lines?)"
+    exit 1
+  fi
+  if [ -n "$installed" ] && ! grep -Fxq -- "$installed" <<<"$listed"; then why_not="is not listed"; fi
+  for v in $( (grep -Fx -- "$installed" <<<"$listed" || true; grep -Fvx -- "$installed" <<<"$listed" || true) | awk 'NF'); do
+    rm -rf "$work/src-$name"
+    mkdir -p "$work/src-$name"
+    # apt-get source as root warns that _apt cannot drop privileges; the download is the same.
+    if (cd "$work/src-$name" && apt-get source -qq "$name=$v" >"$work/source-$name.log" 2>&1); then
+      local reason
+      if [ "$v" = "$installed" ]; then reason="the installed binaries' version"
+      elif [ -z "$installed" ]; then reason="no binary of it installed; the newest version served"
+      else reason="the installed binaries' version $installed $why_not; the newest version served"
+      fi
+      log "source $name $v: $reason"
+      printf '%s\t%s\t%s\t%s\n' "$name" "$v" "${installed:--}" "$reason" >>"$deps_tsv"
+      return 0
+    fi
+    local err
+    err=$(grep -m1 -oE ' [45][0-9]{2} +[A-Z][A-Za-z ]*[a-z]' "$work/source-$name.log" | tr -s ' ' | sed 's/^ /HTTP /') ||
+      err="download failed"
+    log "source $name $v: not served: $err"
+    [ "$v" = "$installed" ] && why_not="is not served ($err)"
+  done
+  log "FAIL: no listed version of $name downloads: $(echo $listed)"
   exit 1
 }
-srcdir() { find "$work" -maxdepth 1 -type d -name "$1-*" | head -1; }
+srcdir() { find "$work/src-$1" -mindepth 1 -maxdepth 1 -type d | head -1; }
+for name in zlib libusb-1.0 libzip fmtlib spdlog curl; do fetch_source "$name"; done
+cd "$work"
 
 cross=x86_64-w64-mingw32
 cmake_dep() {  # name source-dir cmake-args...
@@ -102,7 +152,7 @@ libdir=\${prefix}/lib
 includedir=\${prefix}/include
 Name: zlib
 Description: zlib compression library
-Version: 1.2.13
+Version: $(sed -n 's/^#define ZLIB_VERSION "\(.*\)"/\1/p' "$z/zlib.h")
 Libs: -L\${libdir} -lz
 Cflags: -I\${includedir}
 EOF

@@ -14,7 +14,8 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 start=$(date +%s)
 build=${BUILD_DIR:-$top/build-win}
 export BUILD_DIR=$build
-if ! "$top/scripts/windows-build.sh"; then
+# scripts/test.sh builds first to time the phases apart: --built skips it here.
+if [ "${1:-}" != --built ] && ! "$top/scripts/windows-build.sh"; then
   echo "windows: FAIL (cross build)"
   exit 1
 fi
@@ -36,6 +37,8 @@ wineserver -p
 [ -f "$WINEPREFIX/system.reg" ] || "$wine" wineboot -i >/dev/null 2>&1
 
 failed=()
+passed=0
+ok() { echo "windows: ok   $*"; passed=$((passed + 1)); }
 # Runs wine with stdout and stderr in files (a console program's output on a
 # pipe can keep the caller waiting on Wine's helper processes), bounded in
 # time, then prints them when the result is not the expected one.
@@ -46,7 +49,7 @@ run() {  # name expected-exit command...
   timeout 600 "$wine" "$@" >"$out" 2>"$log_dir/$name.err" </dev/null
   local rc=$?
   if [ "$rc" = "$expected" ]; then
-    echo "windows: ok   $name (exit $rc)"
+    ok "$name (exit $rc)"
   else
     echo "windows: FAIL $name (exit $rc, expected $expected$([ "$rc" = 124 ] && echo ', timed out'))"
     cat "$out" "$log_dir/$name.err"
@@ -88,7 +91,7 @@ run diagnose-live 1 "$exe" --lang en diagnose 008 --json --state-dir "$log_dir/s
 run selftest-face 1 "$exe" --lang en selftest face probe.jpg reference.jpg
 check() {  # name python-expression-over-doc
   if python3 -c "import json,sys; doc=json.load(open(sys.argv[1])); sys.exit(0 if ($2) else 1)" "$log_dir/$1.txt" 2>/dev/null; then
-    echo "windows: ok   $1: $2"
+    ok "$1: $2"
   else
     echo "windows: FAIL $1: $2"
     cat "$log_dir/$1.txt"
@@ -104,7 +107,14 @@ journal=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['actio
 run undo-901 0 "$exe" --lang en undo "$journal" --yes --json --state-dir "$log_dir/state"
 [ "$(rdp)" = 0x0 ] || { echo "windows: FAIL undo left fDenyTSConnections at $(rdp)"; failed+=("undo-901-registry"); }
 
-grep -q "^caora " "$log_dir/version.txt" || failed+=("version-content")
+expect() {  # name description command...: a check on what a run printed
+  local name=$1 what=$2
+  shift 2
+  if "$@"; then ok "$name: $what"; else echo "windows: FAIL $name: $what"; failed+=("$name-content"); fi
+}
+expect version "names caora and every cross-built source package at its version" \
+  awk -F'\t' -v out="$log_dir/version.txt" 'BEGIN { while ((getline l < out) > 0) v = v "\n" l; ok = v ~ /^\ncaora / }
+    NR > 1 && index(v, "  " $1 " " $2 " (") == 0 { ok = 0 } END { exit !ok }' "$build/dist/dependencies.tsv"
 # Static: caora.exe may import only DLLs that every Windows 10/11 has.
 imports=$(x86_64-w64-mingw32-objdump -p "$build/dist/caora.exe" | sed -n 's/^\s*DLL Name: //p' | tr 'A-Z' 'a-z' | sort -u)
 static_ok=1
@@ -115,18 +125,21 @@ for dll in $imports; do
     *) echo "windows: FAIL caora.exe needs $dll beside it"; failed+=("static"); static_ok=0 ;;
   esac
 done
-[ $static_ok = 1 ] && echo "windows: ok   caora.exe imports only system DLLs ($(echo $imports | tr '\n' ' ')), $(($(stat -c %s "$build/dist/caora.exe") / 1024)) kB stripped"
-grep -q "^error-008 " "$log_dir/list.txt" || failed+=("list-content")
+[ $static_ok = 1 ] && ok "caora.exe imports only system DLLs ($(echo $imports | tr '\n' ' ')), $(($(stat -c %s "$build/dist/caora.exe") / 1024)) kB stripped"
+expect list "lists error-008" grep -q "^error-008 " "$log_dir/list.txt"
 check explain 'doc["schema"] == "caora.explain/1" and doc["code"] == "008"'
 check fix-901 'doc["status"] == "resolved" and doc["actions"][0]["id"] == "host.rdp.disable" and doc["actions"][0]["applied"]'
 check undo-901 'doc["schema"] == "caora.undo/1" and doc["undone"] and "fDenyTSConnections = 0" in doc["reversed"][0]'
 check diagnose-site 'doc["schema"] == "caora.diagnose/1" and any(c["id"] == "remote-desktop-session" and c["status"] == "present" for c in doc["causes"])'
 # The live backend under Wine: every cause decided or unknown with a reason, none from a crash.
 check diagnose-live 'doc["schema"] == "caora.diagnose/1" and any("SM_REMOTESESSION" in e for c in doc["causes"] for e in c["evidence"])'
-cat "$log_dir/selftest-face.txt" "$log_dir/selftest-face.err" | grep -q "not available" || failed+=("selftest-face-content")
+expect selftest-face "says the face self-test is not available" \
+  grep -q "not available" "$log_dir/selftest-face.txt" "$log_dir/selftest-face.err"
 
 end=$(date +%s)
 echo "windows: build $((built - start)) s, Wine tests $((end - built)) s, total $((end - start)) s"
+# One line that scripts/test.sh adds into CI's summary.
+echo "windows: $passed passed, ${#failed[@]} failed"
 if [ ${#failed[@]} -gt 0 ]; then
   echo "windows: FAIL (${failed[*]})"
   exit 1
