@@ -15,7 +15,7 @@
 #include "core/result.h"
 #include "diag/recipe_set.h"
 #include "diag/runner.h"
-#include "diag/site_host.h"
+#include "host/open_site.h"
 
 namespace caora {
 

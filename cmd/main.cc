@@ -72,7 +72,7 @@ static int run(int argc, char** argv) {
   CLI::App app{ja ? "caora: 顔認証付きカードリーダー Caora の導入・保守ツール" : "caora: install and support the Caora face-recognition card reader", "caora"};
   app.require_subcommand(0, 1);
   app.set_help_flag("-h,--help", ctx.tr("このヘルプを表示して終了する", "Print this help message and exit"));
-  std::string version = std::string("caora ") + CAORA_VERSION + "\n" + CAORA_BUILT_FROM;
+  std::string version = std::string("caora ") + CAORA_VERSION + "\n" + kBuiltFrom;
   while (!version.empty() && version.back() == '\n') version.pop_back();
   app.set_version_flag("--version", version, ctx.tr("バージョンを表示して終了する", "Print the version and exit"));
   bool dump_cli = false;

@@ -2,7 +2,7 @@
 #include "cmd/context.h"
 #include "core/lock.h"
 #include "core/state.h"
-#include "site/pairing.h"
+#include "workflows/pairing.h"
 
 namespace caora {
 

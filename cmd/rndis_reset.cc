@@ -1,7 +1,7 @@
 // caora rndis-reset: recreate the units' RNDIS adapters and wait for them to come back.
 #include "cmd/context.h"
 #include "core/lock.h"
-#include "site/rndis_reset.h"
+#include "workflows/rndis_reset.h"
 
 namespace caora {
 

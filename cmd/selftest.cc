@@ -2,7 +2,7 @@
 // Options to lib/face/report (which runs the stages and renders the report) and the
 // report to stdout. Exit 0 when the faces match, 1 when they do not or a face is missing.
 #include "cmd/context.h"
-#include "face/report.h"
+#include "selftest/face_report.h"
 
 namespace caora {
 

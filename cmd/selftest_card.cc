@@ -14,8 +14,8 @@
 #if CAORA_CARD_OCR
 #include <chrono>
 
-#include "card/ocr/card_selftest.h"
-#include "card/ocr/chip_photo.h"
+#include "selftest/card_selftest.h"
+#include "selftest/chip_photo.h"
 #endif
 
 namespace caora {

@@ -5,7 +5,7 @@
 
 #include "core/state.h"
 #include "host/vocabulary.h"
-#include "site/version.h"
+#include "host/version.h"
 
 namespace caora {
 

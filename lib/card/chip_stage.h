@@ -4,7 +4,7 @@
 // with the vendor's error code, detail code and recipe, so a technician sees
 // the same 001 / 015 / 906 the Caora application would show.
 //
-// The reader side is an interface (PC/SC in lib/pcsc/card_channel.h) so the
+// The reader side is an interface (card/reader_channel.h; PC/SC in lib/pcsc/card_channel.h) so the
 // mapping is tested without a PC/SC service as well as against a real one.
 #pragma once
 
@@ -17,42 +17,12 @@
 
 #include <nlohmann/json.hpp>
 
-#include "card/card_face_ap.h"
+#include "card/confirmation_ap.h"
+#include "card/reader_channel.h"
 #include "core/text.h"
 
 namespace caora {
 
-// What the reader side did, in the terms the vendor's codes distinguish.
-enum class ReaderFault {
-  None,
-  NoService,         // no PC/SC service (pcscd, SCardSvr) to ask
-  NoReader,          // no reader by that name
-  SharingViolation,  // another process holds the reader exclusively
-  NoCard,            // no card in the reader (after waiting for one)
-  Removed,           // the card was pulled out or reset while in use
-  Other,
-};
-
-struct ReaderProblem {
-  ReaderFault fault = ReaderFault::None;
-  std::string scard;  // the PC/SC code behind it, e.g. "SCARD_E_SHARING_VIOLATION"
-  Text message;
-};
-
-// A card in a reader: a CardChannel that, after a failed exchange, says what
-// became of the card (pulled out is 001, not a broken card).
-class ReaderChannel : public CardChannel {
- public:
-  virtual const ReaderProblem& problem() const = 0;
-  virtual std::string atr() const = 0;  // raw bytes
-};
-
-struct ReaderConnection {
-  std::unique_ptr<ReaderChannel> channel;  // set when connected
-  std::string reader;                      // the reader's full name, when one was found
-  ReaderProblem problem;                   // why not, otherwise
-};
-using ReaderConnector = std::function<ReaderConnection(const std::string& reader)>;
 
 enum class ChipStatus { Ok, WrongNumber, Blocked, RefusedLastTry, CardError, NoReader, SharingViolation, NoCard, Removed };
 // "ok", "wrong_number", "blocked", "refused_last_try", "card_error", "no_reader",

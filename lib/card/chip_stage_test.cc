@@ -31,7 +31,7 @@ class ScriptedReader : public ReaderChannel {
   std::string atr() const override { return std::string("\x3B\x88\x80\x01", 4); }
 
   Expected<std::string> transmit(const std::string& a) override {
-    if (a == apdu::select_card_face_ap()) return sw(select_sw);
+    if (a == apdu::select_confirmation_ap()) return sw(select_sw);
     if (a.compare(0, 2, std::string("\x00\xA4", 2)) == 0) return sw(0x9000);
     if (a.compare(0, 4, std::string("\x00\x20\x00\x80", 4)) == 0) {
       if (tries == 0) return sw(0x6984);

@@ -13,7 +13,7 @@
 #include <dlib/revision.h>
 
 #include "core/fs.h"
-#include "face/sha256.h"
+#include "core/sha256.h"
 #include "face/weights.h"
 
 namespace caora::face {

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "core/result.h"
-#include "face/image.h"
+#include "image/image.h"
 
 namespace caora::face {
 

@@ -7,7 +7,7 @@
 #include <catch2/catch.hpp>
 
 #include "core/fs.h"
-#include "face/image_io.h"
+#include "image/image_io.h"
 
 using namespace caora;
 using namespace caora::face;

@@ -24,7 +24,7 @@
 
 #include "core/text.h"
 #include "face/face_finder.h"
-#include "face/image.h"
+#include "image/image.h"
 
 namespace caora::face {
 

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "core/result.h"
-#include "face/image.h"
+#include "image/image.h"
 #include "face/weights.h"
 
 namespace caora::face {

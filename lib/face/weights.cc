@@ -11,7 +11,7 @@
 
 #include "core/embedded.h"
 #include "core/fs.h"
-#include "face/sha256.h"
+#include "core/sha256.h"
 
 namespace caora::face {
 namespace {

@@ -7,7 +7,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "face/sha256.h"
+#include "core/sha256.h"
 
 using namespace caora;
 using namespace caora::face;

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "card/chip_stage.h"
+#include "card/reader_channel.h"
 
 namespace caora::pcsc {
 

@@ -4,12 +4,13 @@
 
 #include <catch2/catch.hpp>
 
+#include "card/chip_stage.h"
 #include "core/fs.h"
 // The face library (JPEG 2000, PNG) is left out of the Windows build.
 #if defined(CAORA_FACE) || !defined(CAORA_LIVE_WINDOWS)
 #define CAORA_CHIP_DRIVER_DECODES 1
-#include "face/annotate.h"
-#include "face/jp2.h"
+#include "image/image_io.h"
+#include "image/jp2.h"
 #endif
 
 using namespace caora;
@@ -51,11 +52,11 @@ TEST_CASE("chip stage against a live reader", "[.pcsc-live]") {
                           env("CAORA_LIVE_FORCE") == "1");
 #if CAORA_CHIP_DRIVER_DECODES
   if (!r.photo.jp2.empty()) {
-    auto image = face::decode_jpeg2000(r.photo.jp2);
+    auto image = decode_jpeg2000(r.photo.jp2);
     REQUIRE(image);
     r.photo.width = image->width;
     r.photo.height = image->height;
-    auto png = face::encode_png(*image);
+    auto png = encode_png(*image);
     REQUIRE(png);
     r.photo.written = out + ".png";
     REQUIRE(write_file_atomic(r.photo.written, *png));

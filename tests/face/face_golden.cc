@@ -42,10 +42,9 @@
 #include <nlohmann/json.hpp>
 
 #include "core/fs.h"
-#include "face/annotate.h"
 #include "face/face_finder.h"
-#include "face/image_io.h"
-#include "face/jp2.h"
+#include "image/image_io.h"
+#include "image/jp2.h"
 #include "face/quality.h"
 #include "face/recognition_net.h"
 

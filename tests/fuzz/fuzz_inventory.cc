@@ -2,8 +2,8 @@
 #include <cstdint>
 #include <string>
 
-#include "site/inventory.h"
-#include "site/pairing.h"
+#include "workflows/inventory.h"
+#include "workflows/pairing.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string text(reinterpret_cast<const char*>(data), size);

@@ -2,7 +2,7 @@
 #include <cstdint>
 #include <string>
 
-#include "site/startup_bat.h"
+#include "host/install_root/startup_bat.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string bytes(reinterpret_cast<const char*>(data), size);

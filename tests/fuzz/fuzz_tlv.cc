@@ -2,7 +2,7 @@
 #include <cstdint>
 #include <string>
 
-#include "card/card_face_ap.h"
+#include "card/confirmation_ap.h"
 #include "card/tlv.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

@@ -1,7 +1,7 @@
 #include <cstdint>
 #include <string>
 
-#include "site/unit_ini.h"
+#include "host/install_root/unit_ini.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto ini = caora::parse_unit_ini(std::string(reinterpret_cast<const char*>(data), size));

@@ -2,7 +2,7 @@
 #include <cstdint>
 #include <string>
 
-#include "site/version.h"
+#include "host/version.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string s(reinterpret_cast<const char*>(data), size);

@@ -306,11 +306,11 @@ int percentile(const GrayImage& g, double p) {
 
 }  // namespace
 
-FindResult find_card(const face::RgbImage& frame) {
+FindResult find_card(const RgbImage& frame) {
   FindResult result;
   if (frame.width < 16 || frame.height < 16) return result;
   int f = std::max(1, (std::max(frame.width, frame.height) + kFindSide - 1) / kFindSide);
-  face::RgbImage small = downscale(frame, f);
+  RgbImage small = downscale(frame, f);
   GrayImage g = to_gray(small);
   // A hand is as light as the card: skin tones are kept out of the card's region, and
   // the side fit bridges the gap they leave.
@@ -357,7 +357,7 @@ GrayImage rectify(const GrayImage& frame, const Quad& quad, double px_per_mm) {
   return warp(frame, rect_to_quad(w, h, quad), w, h, 255);
 }
 
-face::RgbImage rectify(const face::RgbImage& frame, const Quad& quad, double px_per_mm) {
+RgbImage rectify(const RgbImage& frame, const Quad& quad, double px_per_mm) {
   int w = int(std::lround(kCardWidthMm * px_per_mm)), h = int(std::lround(kCardHeightMm * px_per_mm));
   return warp(frame, rect_to_quad(w, h, quad), w, h);
 }

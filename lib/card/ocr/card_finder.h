@@ -11,7 +11,7 @@
 #include <optional>
 
 #include "card/ocr/gray.h"
-#include "face/image.h"
+#include "image/image.h"
 
 namespace caora::card {
 
@@ -44,11 +44,11 @@ struct FindResult {
 inline constexpr double kMinCardAreaRatio = 0.08;
 inline constexpr double kMinAspect = 1.30, kMaxAspect = 1.90;
 
-FindResult find_card(const face::RgbImage& frame);
+FindResult find_card(const RgbImage& frame);
 
 // The card warped to kCardWidthMm x kCardHeightMm at px_per_mm, quad[0] at the top-left.
 GrayImage rectify(const GrayImage& frame, const Quad& quad, double px_per_mm);
-face::RgbImage rectify(const face::RgbImage& frame, const Quad& quad, double px_per_mm);
+RgbImage rectify(const RgbImage& frame, const Quad& quad, double px_per_mm);
 
 // The same outline starting two corners later: the card turned by 180 degrees.
 Quad turned(const Quad& quad);

@@ -13,12 +13,12 @@ namespace {
 // A slot frame: dark, with noise and a vignette, and a light card with rounded corners
 // (3 mm radius) drawn at `angle_deg` counter-clockwise, its centre at (cx, cy).
 struct Drawn {
-  face::RgbImage frame;
+  RgbImage frame;
   Quad corners;  // the card's TL, TR, BR, BL in frame pixels
 };
 
 Drawn draw_card(double angle_deg, double cx, double cy, double px_per_mm, bool hand = false) {
-  Drawn d{face::make_rgb(600, 800), {}};
+  Drawn d{make_rgb(600, 800), {}};
   std::mt19937 rng(7);
   std::normal_distribution<double> noise(0, 6);
   double a = -angle_deg * M_PI / 180;  // screen y down: counter-clockwise is negative
@@ -108,12 +108,12 @@ TEST_CASE("a sharp shadow across the card does not make its lit part the card", 
 }
 
 TEST_CASE("an empty slot has no card, and says what it measured", "[card][ocr]") {
-  face::RgbImage dark = face::make_rgb(300, 400);
+  RgbImage dark = make_rgb(300, 400);
   for (size_t i = 0; i < dark.pixels.size(); ++i) dark.pixels[i] = uint8_t(30 + (i * 7919) % 13);
   FindResult r = find_card(dark);
   CHECK_FALSE(r.card);
   CHECK(r.rejected.largest_area_ratio < kMinCardAreaRatio);
-  CHECK_FALSE(find_card(face::make_rgb(3, 3)).card);
+  CHECK_FALSE(find_card(make_rgb(3, 3)).card);
 }
 
 TEST_CASE("rotation is read from the card's top edge", "[card][ocr]") {

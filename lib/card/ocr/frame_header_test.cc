@@ -2,14 +2,14 @@
 
 #include <catch2/catch.hpp>
 
-#include "face/annotate.h"
-#include "face/image.h"
+#include "image/image_io.h"
+#include "image/image.h"
 
 using namespace caora;
 using namespace caora::card;
 
 TEST_CASE("frame size from a PNG header, before decoding", "[card][ocr]") {
-  auto png = face::encode_png(face::make_rgb(37, 21));
+  auto png = encode_png(make_rgb(37, 21));
   REQUIRE(png.ok());
   auto size = frame_size_from_header(*png);
   REQUIRE(size);

@@ -9,7 +9,7 @@ GrayImage make_gray(int width, int height, uint8_t fill) {
   return GrayImage{width, height, std::vector<uint8_t>(size_t(width) * height, fill)};
 }
 
-GrayImage to_gray(const face::RgbImage& rgb) {
+GrayImage to_gray(const RgbImage& rgb) {
   GrayImage g = make_gray(rgb.width, rgb.height);
   const uint8_t* p = rgb.pixels.data();
   for (size_t i = 0, n = g.pixels.size(); i < n; ++i, p += 3)
@@ -37,9 +37,9 @@ GrayImage downscale(const GrayImage& img, int f) {
   return out;
 }
 
-face::RgbImage downscale(const face::RgbImage& img, int f) {
+RgbImage downscale(const RgbImage& img, int f) {
   if (f <= 1) return img;
-  face::RgbImage out = face::make_rgb(std::max(1, img.width / f), std::max(1, img.height / f));
+  RgbImage out = make_rgb(std::max(1, img.width / f), std::max(1, img.height / f));
   for (int y = 0; y < out.height; ++y)
     for (int x = 0; x < out.width; ++x) {
       uint32_t sum[3] = {0, 0, 0};
@@ -202,8 +202,8 @@ GrayImage warp(const GrayImage& src, const Homography& h, int width, int height,
   return out;
 }
 
-face::RgbImage warp(const face::RgbImage& src, const Homography& h, int width, int height) {
-  face::RgbImage out = face::make_rgb(width, height);
+RgbImage warp(const RgbImage& src, const Homography& h, int width, int height) {
+  RgbImage out = make_rgb(width, height);
   for (int v = 0; v < height; ++v)
     for (int u = 0; u < width; ++u) {
       Point p = apply(h, u + 0.5, v + 0.5);

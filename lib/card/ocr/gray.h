@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "face/image.h"
+#include "image/image.h"
 
 namespace caora::card {
 
@@ -29,12 +29,12 @@ struct Point {
 using Quad = std::array<Point, 4>;
 
 // ITU-R BT.601 luma.
-GrayImage to_gray(const face::RgbImage& rgb);
+GrayImage to_gray(const RgbImage& rgb);
 // Area-averaging downscale by an integer factor (>= 1).
 GrayImage downscale(const GrayImage& img, int factor);
 // Bilinear resampling by any factor in (0.25, 4]; the edge pixels stay paper-coloured.
 GrayImage resize(const GrayImage& img, double factor);
-face::RgbImage downscale(const face::RgbImage& img, int factor);
+RgbImage downscale(const RgbImage& img, int factor);
 // The sub-image [x, x+w) x [y, y+h), clipped to the image.
 GrayImage crop(const GrayImage& img, int x, int y, int w, int h);
 // Rotates by 180 degrees.
@@ -54,6 +54,6 @@ Homography rect_to_quad(double w, double h, const Quad& quad);
 Point apply(const Homography& h, double u, double v);
 // Samples the source through h (bilinear; outside the source reads `fill`).
 GrayImage warp(const GrayImage& src, const Homography& h, int width, int height, uint8_t fill = 0);
-face::RgbImage warp(const face::RgbImage& src, const Homography& h, int width, int height);
+RgbImage warp(const RgbImage& src, const Homography& h, int width, int height);
 
 }  // namespace caora::card

@@ -13,7 +13,7 @@ namespace {
 constexpr double kStepMm = 0.5;
 
 struct Sampler {
-  const face::RgbImage& frame;
+  const RgbImage& frame;
   Homography h;
   std::optional<Rgb> at(double u_mm, double v_mm) const {
     Point p = apply(h, u_mm, v_mm);
@@ -162,7 +162,7 @@ const Verdict* Placement::find(const std::string& id) const {
   return nullptr;
 }
 
-double title_share_on(const face::RgbImage& frame, const Quad& quad) {
+double title_share_on(const RgbImage& frame, const Quad& quad) {
   Sampler s{frame, rect_to_quad(kCardWidthMm, kCardHeightMm, quad)};
   std::vector<Rgb> title, ground;
   for (double v = 1.5; v < kCardHeightMm - 1.5; v += kStepMm * 2)

@@ -11,7 +11,7 @@
 
 #include "card/ocr/card_finder.h"
 #include "core/text.h"
-#include "face/image.h"
+#include "image/image.h"
 
 namespace caora::card {
 
@@ -76,14 +76,14 @@ double blue_over_green(const Rgb& c, const Rgb& paper);
 double title_ink_share(const std::vector<Rgb>& title, const Rgb& paper);
 // The same measured in the frame on the card outlined by quad (quad[0] the card's
 // top-left): where the title is, if the card lies that way up.
-double title_share_on(const face::RgbImage& frame, const Quad& quad);
+double title_share_on(const RgbImage& frame, const Quad& quad);
 // Of the cells marked counted (a grid `width` wide, row after row), the share that are
 // skin joined through 4-connected skin cells to a skin cell marked outside.
 double skin_joined_to_outside(const std::vector<uint8_t>& skin, const std::vector<uint8_t>& outside,
                               const std::vector<uint8_t>& counted, int width);
 
 struct PlacementInput {
-  const face::RgbImage* frame = nullptr;
+  const RgbImage* frame = nullptr;
   Quad quad;              // oriented: quad[0] is the card's top-left
   double photo_score = 0;  // photo_block() of the upright card: filled …
   double photo_tone = 0;   // … and in mid tones

@@ -4,7 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include "host/vocabulary.h"
-#include "site/version.h"
+#include "host/version.h"
 
 namespace caora {
 

@@ -1,0 +1,308 @@
+#include "host/install_root/file_site.h"
+
+#include <algorithm>
+#include <cstdio>
+
+#include "core/state.h"
+#include "core/strings.h"
+#include "host/install_root/unit_ini.h"
+#include "host/version.h"
+
+namespace caora {
+
+using nlohmann::json;
+
+bool FileSite::provides_probe(const std::string& name) const { return starts_with(name, "site."); }
+bool FileSite::provides_action(const std::string& name) const { return starts_with(name, "site."); }
+
+std::string FileSite::rel(const fs::path& p) const {
+  std::error_code ec;
+  fs::path r = fs::relative(p, root_, ec);
+  return ec || r.empty() ? display_path(p) : r.generic_u8string();
+}
+
+ProbeResult FileSite::root_missing() const {
+  return ProbeResult::unknown({"インストールフォルダがありません: " + display_path(root_),
+                               "the install root does not exist: " + display_path(root_)});
+}
+
+Expected<StartupBat> FileSite::read_bat(const fs::path& path) const {
+  auto bytes = read_file(path);
+  if (!bytes) return bytes.error();
+  auto bat = parse_startup_bat(*bytes, profile_.startup_variable);
+  if (!bat) {
+    Error e = bat.error();
+    e.message.ja = rel(path) + ": " + e.message.ja;
+    e.message.en = rel(path) + ": " + e.message.en;
+    return e;
+  }
+  return bat;
+}
+
+std::vector<FileSite::StartupDelayFile> FileSite::startup_delay_files() const {
+  return {{execute_bat(), read_bat(execute_bat())}, {appstartup_bat(), read_bat(appstartup_bat())}};
+}
+
+// Reads the first non-empty line of a version file.
+static Expected<std::string> read_version_file(const fs::path& path) {
+  auto bytes = read_file(path);
+  if (!bytes) return bytes.error();
+  std::string s = *bytes;
+  if (starts_with(s, "\xEF\xBB\xBF")) s.erase(0, 3);
+  size_t pos = 0;
+  while (pos < s.size()) {
+    size_t end = s.find('\n', pos);
+    if (end == std::string::npos) end = s.size();
+    std::string line = trim(s.substr(pos, end - pos));
+    if (!line.empty()) {
+      auto v = Version::parse(line);
+      if (!v) return v.error();
+      return v->text();
+    }
+    pos = end + 1;
+  }
+  return make_error(ErrorKind::Parse, "バージョンが書かれていません", "no version in the file");
+}
+
+struct IniScan {
+  std::vector<fs::path> files;
+  std::vector<std::pair<fs::path, Error>> corrupt;
+  std::vector<std::pair<fs::path, Error>> unreadable;
+  std::vector<std::pair<fs::path, UnitIni>> good;
+};
+
+static IniScan scan_unit_inis(const fs::path& dir, const SiteProfile& profile) {
+  IniScan scan;
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) return scan;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    std::string name = entry.path().filename().u8string();
+    if (!starts_with(to_upper_ascii(name), to_upper_ascii(profile.unit_ini_prefix)) ||
+        !ends_with(to_lower_ascii(name), to_lower_ascii(profile.unit_ini_suffix)))
+      continue;
+    scan.files.push_back(entry.path());
+  }
+  std::sort(scan.files.begin(), scan.files.end());
+  for (const auto& f : scan.files) {
+    auto bytes = read_file(f);
+    if (!bytes) {
+      scan.unreadable.emplace_back(f, bytes.error());
+      continue;
+    }
+    auto ini = parse_unit_ini(*bytes);
+    if (ini) scan.good.emplace_back(f, *ini);
+    else scan.corrupt.emplace_back(f, ini.error());
+  }
+  return scan;
+}
+
+const IniScan& FileSite::ini_scan() {
+  if (!ini_scan_) ini_scan_ = std::make_shared<IniScan>(scan_unit_inis(root_ / fs::u8path(profile_.unit_ini_dir), profile_));
+  return *ini_scan_;
+}
+
+ProbeResult FileSite::probe(const std::string& name) {
+  std::error_code ec;
+  bool root_exists = fs::is_directory(root_, ec);
+  if (name == "site.root.exists") {
+    if (ec && ec != std::errc::no_such_file_or_directory)
+      return ProbeResult::unknown(fs_error(ec, root_, "確認", "check").message);
+    return ProbeResult::of(root_exists, {display_path(root_)});
+  }
+  fs::path version_file = root_ / fs::u8path(profile_.reader_software_version_file);
+  if (name == "site.install.leftover") {
+    if (!root_exists) return ProbeResult::of(false, {display_path(root_) + ": not present"});
+    bool installed = fs::exists(version_file, ec);
+    if (installed) return ProbeResult::of(false, {rel(version_file) + ": present"});
+    return ProbeResult::of(true, {display_path(root_) + ": present", rel(version_file) + ": missing (reader software not installed)"});
+  }
+  if (name == "site.maintenance.expired") {
+    if (!profile_.delivery_date)
+      return ProbeResult::unknown({"納品日が記録されていません（サイトプロファイル maintenance.delivery_date）",
+                                   "delivery date not recorded (site profile maintenance.delivery_date)"});
+    auto end = maintenance_end(*profile_.delivery_date);
+    if (!end) return ProbeResult::unknown(end.error().message);
+    std::string today = today_iso();
+    return ProbeResult::of(today >= *end, {"delivered " + *profile_.delivery_date + ", covered until the day before " + *end + ", today " + today});
+  }
+  if (!root_exists) return root_missing();
+
+  if (name == "site.reader_software.installed") {
+    bool installed = fs::exists(version_file, ec);
+    return ProbeResult::of(installed, {rel(version_file) + (installed ? ": present" : ": missing")});
+  }
+  if (name == "site.reader_software.version" || name == "site.face_dll.version") {
+    fs::path f = name == "site.face_dll.version" ? root_ / fs::u8path(profile_.face_dll_version_file) : version_file;
+    auto v = read_version_file(f);
+    if (!v) return ProbeResult::unknown({rel(f) + ": " + v.error().message.ja, rel(f) + ": " + v.error().message.en});
+    return ProbeResult::of(*v, {rel(f) + ": " + *v});
+  }
+  if (name == "site.startup_delay.execute" || name == "site.startup_delay.appstartup") {
+    fs::path f = name == "site.startup_delay.execute" ? execute_bat() : appstartup_bat();
+    auto bat = read_bat(f);
+    if (!bat) return ProbeResult::unknown(bat.error().message);
+    return ProbeResult::of(bat->seconds(), {rel(f) + ": " + profile_.startup_variable + "=" + std::to_string(bat->seconds()) +
+                                                " (line " + std::to_string(bat->assignments.back().line) + ", " +
+                                                encoding_name(bat->encoding) + ")"});
+  }
+  if (name == "site.startup_delay.consistent") {
+    auto a = read_file(execute_bat());
+    auto b = read_file(appstartup_bat());
+    if (!a && !b) return ProbeResult::unknown(a.error().message);
+    if (!a || !b) {
+      const Error& e = !a ? a.error() : b.error();
+      if (e.kind != ErrorKind::NotFound) return ProbeResult::unknown(e.message);
+      return ProbeResult::of(false, {rel(!a ? execute_bat() : appstartup_bat()) + ": missing"});
+    }
+    if (*a == *b) return ProbeResult::of(true, {rel(execute_bat()) + " == " + rel(appstartup_bat())});
+    std::vector<std::string> ev = {rel(execute_bat()) + " != " + rel(appstartup_bat())};
+    auto ba = parse_startup_bat(*a, profile_.startup_variable);
+    auto bb = parse_startup_bat(*b, profile_.startup_variable);
+    if (ba && bb)
+      ev.push_back(profile_.startup_variable + ": " + std::to_string(ba->seconds()) + " vs " + std::to_string(bb->seconds()));
+    return ProbeResult::of(false, ev);
+  }
+  fs::path ini_dir = root_ / fs::u8path(profile_.unit_ini_dir);
+  if (starts_with(name, "site.ini.") || name == "site.firmware.version") {
+    const IniScan& scan = ini_scan();
+    if (name == "site.ini.count")
+      return ProbeResult::of(static_cast<int>(scan.files.size()), {rel(ini_dir) + ": " + std::to_string(scan.files.size()) + " file(s)"});
+    if (name == "site.ini.serials") {
+      json serials = json::array();
+      for (const auto& f : scan.files) {
+        std::string n = f.filename().u8string();
+        serials.push_back(n.substr(profile_.unit_ini_prefix.size(), n.size() - profile_.unit_ini_prefix.size() - profile_.unit_ini_suffix.size()));
+      }
+      return ProbeResult::of(serials, {rel(ini_dir)});
+    }
+    if (name == "site.ini.corrupt" || name == "site.ini.corrupt_files") {
+      std::vector<std::string> evidence;
+      json files = json::array();
+      for (const auto& c : scan.corrupt) {
+        evidence.push_back(rel(c.first) + ": " + c.second.message.en);
+        files.push_back(rel(c.first));
+      }
+      // Access denied on one file is a status, never a silent "not corrupt".
+      if (scan.corrupt.empty() && !scan.unreadable.empty())
+        return ProbeResult::unknown(scan.unreadable.front().second.message);
+      if (name == "site.ini.corrupt_files") return ProbeResult::of(files, evidence);
+      if (evidence.empty()) evidence.push_back(rel(ini_dir) + ": " + std::to_string(scan.good.size()) + " file(s) parse");
+      return ProbeResult::of(!scan.corrupt.empty(), evidence);
+    }
+    // site.firmware.version: the oldest across units, as the oldest decides.
+    std::optional<Version> oldest;
+    std::vector<std::string> evidence;
+    for (const auto& g : scan.good) {
+      const std::string* text = g.second.find(profile_.firmware_ini_key);
+      if (text == nullptr) continue;
+      auto v = Version::parse(*text);
+      if (!v) continue;
+      evidence.push_back(rel(g.first) + ": " + profile_.firmware_ini_key + "=" + v->text());
+      auto cmp = oldest ? v->compare(*oldest) : std::optional<int>(-1);
+      if (cmp && *cmp < 0) oldest = *v;
+    }
+    if (!oldest)
+      return ProbeResult::unknown({"CJKA<シリアル>.ini に " + profile_.firmware_ini_key + " がありません",
+                                   "no " + profile_.firmware_ini_key + " in any CJKA<serial>.ini"});
+    return ProbeResult::of(oldest->text(), evidence);
+  }
+  return ProbeResult::unknown(not_on_this_backend(backend()));
+}
+
+Expected<std::vector<FileChange>> FileSite::changes_for(const std::string& action, const json& params) const {
+  std::vector<FileChange> changes;
+  if (action == "site.startup_delay.set") {
+    if (!params.contains("seconds") || !params["seconds"].is_number_integer())
+      return make_error(ErrorKind::Usage, "秒数が指定されていません", "no number of seconds given");
+    long seconds = params["seconds"].get<long>();
+    if (seconds < kStartupDelayMin || seconds > kStartupDelayMax)
+      return make_error(ErrorKind::Usage,
+                        "秒数は " + std::to_string(kStartupDelayMin) + "〜" + std::to_string(kStartupDelayMax) + " の範囲で指定してください",
+                        "seconds must be between " + std::to_string(kStartupDelayMin) + " and " + std::to_string(kStartupDelayMax));
+    auto bat = read_bat(execute_bat());
+    if (!bat) return bat.error();
+    std::string updated = startup_bat_with_seconds(*bat, seconds);
+    // The vendor's procedure: edit the Execute copy, copy it over AppStartUp.
+    changes.push_back({FileChange::Op::Modify, execute_bat(), updated});
+    changes.push_back({FileChange::Op::Modify, appstartup_bat(), updated});
+  } else if (action == "site.startup_delay.sync") {
+    auto bat = read_bat(execute_bat());
+    if (!bat) return bat.error();
+    changes.push_back({FileChange::Op::Modify, appstartup_bat(), bat->bytes});
+  } else if (action == "site.ini.remove_corrupt") {
+    IniScan scan = scan_unit_inis(root_ / fs::u8path(profile_.unit_ini_dir), profile_);
+    for (const auto& c : scan.corrupt) changes.push_back({FileChange::Op::Remove, c.first, {}});
+  } else if (action == "site.install.archive_leftover") {
+    std::error_code ec;
+    if (fs::exists(root_ / fs::u8path(profile_.reader_software_version_file), ec))
+      return make_error(ErrorKind::Usage, "本人認証用カードリーダーソフトがインストールされているため、フォルダは残骸ではありません",
+                        "the reader software is installed: the folder is not a leftover");
+    if (fs::is_directory(root_, ec)) changes.push_back({FileChange::Op::RemoveTree, root_, {}});
+  } else {
+    return Error{ErrorKind::Unsupported, not_on_this_backend(backend())};
+  }
+  return changes;
+}
+
+static std::string describe_one(const FileChange& c, const std::string& rel_path, const std::string& new_detail) {
+  switch (c.op) {
+    case FileChange::Op::Modify: return "write " + rel_path + new_detail;
+    case FileChange::Op::Remove: return "remove " + rel_path + " (backed up first)";
+    case FileChange::Op::RemoveTree: return "archive to the state folder, then remove " + rel_path;
+  }
+  return rel_path;
+}
+
+std::vector<std::string> FileSite::describe(const std::string& action, const json& params,
+                                            const std::vector<FileChange>& changes) const {
+  std::vector<std::string> lines;
+  std::string detail;
+  if (action == "site.startup_delay.set") detail = ": " + profile_.startup_variable + "=" + std::to_string(params["seconds"].get<long>());
+  for (const auto& c : changes)
+    lines.push_back(describe_one(c, c.op == FileChange::Op::RemoveTree ? display_path(c.path) : rel(c.path), detail));
+  return lines;
+}
+
+ActionPlan FileSite::plan(const std::string& action, const json& params) {
+  ActionPlan p;
+  auto changes = changes_for(action, params);
+  if (!changes) {
+    p.summary = changes.error().message;
+    return p;
+  }
+  p.applicable = true;
+  p.changes = describe(action, params, *changes);
+  if (changes->empty()) p.summary = {"変更するものはありません", "nothing to change"};
+  return p;
+}
+
+Expected<ActionOutcome> FileSite::apply(const std::string& action, const json& params, Journal& journal) {
+  auto changes = changes_for(action, params);
+  if (!changes) return changes.error();
+  ActionOutcome out;
+  out.changes = describe(action, params, *changes);
+  if (changes->empty()) return out;
+  json recorded = params;
+  recorded["root"] = root_.u8string();
+  auto id = journal.apply(action, recorded, *changes);
+  ini_scan_.reset();  // the files changed (or were restored on failure)
+  if (!id) return id.error();
+  out.journal_id = *id;
+  out.needs_restart = action != "site.install.archive_leftover";
+  return out;
+}
+
+Expected<std::string> maintenance_end(const std::string& d) {
+  int y = 0, m = 0, day = 0;
+  char tail = 0;
+  if (d.size() != 10 || std::sscanf(d.c_str(), "%4d-%2d-%2d%c", &y, &m, &day, &tail) != 3 || m < 1 || m > 12 || day < 1 ||
+      day > 31)
+    return make_error(ErrorKind::Parse, "納品日は YYYY-MM-DD で書いてください: " + d, "the delivery date must be YYYY-MM-DD: " + d);
+  int ny = y + 5, nm = m + 1;
+  if (nm == 13) nm = 1, ++ny;
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-01", ny, nm);
+  return std::string(buf);
+}
+
+}  // namespace caora

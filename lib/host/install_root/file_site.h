@@ -1,0 +1,58 @@
+// The file-based site backend: probes and actions over a Caora install root
+// (C:\PFU-Caora on Windows; --root / CAORA_ROOT anywhere). Portable: it only
+// reads and writes files, so it works the same on the terminal and on a copy.
+#pragma once
+
+#include <memory>
+
+#include "host/host.h"
+#include "host/install_root/profile.h"
+#include "host/install_root/startup_bat.h"
+
+namespace caora {
+
+struct IniScan;
+
+class FileSite : public Host {
+ public:
+  FileSite(fs::path root, SiteProfile profile) : root_(std::move(root)), profile_(std::move(profile)) {}
+  std::string backend() const override { return "install-root"; }
+  bool provides_probe(const std::string& name) const override;
+  bool provides_action(const std::string& name) const override;
+  ProbeResult probe(const std::string& name) override;
+  ActionPlan plan(const std::string& action, const nlohmann::json& params) override;
+  Expected<ActionOutcome> apply(const std::string& action, const nlohmann::json& params, Journal& journal) override;
+  void forget() override { ini_scan_.reset(); }
+
+  const fs::path& root() const { return root_; }
+  fs::path execute_bat() const { return root_ / fs::u8path(profile_.startup_bat_execute); }
+  fs::path appstartup_bat() const { return root_ / fs::u8path(profile_.startup_bat_appstartup); }
+
+  // set-startup-delay's view of the two copies.
+  struct StartupDelayFile {
+    fs::path path;
+    Expected<StartupBat> bat;
+  };
+  std::vector<StartupDelayFile> startup_delay_files() const;
+
+ private:
+  // The changes an action would make; an error when it cannot be carried out.
+  Expected<std::vector<FileChange>> changes_for(const std::string& action, const nlohmann::json& params) const;
+  std::vector<std::string> describe(const std::string& action, const nlohmann::json& params,
+                                    const std::vector<FileChange>& changes) const;
+  Expected<StartupBat> read_bat(const fs::path& path) const;
+  ProbeResult root_missing() const;
+  // The unit inis, read and parsed once for all the probes that need them.
+  const IniScan& ini_scan();
+  std::string rel(const fs::path& p) const;
+
+  fs::path root_;
+  SiteProfile profile_;
+  std::shared_ptr<IniScan> ini_scan_;
+};
+
+// The end of the send-back maintenance period (exclusive): five years from the
+// first day of the month after delivery. "2021-03-15" -> "2026-04-01".
+Expected<std::string> maintenance_end(const std::string& delivery_date);
+
+}  // namespace caora

@@ -1,0 +1,85 @@
+#include "host/install_root/file_site.h"
+
+#include <catch2/catch.hpp>
+
+using namespace caora;
+
+namespace {
+struct TempSite {
+  fs::path root;
+  TempSite() {
+    root = fs::temp_directory_path() / ("caora-site-" + std::to_string(::rand())) / "PFU-Caora";
+    fs::remove_all(root.parent_path());
+    fs::create_directories(root / "OnlineAuthApp/App/Execute/bin");
+    fs::create_directories(root / "OnlineAuthApp/App/AppStartUp/bin");
+  }
+  void put(const std::string& rel, const std::string& bytes) {
+    fs::create_directories((root / rel).parent_path());
+    REQUIRE(write_file_atomic(root / rel, bytes).ok());
+  }
+};
+const char* kExec = "OnlineAuthApp/App/Execute/bin/StartUpEnv.bat";
+const char* kApp = "OnlineAuthApp/App/AppStartUp/bin/StartUpEnv.bat";
+}  // namespace
+
+TEST_CASE("startup delay probes and the set action keep both copies equal") {
+  TempSite s;
+  s.put(kExec, "set WAIT_TIME_SECOND=300\r\n");
+  s.put(kApp, "set WAIT_TIME_SECOND=40\r\n");
+  FileSite site(s.root, default_site_profile());
+  CHECK(site.probe("site.startup_delay.execute").value == 300);
+  CHECK(site.probe("site.startup_delay.appstartup").value == 40);
+  CHECK(site.probe("site.startup_delay.consistent").value == false);
+  Journal j(s.root.parent_path() / "state");
+  auto out = site.apply("site.startup_delay.set", {{"seconds", 120}}, j);
+  REQUIRE(out.ok());
+  CHECK_FALSE(out->journal_id.empty());
+  CHECK(*read_file(s.root / kExec) == "set WAIT_TIME_SECOND=120\r\n");
+  CHECK(*read_file(s.root / kApp) == "set WAIT_TIME_SECOND=120\r\n");
+  CHECK(site.probe("site.startup_delay.consistent").value == true);
+  CHECK_FALSE(site.apply("site.startup_delay.set", {{"seconds", 99999}}, j).ok());
+}
+
+TEST_CASE("corrupt unit inis are found and removed with a backup") {
+  TempSite s;
+  s.put("OnlineAuthApp/App/Execute/bin/CJKA1001.ini", "[Device]\r\nFirmwareVersion=CAORA_MSN_P2.11.7_A16.5.4\r\n");
+  s.put("OnlineAuthApp/App/Execute/bin/CJKA1002.ini", std::string("[Dev\0\0", 6));
+  FileSite site(s.root, default_site_profile());
+  CHECK(site.probe("site.ini.count").value == 2);
+  CHECK(site.probe("site.ini.corrupt").value == true);
+  CHECK(site.probe("site.ini.serials").value == nlohmann::json({"1001", "1002"}));
+  CHECK(site.probe("site.firmware.version").value == "CAORA_MSN_P2.11.7_A16.5.4");
+  Journal j(s.root.parent_path() / "state");
+  REQUIRE(site.apply("site.ini.remove_corrupt", {}, j).ok());
+  CHECK(site.probe("site.ini.corrupt").value == false);
+  CHECK(fs::exists(s.root / "OnlineAuthApp/App/Execute/bin/CJKA1001.ini"));
+}
+
+TEST_CASE("missing root and missing files are unknown, not defaults") {
+  FileSite site("/nonexistent/caora-root", default_site_profile());
+  CHECK(site.probe("site.root.exists").value == false);
+  auto r = site.probe("site.startup_delay.execute");
+  CHECK_FALSE(r.known);
+  CHECK(r.reason.en.find("does not exist") != std::string::npos);
+  CHECK(site.probe("site.install.leftover").value == false);
+}
+
+TEST_CASE("a leftover folder is archived, then removed, and comes back on undo") {
+  TempSite s;
+  s.put(kExec, "set WAIT_TIME_SECOND=40\r\n");  // no version file: software uninstalled
+  FileSite site(s.root, default_site_profile());
+  CHECK(site.probe("site.install.leftover").value == true);
+  Journal j(s.root.parent_path() / "state");
+  auto out = site.apply("site.install.archive_leftover", {}, j);
+  REQUIRE(out.ok());
+  CHECK_FALSE(fs::exists(s.root));
+  REQUIRE(j.undo(out->journal_id, false).ok());
+  CHECK(*read_file(s.root / kExec) == "set WAIT_TIME_SECOND=40\r\n");
+}
+
+TEST_CASE("maintenance runs five years from the first of the next month") {
+  CHECK(*maintenance_end("2021-03-15") == "2026-04-01");
+  CHECK(*maintenance_end("2021-12-01") == "2027-01-01");
+  CHECK_FALSE(maintenance_end("2021-13-01").ok());
+  CHECK_FALSE(maintenance_end("15/03/2021").ok());
+}

@@ -1,0 +1,65 @@
+#include "host/version.h"
+
+#include <cctype>
+
+namespace caora {
+
+Expected<Version> Version::parse(const std::string& raw) {
+  auto bad = [&](const std::string& why_ja, const std::string& why_en) {
+    return make_error(ErrorKind::Parse, "バージョン「" + raw + "」を解釈できません: " + why_ja,
+                      "cannot parse version '" + raw + "': " + why_en);
+  };
+  std::string text;
+  for (char c : raw)
+    if (!std::isspace(static_cast<unsigned char>(c))) text.push_back(c);
+  // A leading "v" (v1.6.0.0) is how people write it in prose.
+  if (text.size() > 1 && (text[0] == 'v' || text[0] == 'V') && std::isdigit(static_cast<unsigned char>(text[1])))
+    text.erase(0, 1);
+  if (text.empty()) return bad("空です", "empty");
+  if (text.size() > 64) return bad("長すぎます", "too long");
+  Version v;
+  v.text_ = text;
+  size_t i = 0;
+  while (i < text.size()) {
+    unsigned char c = text[i];
+    if (c == '.' || c == '_' || c == '-') { ++i; continue; }
+    if (std::isdigit(c)) {
+      size_t j = i;
+      while (j < text.size() && std::isdigit(static_cast<unsigned char>(text[j]))) ++j;
+      if (j - i > 9) return bad("数字が長すぎます", "number too long");
+      v.tokens_.emplace_back(std::stoull(text.substr(i, j - i)));
+      i = j;
+    } else if (std::isalpha(c)) {
+      size_t j = i;
+      while (j < text.size() && std::isalpha(static_cast<unsigned char>(text[j]))) ++j;
+      std::string word = text.substr(i, j - i);
+      for (char& ch : word) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+      v.tokens_.emplace_back(word);
+      i = j;
+    } else {
+      return bad("使えない文字があります", "unexpected character");
+    }
+  }
+  if (v.tokens_.empty()) return bad("数字も文字もありません", "no digits or letters");
+  return v;
+}
+
+std::optional<int> Version::compare(const Version& other) const {
+  size_t n = std::min(tokens_.size(), other.tokens_.size());
+  for (size_t i = 0; i < n; ++i) {
+    const auto& a = tokens_[i];
+    const auto& b = other.tokens_[i];
+    if (a.index() != b.index()) return std::nullopt;
+    if (a != b) return a < b ? -1 : 1;
+  }
+  // 1.5.3 == 1.5.3.0, but 1.5.3 < 1.5.3.1 and 2.1.0 < 2.1.0J: the longer one
+  // is later unless all it adds is zeros.
+  const auto& longer = tokens_.size() > other.tokens_.size() ? tokens_ : other.tokens_;
+  for (size_t i = n; i < longer.size(); ++i) {
+    const auto* number = std::get_if<unsigned long long>(&longer[i]);
+    if (number == nullptr || *number != 0) return tokens_.size() < other.tokens_.size() ? -1 : 1;
+  }
+  return 0;
+}
+
+}  // namespace caora
