@@ -7,6 +7,38 @@
 
 namespace caora {
 
+namespace {
+
+nlohmann::json probe_item(const ProbeSpec& p) {
+  nlohmann::json item = {{"name", p.name},
+                         {"kind", "probe"},
+                         {"type", value_type_name(p.type)},
+                         {"description", text_json(p.description)},
+                         {"slow", p.slow},
+                         {"platforms", platform_names(p.platforms)}};
+  if (p.type == ValueType::RecordList) {
+    nlohmann::json fields = nlohmann::json::array();
+    for (const auto& f : p.fields)
+      fields.push_back({{"name", f.name}, {"type", field_type_name(f.type)}, {"description", text_json(f.description)},
+                        {"required", f.required}});
+    item["fields"] = fields;
+  }
+  return item;
+}
+
+// "usb.units.detail  (record_list; linux, windows)  …", a record list's fields indented below.
+std::string probe_text(const ProbeSpec& p, Lang lang) {
+  std::string platforms;
+  for (const auto& n : platform_names(p.platforms)) platforms += (platforms.empty() ? "" : ", ") + n;
+  std::string text = std::string(p.name) + "  (" + value_type_name(p.type) + "; " + platforms + ")  " + p.description.in(lang) + "\n";
+  for (const auto& f : p.fields)
+    text += std::string("    ") + f.name + "  (" + field_type_name(f.type) + (f.required ? "" : lang == Lang::Ja ? "、省略可" : ", optional") +
+            ")  " + f.description.in(lang) + "\n";
+  return text;
+}
+
+}  // namespace
+
 void setup_list(CLI::App& app, Context& ctx) {
   struct Opts {
     std::string kind, audience;
@@ -25,9 +57,8 @@ void setup_list(CLI::App& app, Context& ctx) {
         std::string text;
         if (o->probes)
           for (const auto& p : probe_specs()) {
-            items.push_back({{"name", p.name}, {"kind", "probe"}, {"type", value_type_name(p.type)}, {"description", text_json(p.description)},
-                             {"slow", p.slow}});
-            text += std::string(p.name) + "  (" + value_type_name(p.type) + ")  " + p.description.in(lang) + "\n";
+            items.push_back(probe_item(p));
+            text += probe_text(p, lang);
           }
         if (o->actions)
           for (const auto& a : action_specs()) {

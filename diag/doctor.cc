@@ -1,5 +1,6 @@
 #include "diag/doctor.h"
 
+#include <set>
 #include <sstream>
 
 #include "diag/report.h"
@@ -47,6 +48,19 @@ DoctorReport run_doctor(const RecipeSet& set, Host& host, Interaction& io) {
   return report;
 }
 
+// The probes a cause's checks read, each with the platforms whose live
+// backend answers it: an unknown on the other platform is to be expected.
+static json probes_json(const Cause& c) {
+  json probes = json::array();
+  std::set<std::string> seen;
+  for (const auto& ch : c.detect->checks) {
+    if (!seen.insert(ch.probe).second) continue;
+    const ProbeSpec* s = find_probe_spec(ch.probe);
+    probes.push_back({{"name", ch.probe}, {"platforms", s ? platform_names(s->platforms) : std::vector<std::string>{}}});
+  }
+  return probes;
+}
+
 json doctor_json(const DoctorReport& d) {
   json findings = json::array();
   for (const auto& f : d.findings) {
@@ -55,7 +69,8 @@ json doctor_json(const DoctorReport& d) {
               {"cause", f.result.cause->id},
               {"title", text_json(f.result.cause->title)},
               {"status", cause_status_name(f.result.status)},
-              {"evidence", f.result.evidence}};
+              {"evidence", f.result.evidence},
+              {"probes", probes_json(*f.result.cause)}};
     if (f.result.status == CauseStatus::Unknown) j["reason"] = text_json(f.result.reason);
     findings.push_back(j);
   }

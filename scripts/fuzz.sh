@@ -28,8 +28,13 @@ printf '1.5.3.0\n1.10.2.1' > "$corpus/version/a"
 printf 'CAORA_MSN_P2.11.7_A16.5.4\nCAORA_MSN_P2.10.3_A16.4.1' > "$corpus/version/b"
 printf '2.1.0J\n2.0.9J' > "$corpus/version/c"
 cp data/demo/snapshot.json "$corpus/snapshot/"
+# A snapshot with the record lists (/2) and one with the per-unit lines it replaced (/1).
+cp tests/data/sites/clean.json "$corpus/snapshot/clean-v2.json"
+cp tests/data/sites/v1/clean.json "$corpus/snapshot/clean-v1.json"
 printf '{"schema":"caora.inventory/1","licences":1,"units":[{"serial":"2113001","port_path":"1-2","reader":null,"first_seen":"2026-11-21T09:00:00+09:00","last_seen":"2026-11-21T09:00:00+09:00"}]}' > "$corpus/inventory/a"
+# The per-unit lines of /1 snapshots (read into records).
 printf 'port=1-2 serial=2113001 speed=high hub=no id=04c5:1526' > "$corpus/inventory/line"
+printf 'port=1-2 name=usb0 driver=rndis_host enabled=yes ipv4=192.168.250.2/24 overlaps=eth0:192.168.0.20/16' > "$corpus/inventory/adapter"
 # windows_ids: "instance|location path|hardware IDs|compatible IDs|parent USB device" per line.
 printf 'USB\\VID_04C5&PID_1526\\2113001|PCIROOT(0)#PCI(1400)#USBROOT(0)#USB(2)#USB(3)|USB\\VID_04C5&PID_1526&REV_0100|USB\\Class_E0&SubClass_01&Prot_03|USB\\VID_04C5&PID_1526\\2113001\n' > "$corpus/windows_ids/unit"
 printf '\377\040\202\000\020\337\042\010\061\071\070\060\060\062\061\067\337\047\002\377\117' > "$corpus/tlv/ef0002"

@@ -7,7 +7,8 @@
 #include <vector>
 
 #include "core/result.h"
-#include "host/host.h"
+#include "host/probe_table.h"
+#include "host/usb_probes.h"
 #include "pcsc/pcsc.h"
 #include "usb/usb.h"
 
@@ -22,10 +23,15 @@ struct PcscView {
 // Reads the readers once and tells the units' from the foreign ones.
 PcscView read_pcsc_view(pcsc::PcscSource& source, const usb::UnitTable& table);
 
-// Answers pcsc.readers, pcsc.foreign_readers.present, pcsc.units.visible and
-// pcsc.unit.held_exclusive; `units`/`usb_error` are the backend's USB view
-// (a reader per unit is expected). Any other name is unknown on `backend`.
-ProbeResult probe_pcsc(const std::string& name, const PcscView& view, const std::vector<usb::Unit>& units,
-                       const std::optional<Error>& usb_error, pcsc::PcscSource& source, const std::string& backend);
+// What the pcsc.* probes read: the readers, the backend's USB view (a reader
+// per unit is expected) and the source, to check who holds a unit's reader.
+struct PcscProbeInput {
+  const PcscView& readers;
+  const UsbView& usb;
+  pcsc::PcscSource& source;
+};
+
+// pcsc.readers, pcsc.foreign_readers.present, pcsc.units.visible and pcsc.unit.held_exclusive.
+const ProbeTable<const PcscProbeInput>& pcsc_probes();
 
 }  // namespace caora

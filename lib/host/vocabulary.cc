@@ -1,6 +1,10 @@
 #include "host/vocabulary.h"
 
+#include "host/version.h"
+
 namespace caora {
+
+using nlohmann::json;
 
 const char* value_type_name(ValueType type) {
   switch (type) {
@@ -9,9 +13,75 @@ const char* value_type_name(ValueType type) {
     case ValueType::String: return "string";
     case ValueType::Version: return "version";
     case ValueType::StringList: return "string_list";
+    case ValueType::RecordList: return "record_list";
   }
   return "?";
 }
+
+const char* field_type_name(FieldType type) {
+  switch (type) {
+    case FieldType::String: return "string";
+    case FieldType::Int: return "int";
+    case FieldType::Bool: return "bool";
+    case FieldType::StringList: return "string_list";
+  }
+  return "?";
+}
+
+std::vector<std::string> platform_names(unsigned platforms) {
+  std::vector<std::string> names;
+  if (platforms & kLinux) names.push_back("linux");
+  if (platforms & kWindows) names.push_back("windows");
+  return names;
+}
+
+namespace {
+
+bool string_list(const json& v) {
+  if (!v.is_array()) return false;
+  for (const auto& e : v)
+    if (!e.is_string()) return false;
+  return true;
+}
+
+bool field_has_type(FieldType type, const json& v) {
+  switch (type) {
+    case FieldType::String: return v.is_string();
+    case FieldType::Int: return v.is_number_integer();
+    case FieldType::Bool: return v.is_boolean();
+    case FieldType::StringList: return string_list(v);
+  }
+  return false;
+}
+
+bool record_has_fields(const std::vector<FieldSpec>& fields, const json& record) {
+  if (!record.is_object()) return false;
+  for (const auto& f : fields) {
+    auto it = record.find(f.name);
+    if (it == record.end() ? f.required : !field_has_type(f.type, *it)) return false;
+  }
+  return true;
+}
+
+// The fields of the per-unit record lists (what `pair` and `rndis-reset` read).
+std::vector<FieldSpec> unit_fields() {
+  return {{"port", FieldType::String, {"USBのポート（例 1-2）", "USB port path (e.g. 1-2)"}, true},
+          {"serial", FieldType::String, {"シリアル番号", "Serial number"}},
+          {"speed", FieldType::String, {"USBの速度（low, full, high, super, super+）", "USB speed (low, full, high, super, super+)"}},
+          {"hub", FieldType::Bool, {"USBハブ経由", "A hub is in the path"}},
+          {"id", FieldType::String, {"USBのベンダーID:プロダクトID", "USB vendor:product ID"}}};
+}
+
+std::vector<FieldSpec> adapter_fields() {
+  return {{"port", FieldType::String, {"CaoraのUSBポート", "The unit's USB port path"}, true},
+          {"name", FieldType::String, {"アダプターの名前", "Adapter name"}},
+          {"driver", FieldType::String, {"ドライバー", "Driver"}},
+          {"enabled", FieldType::Bool, {"有効", "Enabled"}},
+          {"ipv4", FieldType::StringList, {"IPv4アドレス（CIDR）", "IPv4 addresses (CIDR)"}},
+          {"overlaps", FieldType::StringList, {"重なるサブネット（インターフェース:アドレス）", "Overlapping subnets (interface:address)"}}};
+}
+
+}  // namespace
 
 const std::vector<ProbeSpec>& probe_specs() {
   using V = ValueType;
@@ -37,9 +107,10 @@ const std::vector<ProbeSpec>& probe_specs() {
       {"host.rdp.enabled", V::Bool, {"リモートデスクトップ接続が有効", "Remote Desktop connections are enabled"}, kWindows, false},
       {"host.rdp.session_active", V::Bool, {"リモートデスクトップ接続中", "A Remote Desktop session is active"}, kAnyPlatform, false},
       {"host.sleep.enabled", V::Bool, {"スリープが有効", "Sleep / suspend is enabled"}, kAnyPlatform, false},
-      {"host.screen_lock.enabled", V::Bool, {"画面ロックが有効", "Screen lock is enabled"}, kAnyPlatform, false},
+      // Linux has no machine-wide screen lock or biometric setting to read (the desktop's, fprintd's).
+      {"host.screen_lock.enabled", V::Bool, {"画面ロックが有効", "Screen lock is enabled"}, kWindows, false},
       {"host.certpropsvc.running", V::Bool, {"証明書伝達サービス（CertPropSvc）が動作中", "The Certificate Propagation service (CertPropSvc) is running"}, kWindows, false},
-      {"host.biometric.present", V::Bool, {"生体認証デバイス（指紋センサーなど）が有効", "A biometric device (fingerprint sensor etc.) is enabled"}, kAnyPlatform, false},
+      {"host.biometric.present", V::Bool, {"生体認証デバイス（指紋センサーなど）が有効", "A biometric device (fingerprint sensor etc.) is enabled"}, kWindows, false},
       {"host.nic.arp_offload.enabled", V::Bool, {"NICのARPオフロードが有効", "ARP offload is enabled on the terminal's NIC"}, kWindows, false},
       {"host.restart.pending", V::Bool, {"OSが再起動を待っている", "The OS is waiting for a restart"}, kAnyPlatform, false},
       {"host.restart.scheduled", V::Bool, {"資格確認端末の再起動が予約されている", "A restart of the terminal is scheduled"}, kAnyPlatform, false},
@@ -48,15 +119,15 @@ const std::vector<ProbeSpec>& probe_specs() {
       {"usb.units.serials", V::StringList, {"USBで見えるCaoraのシリアル番号", "Serial numbers of the units visible on USB"}, kAnyPlatform, true},
       {"usb.units.behind_hub", V::Bool, {"USBハブ経由で接続されたCaoraがある", "A unit is connected through a USB hub"}, kAnyPlatform, true},
       {"usb.units.low_speed", V::Bool, {"USB 2.0未満の速度で接続されたCaoraがある", "A unit is connected below USB 2.0 high speed"}, kAnyPlatform, true},
-      // One line per unit, "port=1-2 serial=2113001 speed=high hub=no" (a field is left out when unknown): what `pair` reads.
-      {"usb.units.detail", V::StringList, {"Caoraごとのポート・シリアル番号・速度・ハブ経由か", "Each unit's port path, serial number, speed and whether a hub is in the path"}, kAnyPlatform, true},
+      // One record per unit (a field is left out when unknown): what `pair` and `rndis-reset` read.
+      {"usb.units.detail", V::RecordList, {"Caoraごとのポート・シリアル番号・速度・ハブ経由か", "Each unit's port path, serial number, speed and whether a hub is in the path"}, kAnyPlatform, true, unit_fields()},
       // The units' RNDIS network links and the terminal's uplink.
       {"net.rndis.present", V::Bool, {"どのCaoraにもRNDISアダプターがある", "Every unit has its RNDIS network adapter"}, kAnyPlatform, true},
       {"net.rndis.disabled", V::Bool, {"無効になっているRNDISアダプターがある", "An RNDIS adapter is disabled"}, kAnyPlatform, true},
       {"net.rndis.has_address", V::Bool, {"どのRNDISアダプターにもIPv4アドレスがある", "Every RNDIS adapter has its IPv4 address"}, kAnyPlatform, true},
       {"net.rndis.subnet_overlap", V::Bool, {"RNDISアダプターのサブネットが他のネットワークと重なっている", "An RNDIS subnet overlaps another interface's subnet"}, kAnyPlatform, true},
-      // One line per adapter of a unit, "port=1-2 name=usb0 driver=rndis_host enabled=yes ipv4=192.168.250.2/24 overlaps=eth0:192.168.0.20/16".
-      {"net.rndis.adapters", V::StringList, {"CaoraごとのRNDISアダプター（名前・ドライバー・有効か・IPv4・重なるサブネット）", "Each unit's RNDIS adapters: name, driver, enabled, IPv4, overlapping subnets"}, kAnyPlatform, true},
+      // One record per adapter of a unit.
+      {"net.rndis.adapters", V::RecordList, {"CaoraごとのRNDISアダプター（名前・ドライバー・有効か・IPv4・重なるサブネット）", "Each unit's RNDIS adapters: name, driver, enabled, IPv4, overlapping subnets"}, kAnyPlatform, true, adapter_fields()},
       {"net.uplink.connected", V::Bool, {"院内LAN（オンライン資格確認等システム側）の有線接続がつながっている", "The wired uplink towards the online qualification system is up"}, kAnyPlatform, true},
       // PC/SC.
       {"pcsc.units.visible", V::Bool, {"どのCaoraもPC/SCリーダーとして見える", "Every unit is visible as a PC/SC reader"}, kAnyPlatform, true},
@@ -96,6 +167,22 @@ const ActionSpec* find_action_spec(const std::string& name) {
   for (const auto& spec : action_specs())
     if (name == spec.name) return &spec;
   return nullptr;
+}
+
+bool value_has_type(const ProbeSpec& spec, const json& v) {
+  switch (spec.type) {
+    case ValueType::Bool: return v.is_boolean();
+    case ValueType::Int: return v.is_number_integer();
+    case ValueType::String: return v.is_string();
+    case ValueType::Version: return v.is_string() && Version::parse(v.get<std::string>()).ok();
+    case ValueType::StringList: return string_list(v);
+    case ValueType::RecordList:
+      if (!v.is_array()) return false;
+      for (const auto& r : v)
+        if (!record_has_fields(spec.fields, r)) return false;
+      return true;
+  }
+  return false;
 }
 
 }  // namespace caora

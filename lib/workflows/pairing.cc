@@ -2,6 +2,8 @@
 
 #include <sstream>
 
+#include "host/records.h"
+
 namespace caora {
 
 using nlohmann::json;
@@ -9,15 +11,6 @@ using nlohmann::json;
 namespace {
 
 constexpr size_t kMaxUnits = 4;  // the vendor supports up to four units per terminal
-
-std::vector<std::string> split(const std::string& s, char sep) {
-  std::vector<std::string> out;
-  std::string cur;
-  std::istringstream in(s);
-  while (std::getline(in, cur, sep))
-    if (!cur.empty()) out.push_back(cur);
-  return out;
-}
 
 std::vector<std::string> string_list(const ProbeResult& r) {
   std::vector<std::string> out;
@@ -37,16 +30,6 @@ std::string who(const PairUnit& u, bool ja) {
 }
 
 }  // namespace
-
-std::map<std::string, std::string> parse_fields(const std::string& line) {
-  std::map<std::string, std::string> out;
-  for (const auto& tok : split(line, ' ')) {
-    auto eq = tok.find('=');
-    if (eq == std::string::npos || eq == 0) continue;
-    out[tok.substr(0, eq)] = tok.substr(eq + 1);
-  }
-  return out;
-}
 
 bool PairReport::has_problem() const {
   for (const auto& f : findings)
@@ -86,31 +69,22 @@ PairReport build_pair_report(Host& host, const usb::UnitTable& table, std::optio
       unknown("usb.units.detail", detail);
     }
   }
-  for (const auto& line : string_list(detail)) {
-    auto f = parse_fields(line);
-    if (f["port"].empty()) continue;
+  for (const auto& r : unit_records(detail)) {
     PairUnit u;
-    u.port_path = f["port"];
-    if (!f["serial"].empty()) u.serial = f["serial"];
-    u.speed = f["speed"].empty() ? "unknown" : f["speed"];
-    u.usb_id = f["id"];
-    u.behind_hub = f["hub"] == "yes";
+    u.port_path = r.port;
+    if (r.serial && !r.serial->empty()) u.serial = r.serial;
+    u.speed = r.speed.value_or("unknown");
+    u.usb_id = r.id.value_or("");
+    u.behind_hub = r.hub;
     rep.units.push_back(u);
   }
 
   ProbeResult adapters = host.probe("net.rndis.adapters");
   if (!adapters.known) unknown("net.rndis.adapters", adapters);
-  for (const auto& line : string_list(adapters)) {
-    auto f = parse_fields(line);
+  for (const auto& r : adapter_records(adapters)) {
     for (auto& u : rep.units) {
-      if (u.port_path != f["port"]) continue;
-      PairAdapter a;
-      a.name = f["name"];
-      a.driver = f["driver"];
-      a.enabled = f["enabled"] != "no";
-      a.ipv4 = split(f["ipv4"], ',');
-      a.overlaps = split(f["overlaps"], ',');
-      u.adapters.push_back(a);
+      if (u.port_path != r.port) continue;
+      u.adapters.push_back({r.name, r.driver.value_or(""), r.enabled, r.ipv4, r.overlaps});
     }
   }
 

@@ -7,7 +7,6 @@
 // order (unit first, then terminal).
 #pragma once
 
-#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -20,9 +19,6 @@
 #include "usb/usb.h"
 
 namespace caora {
-
-// "key=value key=value" (the per-unit probe lines); a token without '=' is ignored.
-std::map<std::string, std::string> parse_fields(const std::string& line);
 
 struct PairAdapter {
   std::string name, driver;

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "host/recorded/recorded_host.h"
+#include "host/records.h"
 
 using namespace caora;
 using nlohmann::json;
@@ -10,7 +11,7 @@ using nlohmann::json;
 namespace {
 
 LayeredHost recorded(const json& probes) {
-  json doc = {{"schema", "caora.snapshot/1"}, {"probes", probes}};
+  json doc = {{"schema", kSnapshotSchema}, {"probes", probes}};
   auto h = RecordedHost::parse(doc.dump(), "test");
   REQUIRE(h);
   LayeredHost host;
@@ -20,6 +21,15 @@ LayeredHost recorded(const json& probes) {
 
 json known(json v) { return {{"known", true}, {"value", std::move(v)}}; }
 
+json unit(const std::string& port, const std::string& serial, const std::string& speed, bool hub) {
+  return to_json(UnitRecord{port, serial, speed, hub, std::nullopt});
+}
+
+json adapter(const std::string& port, const std::string& name, bool enabled, std::vector<std::string> ipv4 = {},
+             std::vector<std::string> overlaps = {}) {
+  return to_json(RndisAdapterRecord{port, name, std::nullopt, enabled, std::move(ipv4), std::move(overlaps)});
+}
+
 const PairFinding* finding(const PairReport& r, const std::string& id) {
   for (const auto& f : r.findings)
     if (f.id == id) return &f;
@@ -28,18 +38,9 @@ const PairFinding* finding(const PairReport& r, const std::string& id) {
 
 }  // namespace
 
-TEST_CASE("pair: fields of a probe line") {
-  auto f = parse_fields("port=1-2 serial=2113001  junk =x speed=high");
-  CHECK(f["port"] == "1-2");
-  CHECK(f["serial"] == "2113001");
-  CHECK(f["speed"] == "high");
-  CHECK(f.count("junk") == 0);
-  CHECK(parse_fields("").empty());
-}
-
 TEST_CASE("pair: a healthy unit has only the hints") {
-  LayeredHost host = recorded({{"usb.units.detail", known({"port=1-2 serial=2113001 speed=high hub=no id=04c5:1526"})},
-                               {"net.rndis.adapters", known({"port=1-2 name=usb0 driver=rndis_host enabled=yes ipv4=192.168.250.2/24"})},
+  LayeredHost host = recorded({{"usb.units.detail", known(json::array({to_json(UnitRecord{"1-2", "2113001", "high", false, "04c5:1526"})}))},
+                               {"net.rndis.adapters", known(json::array({to_json(RndisAdapterRecord{"1-2", "usb0", "rndis_host", true, {"192.168.250.2/24"}, {}})}))},
                                {"pcsc.readers", known({"PFU Caora 2113001 00 00"})}});
   PairReport r = build_pair_report(host, usb::embedded_unit_table(), std::nullopt);
   REQUIRE(r.units.size() == 1);
@@ -57,12 +58,11 @@ TEST_CASE("pair: a healthy unit has only the hints") {
 TEST_CASE("pair: five units, a hub, a slow port, overlap, missing adapter and reader, a foreign reader, licences") {
   json units = json::array();
   for (int i = 1; i <= 5; ++i)
-    units.push_back("port=1-" + std::to_string(i) + " serial=211300" + std::to_string(i) + " speed=" + (i == 2 ? "full" : "high") +
-                    " hub=" + (i == 3 ? "yes" : "no"));
+    units.push_back(unit("1-" + std::to_string(i), "211300" + std::to_string(i), i == 2 ? "full" : "high", i == 3));
   LayeredHost host = recorded({{"usb.units.detail", known(units)},
-                               {"net.rndis.adapters", known({"port=1-1 name=usb0 enabled=yes ipv4=192.168.250.2/24 overlaps=eth0:192.168.0.20/16",
-                                                             "port=1-2 name=usb1 enabled=no", "port=1-3 name=usb2 enabled=yes",
-                                                             "port=1-4 name=usb3 enabled=yes ipv4=192.168.251.2/24"})},
+                               {"net.rndis.adapters", known(json::array({adapter("1-1", "usb0", true, {"192.168.250.2/24"}, {"eth0:192.168.0.20/16"}),
+                                                                          adapter("1-2", "usb1", false), adapter("1-3", "usb2", true),
+                                                                          adapter("1-4", "usb3", true, {"192.168.251.2/24"})}))},
                                {"pcsc.readers", known({"PFU Caora 2113001 00 00", "PFU Caora 2113002 00 00", "PFU Caora 2113003 00 00",
                                                        "PFU Caora 2113004 00 00", "SONY FeliCa Port 00 00"})}});
   PairReport r = build_pair_report(host, usb::embedded_unit_table(), 2);
@@ -89,11 +89,11 @@ TEST_CASE("pair: nothing on USB, or USB unreadable, and the inventory notices a 
   CHECK(finding(build_pair_report(unreadable, usb::embedded_unit_table(), std::nullopt), "usb-unreadable"));
 
   Inventory inv;
-  LayeredHost one = recorded({{"usb.units.detail", known({"port=1-2 serial=2113001 speed=high hub=no"})}});
+  LayeredHost one = recorded({{"usb.units.detail", known(json::array({unit("1-2", "2113001", "high", false)}))}});
   PairReport a = build_pair_report(one, usb::embedded_unit_table(), std::nullopt);
   note_inventory(a, inv, "2026-11-21T09:00:00+09:00");
   CHECK(finding(a, "new-unit"));
-  LayeredHost moved = recorded({{"usb.units.detail", known({"port=2-1 serial=2113001 speed=super hub=no"})}});
+  LayeredHost moved = recorded({{"usb.units.detail", known(json::array({unit("2-1", "2113001", "super", false)}))}});
   PairReport b = build_pair_report(moved, usb::embedded_unit_table(), std::nullopt);
   note_inventory(b, inv, "2026-11-21T10:00:00+09:00");
   REQUIRE(finding(b, "moved-port"));

@@ -4,7 +4,8 @@
 #include <sstream>
 #include <thread>
 
-#include "workflows/pairing.h"
+#include "core/strings.h"
+#include "host/records.h"
 
 namespace caora {
 
@@ -55,10 +56,8 @@ RndisResetResult prepare_rndis_reset(Host& host, const RndisResetOptions& opts) 
   host.forget();
   ProbeResult units = host.probe("usb.units.detail");
   if (units.known) {
-    for (const auto& line : strings(units)) {
-      auto f = parse_fields(line);
-      if (f["port"].empty()) continue;
-      RndisResetTarget t{f["port"], f["serial"].empty() ? std::nullopt : std::optional<std::string>(f["serial"])};
+    for (const auto& u : unit_records(units)) {
+      RndisResetTarget t{u.port, u.serial && !u.serial->empty() ? u.serial : std::nullopt};
       if (opts.serial && t.serial != opts.serial) continue;
       r.targets.push_back(t);
     }
@@ -130,14 +129,12 @@ void run_rndis_reset(Host& host, Journal& journal, const RndisResetOptions& opts
       std::string state;
       bool ok = false;
       if (adapters.known) {
-        for (const auto& line : strings(adapters)) {
-          auto f = parse_fields(line);
-          if (f["port"] != t.port_path) continue;
-          bool enabled = f["enabled"] != "no";
-          bool address = !f["ipv4"].empty();
-          ok = ok || (enabled && address);
-          state += (state.empty() ? "" : "; ") + f["name"] + (enabled ? "" : " disabled") +
-                   (address ? " " + f["ipv4"] : " without an IPv4 address");
+        for (const auto& a : adapter_records(adapters)) {
+          if (a.port != t.port_path) continue;
+          bool address = !a.ipv4.empty();
+          ok = ok || (a.enabled && address);
+          state += (state.empty() ? "" : "; ") + a.name + (a.enabled ? "" : " disabled") +
+                   (address ? " " + join(a.ipv4, ",") : " without an IPv4 address");
         }
         if (state.empty()) state = "no adapter";
       } else {

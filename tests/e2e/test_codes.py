@@ -443,13 +443,26 @@ class TableCoverage(unittest.TestCase):
     def test_site_files(self):
         rc, out, err = run_caora(["list", "--probes", "--json"])
         self.assertEqual(rc, 0, err)
-        types = {p["name"]: p["type"] for p in json.loads(out)["items"] if p.get("kind", "probe") == "probe"}
+        items = [p for p in json.loads(out)["items"] if p.get("kind", "probe") == "probe"]
+        types = {p["name"]: p["type"] for p in items}
+        fields = {p["name"]: {f["name"]: f for f in p.get("fields", [])} for p in items}
         self.assertTrue(types)
         check = {"bool": lambda v: isinstance(v, bool),
                  "int": lambda v: isinstance(v, int) and not isinstance(v, bool),
                  "string": lambda v: isinstance(v, str),
                  "version": lambda v: isinstance(v, str) and v != "",
                  "string_list": lambda v: isinstance(v, list) and all(isinstance(e, str) for e in v)}
+
+        def record_list(probe, v):
+            if not isinstance(v, list):
+                return False
+            for r in v:
+                if not isinstance(r, dict):
+                    return False
+                for name, f in fields[probe].items():
+                    if (name not in r and f.get("required")) or (name in r and not check[f["type"]](r[name])):
+                        return False
+            return True
         clean = load_site(C)["probes"]
         self.assertEqual(sorted(clean), sorted(types), "clean.json must record every probe")
         for name in sorted(os.listdir(SITES)):
@@ -457,14 +470,16 @@ class TableCoverage(unittest.TestCase):
                 continue
             with self.subTest(site=name):
                 doc = load_site(name)
-                self.assertEqual(doc.get("schema"), "caora.snapshot/1")
+                self.assertEqual(doc.get("schema"), "caora.snapshot/2")
                 self.assertTrue(doc.get("meta", {}).get("about"), "meta.about missing")
                 for probe, p in doc["probes"].items():
                     self.assertIn(probe, types, "unknown probe")
                     if name == C:
                         self.assertIs(p.get("known"), True, probe)
                     if p.get("known"):
-                        self.assertTrue(check[types[probe]](p.get("value")), "%s: %r" % (probe, p.get("value")))
+                        ok = (record_list(probe, p.get("value")) if types[probe] == "record_list"
+                              else check[types[probe]](p.get("value")))
+                        self.assertTrue(ok, "%s: %r" % (probe, p.get("value")))
         used = {sc.site for sc in FAULTS + CLEAN + UNDECIDABLE + DETAIL_NAMED}
         on_disk = {n for n in os.listdir(SITES) if n.endswith(".json")}
         self.assertEqual(on_disk - used, set(), "site files no scenario uses")
@@ -584,6 +599,11 @@ class MalformedSnapshots(unittest.TestCase):
             ("site.reader_software.version", 1.53),
             ("usb.units.serials", ["2113001", 2113002]),
             ("net.uplink.connected", None),
+            # Record lists: objects with the declared fields, typed; a /2 file holds no /1 lines.
+            ("usb.units.detail", [{"serial": "2113001", "hub": False}]),
+            ("usb.units.detail", ["port=1-2 serial=2113001 speed=high hub=no"]),
+            ("net.rndis.adapters", [{"port": "1-2", "name": "usb0", "enabled": "yes"}]),
+            ("net.rndis.adapters", [{"port": "1-2", "ipv4": "192.168.250.2/24"}]),
         ]
         for i, (probe, value) in enumerate(cases):
             doc = load_site(C)

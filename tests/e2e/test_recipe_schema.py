@@ -117,8 +117,13 @@ class RecipeFiles(unittest.TestCase):
     def test_every_probe_has_a_type_and_text_in_both_languages(self):
         for name, p in self.probes.items():
             with self.subTest(probe=name):
-                self.assertIn(p["type"], ("bool", "int", "string", "version", "string_list"))
+                self.assertIn(p["type"], ("bool", "int", "string", "version", "string_list", "record_list"))
                 self.assertTrue(p["description"]["ja"] and p["description"]["en"])
+                # A record list declares its typed fields, like the columns of a table.
+                self.assertEqual(bool(p.get("fields")), p["type"] == "record_list")
+                for f in p.get("fields", []):
+                    self.assertIn(f["type"], ("bool", "int", "string", "string_list"))
+                    self.assertTrue(f["description"]["ja"] and f["description"]["en"])
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ namespace caora {
 
 using nlohmann::json;
 
-bool FileSite::provides_probe(const std::string& name) const { return starts_with(name, "site."); }
+bool FileSite::provides_probe(const std::string& name) const { return probes().count(name) > 0; }
 bool FileSite::provides_action(const std::string& name) const { return starts_with(name, "site."); }
 
 std::string FileSite::rel(const fs::path& p) const {
@@ -101,112 +101,144 @@ const IniScan& FileSite::ini_scan() {
   return *ini_scan_;
 }
 
-ProbeResult FileSite::probe(const std::string& name) {
-  std::error_code ec;
-  bool root_exists = fs::is_directory(root_, ec);
-  if (name == "site.root.exists") {
-    if (ec && ec != std::errc::no_such_file_or_directory)
-      return ProbeResult::unknown(fs_error(ec, root_, "確認", "check").message);
-    return ProbeResult::of(root_exists, {display_path(root_)});
-  }
-  fs::path version_file = root_ / fs::u8path(profile_.reader_software_version_file);
-  if (name == "site.install.leftover") {
-    if (!root_exists) return ProbeResult::of(false, {display_path(root_) + ": not present"});
-    bool installed = fs::exists(version_file, ec);
-    if (installed) return ProbeResult::of(false, {rel(version_file) + ": present"});
-    return ProbeResult::of(true, {display_path(root_) + ": present", rel(version_file) + ": missing (reader software not installed)"});
-  }
-  if (name == "site.maintenance.expired") {
-    if (!profile_.delivery_date)
-      return ProbeResult::unknown({"納品日が記録されていません（サイトプロファイル maintenance.delivery_date）",
-                                   "delivery date not recorded (site profile maintenance.delivery_date)"});
-    auto end = maintenance_end(*profile_.delivery_date);
-    if (!end) return ProbeResult::unknown(end.error().message);
-    std::string today = today_iso();
-    return ProbeResult::of(today >= *end, {"delivered " + *profile_.delivery_date + ", covered until the day before " + *end + ", today " + today});
-  }
-  if (!root_exists) return root_missing();
+const ProbeTable<FileSite>& FileSite::probes() {
+  using Answer = ProbeTable<FileSite>::mapped_type;
+  // These read under the install root: without it they are unknown.
+  auto in_root = [](Answer a) -> Answer { return [a](FileSite& s) { return s.root_exists() ? a(s) : s.root_missing(); }; };
+  static const ProbeTable<FileSite> table = {
+      {"site.root.exists", &FileSite::probe_root_exists},
+      {"site.install.leftover", &FileSite::probe_leftover},
+      {"site.maintenance.expired", &FileSite::probe_maintenance},
+      {"site.reader_software.installed", in_root(&FileSite::probe_reader_installed)},
+      {"site.reader_software.version", in_root([](FileSite& s) { return s.probe_version(s.version_file()); })},
+      {"site.face_dll.version",
+       in_root([](FileSite& s) { return s.probe_version(s.root_ / fs::u8path(s.profile_.face_dll_version_file)); })},
+      {"site.startup_delay.execute", in_root([](FileSite& s) { return s.probe_startup_delay(s.execute_bat()); })},
+      {"site.startup_delay.appstartup", in_root([](FileSite& s) { return s.probe_startup_delay(s.appstartup_bat()); })},
+      {"site.startup_delay.consistent", in_root(&FileSite::probe_startup_consistent)},
+      {"site.ini.count", in_root(&FileSite::probe_ini_count)},
+      {"site.ini.serials", in_root(&FileSite::probe_ini_serials)},
+      {"site.ini.corrupt", in_root([](FileSite& s) { return s.probe_ini_corrupt(false); })},
+      {"site.ini.corrupt_files", in_root([](FileSite& s) { return s.probe_ini_corrupt(true); })},
+      {"site.firmware.version", in_root(&FileSite::probe_firmware_version)},
+  };
+  return table;
+}
 
-  if (name == "site.reader_software.installed") {
-    bool installed = fs::exists(version_file, ec);
-    return ProbeResult::of(installed, {rel(version_file) + (installed ? ": present" : ": missing")});
+ProbeResult FileSite::probe(const std::string& name) { return answer_probe(probes(), *this, name, backend()); }
+
+bool FileSite::root_exists() const {
+  std::error_code ec;
+  return fs::is_directory(root_, ec);
+}
+
+ProbeResult FileSite::probe_root_exists() {
+  std::error_code ec;
+  bool exists = fs::is_directory(root_, ec);
+  if (ec && ec != std::errc::no_such_file_or_directory) return ProbeResult::unknown(fs_error(ec, root_, "確認", "check").message);
+  return ProbeResult::of(exists, {display_path(root_)});
+}
+
+ProbeResult FileSite::probe_leftover() {
+  if (!root_exists()) return ProbeResult::of(false, {display_path(root_) + ": not present"});
+  std::error_code ec;
+  if (fs::exists(version_file(), ec)) return ProbeResult::of(false, {rel(version_file()) + ": present"});
+  return ProbeResult::of(true, {display_path(root_) + ": present", rel(version_file()) + ": missing (reader software not installed)"});
+}
+
+ProbeResult FileSite::probe_maintenance() {
+  if (!profile_.delivery_date)
+    return ProbeResult::unknown({"納品日が記録されていません（サイトプロファイル maintenance.delivery_date）",
+                                 "delivery date not recorded (site profile maintenance.delivery_date)"});
+  auto end = maintenance_end(*profile_.delivery_date);
+  if (!end) return ProbeResult::unknown(end.error().message);
+  std::string today = today_iso();
+  return ProbeResult::of(today >= *end, {"delivered " + *profile_.delivery_date + ", covered until the day before " + *end + ", today " + today});
+}
+
+ProbeResult FileSite::probe_reader_installed() {
+  std::error_code ec;
+  bool installed = fs::exists(version_file(), ec);
+  return ProbeResult::of(installed, {rel(version_file()) + (installed ? ": present" : ": missing")});
+}
+
+ProbeResult FileSite::probe_version(const fs::path& f) {
+  auto v = read_version_file(f);
+  if (!v) return ProbeResult::unknown({rel(f) + ": " + v.error().message.ja, rel(f) + ": " + v.error().message.en});
+  return ProbeResult::of(*v, {rel(f) + ": " + *v});
+}
+
+ProbeResult FileSite::probe_startup_delay(const fs::path& f) {
+  auto bat = read_bat(f);
+  if (!bat) return ProbeResult::unknown(bat.error().message);
+  return ProbeResult::of(bat->seconds(), {rel(f) + ": " + profile_.startup_variable + "=" + std::to_string(bat->seconds()) +
+                                              " (line " + std::to_string(bat->assignments.back().line) + ", " +
+                                              encoding_name(bat->encoding) + ")"});
+}
+
+ProbeResult FileSite::probe_startup_consistent() {
+  auto a = read_file(execute_bat());
+  auto b = read_file(appstartup_bat());
+  if (!a && !b) return ProbeResult::unknown(a.error().message);
+  if (!a || !b) {
+    const Error& e = !a ? a.error() : b.error();
+    if (e.kind != ErrorKind::NotFound) return ProbeResult::unknown(e.message);
+    return ProbeResult::of(false, {rel(!a ? execute_bat() : appstartup_bat()) + ": missing"});
   }
-  if (name == "site.reader_software.version" || name == "site.face_dll.version") {
-    fs::path f = name == "site.face_dll.version" ? root_ / fs::u8path(profile_.face_dll_version_file) : version_file;
-    auto v = read_version_file(f);
-    if (!v) return ProbeResult::unknown({rel(f) + ": " + v.error().message.ja, rel(f) + ": " + v.error().message.en});
-    return ProbeResult::of(*v, {rel(f) + ": " + *v});
+  if (*a == *b) return ProbeResult::of(true, {rel(execute_bat()) + " == " + rel(appstartup_bat())});
+  std::vector<std::string> ev = {rel(execute_bat()) + " != " + rel(appstartup_bat())};
+  auto ba = parse_startup_bat(*a, profile_.startup_variable);
+  auto bb = parse_startup_bat(*b, profile_.startup_variable);
+  if (ba && bb) ev.push_back(profile_.startup_variable + ": " + std::to_string(ba->seconds()) + " vs " + std::to_string(bb->seconds()));
+  return ProbeResult::of(false, ev);
+}
+
+ProbeResult FileSite::probe_ini_count() {
+  const IniScan& scan = ini_scan();
+  return ProbeResult::of(static_cast<int>(scan.files.size()), {rel(ini_dir()) + ": " + std::to_string(scan.files.size()) + " file(s)"});
+}
+
+ProbeResult FileSite::probe_ini_serials() {
+  json serials = json::array();
+  for (const auto& f : ini_scan().files) {
+    std::string n = f.filename().u8string();
+    serials.push_back(n.substr(profile_.unit_ini_prefix.size(), n.size() - profile_.unit_ini_prefix.size() - profile_.unit_ini_suffix.size()));
   }
-  if (name == "site.startup_delay.execute" || name == "site.startup_delay.appstartup") {
-    fs::path f = name == "site.startup_delay.execute" ? execute_bat() : appstartup_bat();
-    auto bat = read_bat(f);
-    if (!bat) return ProbeResult::unknown(bat.error().message);
-    return ProbeResult::of(bat->seconds(), {rel(f) + ": " + profile_.startup_variable + "=" + std::to_string(bat->seconds()) +
-                                                " (line " + std::to_string(bat->assignments.back().line) + ", " +
-                                                encoding_name(bat->encoding) + ")"});
+  return ProbeResult::of(serials, {rel(ini_dir())});
+}
+
+ProbeResult FileSite::probe_ini_corrupt(bool list_files) {
+  const IniScan& scan = ini_scan();
+  std::vector<std::string> evidence;
+  json files = json::array();
+  for (const auto& c : scan.corrupt) {
+    evidence.push_back(rel(c.first) + ": " + c.second.message.en);
+    files.push_back(rel(c.first));
   }
-  if (name == "site.startup_delay.consistent") {
-    auto a = read_file(execute_bat());
-    auto b = read_file(appstartup_bat());
-    if (!a && !b) return ProbeResult::unknown(a.error().message);
-    if (!a || !b) {
-      const Error& e = !a ? a.error() : b.error();
-      if (e.kind != ErrorKind::NotFound) return ProbeResult::unknown(e.message);
-      return ProbeResult::of(false, {rel(!a ? execute_bat() : appstartup_bat()) + ": missing"});
-    }
-    if (*a == *b) return ProbeResult::of(true, {rel(execute_bat()) + " == " + rel(appstartup_bat())});
-    std::vector<std::string> ev = {rel(execute_bat()) + " != " + rel(appstartup_bat())};
-    auto ba = parse_startup_bat(*a, profile_.startup_variable);
-    auto bb = parse_startup_bat(*b, profile_.startup_variable);
-    if (ba && bb)
-      ev.push_back(profile_.startup_variable + ": " + std::to_string(ba->seconds()) + " vs " + std::to_string(bb->seconds()));
-    return ProbeResult::of(false, ev);
+  // Access denied on one file is a status, never a silent "not corrupt".
+  if (scan.corrupt.empty() && !scan.unreadable.empty()) return ProbeResult::unknown(scan.unreadable.front().second.message);
+  if (list_files) return ProbeResult::of(files, evidence);
+  if (evidence.empty()) evidence.push_back(rel(ini_dir()) + ": " + std::to_string(scan.good.size()) + " file(s) parse");
+  return ProbeResult::of(!scan.corrupt.empty(), evidence);
+}
+
+// The oldest firmware across units, as the oldest decides.
+ProbeResult FileSite::probe_firmware_version() {
+  std::optional<Version> oldest;
+  std::vector<std::string> evidence;
+  for (const auto& g : ini_scan().good) {
+    const std::string* text = g.second.find(profile_.firmware_ini_key);
+    if (text == nullptr) continue;
+    auto v = Version::parse(*text);
+    if (!v) continue;
+    evidence.push_back(rel(g.first) + ": " + profile_.firmware_ini_key + "=" + v->text());
+    auto cmp = oldest ? v->compare(*oldest) : std::optional<int>(-1);
+    if (cmp && *cmp < 0) oldest = *v;
   }
-  fs::path ini_dir = root_ / fs::u8path(profile_.unit_ini_dir);
-  if (starts_with(name, "site.ini.") || name == "site.firmware.version") {
-    const IniScan& scan = ini_scan();
-    if (name == "site.ini.count")
-      return ProbeResult::of(static_cast<int>(scan.files.size()), {rel(ini_dir) + ": " + std::to_string(scan.files.size()) + " file(s)"});
-    if (name == "site.ini.serials") {
-      json serials = json::array();
-      for (const auto& f : scan.files) {
-        std::string n = f.filename().u8string();
-        serials.push_back(n.substr(profile_.unit_ini_prefix.size(), n.size() - profile_.unit_ini_prefix.size() - profile_.unit_ini_suffix.size()));
-      }
-      return ProbeResult::of(serials, {rel(ini_dir)});
-    }
-    if (name == "site.ini.corrupt" || name == "site.ini.corrupt_files") {
-      std::vector<std::string> evidence;
-      json files = json::array();
-      for (const auto& c : scan.corrupt) {
-        evidence.push_back(rel(c.first) + ": " + c.second.message.en);
-        files.push_back(rel(c.first));
-      }
-      // Access denied on one file is a status, never a silent "not corrupt".
-      if (scan.corrupt.empty() && !scan.unreadable.empty())
-        return ProbeResult::unknown(scan.unreadable.front().second.message);
-      if (name == "site.ini.corrupt_files") return ProbeResult::of(files, evidence);
-      if (evidence.empty()) evidence.push_back(rel(ini_dir) + ": " + std::to_string(scan.good.size()) + " file(s) parse");
-      return ProbeResult::of(!scan.corrupt.empty(), evidence);
-    }
-    // site.firmware.version: the oldest across units, as the oldest decides.
-    std::optional<Version> oldest;
-    std::vector<std::string> evidence;
-    for (const auto& g : scan.good) {
-      const std::string* text = g.second.find(profile_.firmware_ini_key);
-      if (text == nullptr) continue;
-      auto v = Version::parse(*text);
-      if (!v) continue;
-      evidence.push_back(rel(g.first) + ": " + profile_.firmware_ini_key + "=" + v->text());
-      auto cmp = oldest ? v->compare(*oldest) : std::optional<int>(-1);
-      if (cmp && *cmp < 0) oldest = *v;
-    }
-    if (!oldest)
-      return ProbeResult::unknown({"CJKA<シリアル>.ini に " + profile_.firmware_ini_key + " がありません",
-                                   "no " + profile_.firmware_ini_key + " in any CJKA<serial>.ini"});
-    return ProbeResult::of(oldest->text(), evidence);
-  }
-  return ProbeResult::unknown(not_on_this_backend(backend()));
+  if (!oldest)
+    return ProbeResult::unknown({"CJKA<シリアル>.ini に " + profile_.firmware_ini_key + " がありません",
+                                 "no " + profile_.firmware_ini_key + " in any CJKA<serial>.ini"});
+  return ProbeResult::of(oldest->text(), evidence);
 }
 
 Expected<std::vector<FileChange>> FileSite::changes_for(const std::string& action, const json& params) const {

@@ -7,6 +7,7 @@
 
 #include "host/host.h"
 #include "host/install_root/profile.h"
+#include "host/probe_table.h"
 #include "host/install_root/startup_bat.h"
 
 namespace caora {
@@ -42,6 +43,23 @@ class FileSite : public Host {
                                     const std::vector<FileChange>& changes) const;
   Expected<StartupBat> read_bat(const fs::path& path) const;
   ProbeResult root_missing() const;
+  bool root_exists() const;
+  fs::path version_file() const { return root_ / fs::u8path(profile_.reader_software_version_file); }
+  fs::path ini_dir() const { return root_ / fs::u8path(profile_.unit_ini_dir); }
+
+  // Every site.* probe, bound once.
+  static const ProbeTable<FileSite>& probes();
+  ProbeResult probe_root_exists();
+  ProbeResult probe_leftover();
+  ProbeResult probe_maintenance();
+  ProbeResult probe_reader_installed();
+  ProbeResult probe_version(const fs::path& file);
+  ProbeResult probe_startup_delay(const fs::path& bat);
+  ProbeResult probe_startup_consistent();
+  ProbeResult probe_ini_count();
+  ProbeResult probe_ini_serials();
+  ProbeResult probe_ini_corrupt(bool list_files);
+  ProbeResult probe_firmware_version();
   // The unit inis, read and parsed once for all the probes that need them.
   const IniScan& ini_scan();
   std::string rel(const fs::path& p) const;

@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "host/vocabulary.h"
+
 using namespace caora;
 
 namespace {
@@ -82,4 +84,21 @@ TEST_CASE("maintenance runs five years from the first of the next month") {
   CHECK(*maintenance_end("2021-12-01") == "2027-01-01");
   CHECK_FALSE(maintenance_end("2021-13-01").ok());
   CHECK_FALSE(maintenance_end("15/03/2021").ok());
+}
+
+TEST_CASE("the install root answers the site.* probes, and only them") {
+  TempSite s;
+  FileSite site(s.root, default_site_profile());
+  for (const auto& spec : probe_specs()) {
+    INFO(spec.name);
+    CHECK(site.provides_probe(spec.name) == (std::string(spec.name).rfind("site.", 0) == 0));
+  }
+  // Under a missing root the probes that read inside it say so; the others still answer.
+  fs::remove_all(s.root);
+  CHECK(site.probe("site.root.exists").value == false);
+  CHECK(site.probe("site.install.leftover").value == false);
+  ProbeResult v = site.probe("site.reader_software.version");
+  CHECK_FALSE(v.known);
+  CHECK(v.reason.en.find("the install root does not exist") == 0);
+  CHECK_FALSE(site.probe("host.os.name").known);
 }

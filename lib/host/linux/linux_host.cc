@@ -32,16 +32,9 @@ std::optional<std::string> read_small(const fs::path& p) {
   return ss.str();
 }
 
-ProbeResult windows_only(const Text& what) {
-  return ProbeResult::unknown({"Windowsだけの項目です（" + what.ja + "）", "Windows only (" + what.en + ")"});
-}
+Text windows_only(const Text& what) { return {"Windowsだけの項目です（" + what.ja + "）", "Windows only (" + what.en + ")"}; }
 
 Text from_error(const Error& e) { return e.message; }
-
-std::string unit_label(const usb::Unit& u) {
-  const auto& d = u.device;
-  return d.port_path() + " " + d.id() + " serial " + (d.serial.value ? *d.serial.value : "?");
-}
 
 }  // namespace
 
@@ -86,7 +79,7 @@ std::unique_ptr<Host> make_linux_host() {
                                      pcsc::make_pcsclite_source());
 }
 
-bool LinuxHost::provides_probe(const std::string& name) const { return !starts_with(name, "site."); }
+bool LinuxHost::provides_probe(const std::string& name) const { return probes().count(name) > 0; }
 bool LinuxHost::provides_action(const std::string& name) const { return !starts_with(name, "site."); }
 
 // ---- enumerations -------------------------------------------------------
@@ -101,18 +94,8 @@ static const T& cached(std::optional<T>& value, std::chrono::steady_clock::time_
   return *value;
 }
 
-const LinuxHost::UsbView& LinuxHost::usb_view() {
-  return cached(usb_cache_.value, usb_cache_.at, [&] {
-    UsbView v;
-    auto devices = usb_->devices();
-    if (!devices) {
-      v.error = devices.error();
-    } else {
-      v.devices = devices->size();
-      v.units = usb::find_units(*devices, table_);
-    }
-    return v;
-  });
+const UsbView& LinuxHost::usb_view() {
+  return cached(usb_cache_.value, usb_cache_.at, [&] { return read_usb_view(*usb_, table_); });
 }
 
 const LinuxHost::NetView& LinuxHost::net_view() {
@@ -133,184 +116,106 @@ const PcscView& LinuxHost::pcsc_view() {
 
 // ---- probes -------------------------------------------------------------
 
-ProbeResult LinuxHost::probe(const std::string& name) {
-  if (name == "usb.units.detail") return probe_unit_detail();
-  if (name == "net.rndis.adapters") return probe_rndis_adapters();
-  if (starts_with(name, "usb.")) return probe_usb(name);
-  if (starts_with(name, "net.")) return probe_net(name);
-  if (starts_with(name, "pcsc.")) return probe_pcsc(name);
-  if (name == "host.os.name" || name == "host.os.version") return probe_os(name);
-  if (name == "host.sleep.enabled") return probe_sleep();
-  if (name == "host.rdp.session_active") return probe_rdp_session();
-  if (name == "host.restart.pending") return probe_restart_pending();
-  if (name == "host.restart.scheduled") return probe_restart_scheduled();
-  if (name == "host.rdp.enabled") return windows_only({"リモートデスクトップの設定", "the Remote Desktop setting"});
-  if (name == "host.certpropsvc.running") return windows_only({"証明書伝達サービス", "the Certificate Propagation service"});
-  if (name == "host.nic.arp_offload.enabled") return windows_only({"NICドライバーの設定", "a NIC driver setting"});
-  if (name == "host.screen_lock.enabled")
-    return ProbeResult::unknown(
-        {"Linuxでは画面ロックはデスクトップ（GNOME、KDE、Xfceなど）ごとの設定で、ここからは確実に読めません。デスクトップの設定で確認してください",
-         "on Linux the screen lock belongs to the desktop session (GNOME, KDE, Xfce, …) and cannot be read reliably "
-         "from here; check the desktop's settings"});
-  if (name == "host.biometric.present")
-    return ProbeResult::unknown(
-        {"Linuxでは指紋センサーなどに共通のUSBクラスがなく、読み取りません（lsusb や fprintd-list で確認してください）",
-         "on Linux fingerprint sensors have no common USB class, so this is not read (check with lsusb or fprintd-list)"});
-  return ProbeResult::unknown(not_on_this_backend(backend()));
+const ProbeTable<LinuxHost>& LinuxHost::probes() {
+  static const ProbeTable<LinuxHost> table = [] {
+    ProbeTable<LinuxHost> t = {
+        {"host.os.name", [](LinuxHost& h) { return h.probe_os("host.os.name"); }},
+        {"host.os.version", [](LinuxHost& h) { return h.probe_os("host.os.version"); }},
+        {"host.sleep.enabled", &LinuxHost::probe_sleep},
+        {"host.rdp.session_active", &LinuxHost::probe_rdp_session},
+        {"host.restart.pending", &LinuxHost::probe_restart_pending},
+        {"host.restart.scheduled", &LinuxHost::probe_restart_scheduled},
+        {"net.uplink.connected", &LinuxHost::probe_uplink},
+    };
+    bind_shared_probes(t);
+    // What Linux does not read (declared for Windows only in vocabulary.cc): unknown, saying why.
+    bind_unreadable(t, "host.rdp.enabled", windows_only({"リモートデスクトップの設定", "the Remote Desktop setting"}));
+    bind_unreadable(t, "host.certpropsvc.running", windows_only({"証明書伝達サービス", "the Certificate Propagation service"}));
+    bind_unreadable(t, "host.nic.arp_offload.enabled", windows_only({"NICドライバーの設定", "a NIC driver setting"}));
+    bind_unreadable(t, "host.screen_lock.enabled",
+                    {"Linuxでは画面ロックはデスクトップ（GNOME、KDE、Xfceなど）ごとの設定で、ここからは確実に読めません。デスクトップの設定で確認してください",
+                     "on Linux the screen lock belongs to the desktop session (GNOME, KDE, Xfce, …) and cannot be read reliably "
+                     "from here; check the desktop's settings"});
+    bind_unreadable(t, "host.biometric.present",
+                    {"Linuxでは指紋センサーなどに共通のUSBクラスがなく、読み取りません（lsusb や fprintd-list で確認してください）",
+                     "on Linux fingerprint sensors have no common USB class, so this is not read (check with lsusb or fprintd-list)"});
+    return t;
+  }();
+  return table;
 }
 
-ProbeResult LinuxHost::probe_usb(const std::string& name) {
-  const UsbView& v = usb_view();
-  if (v.error) return ProbeResult::unknown(from_error(*v.error));
-  const auto& units = v.units;
-  std::vector<std::string> ev;
-  if (name == "usb.units.count") {
-    if (units.empty())
-      ev.push_back(usb_->name() + ": " + std::to_string(v.devices) +
-                   " USB devices, none of them a Caora unit (no RNDIS function with a unit ID or \"Caora\" in its strings)");
-    for (const auto& u : units)
-      ev.push_back(usb_->name() + ": unit at " + u.device.port_path() + ", " + u.device.id() + ", " +
-                   usb::speed_name(u.device.speed) + " speed, " + (u.device.behind_hub() ? "behind a hub" : "direct") +
-                   " (" + u.matched_by + ")");
-    return ProbeResult::of(static_cast<int>(units.size()), ev);
-  }
-  if (name == "usb.units.serials") {
-    json serials = json::array();
-    size_t unknown = 0;
-    for (const auto& u : units) {
-      const auto& s = u.device.serial;
-      if (s.value) {
-        serials.push_back(*s.value);
-        ev.push_back(u.device.port_path() + ": serial " + *s.value + " (" + s.source + ")");
-      } else {
-        ++unknown;
-        ev.push_back(u.device.port_path() + ": serial unknown: " + s.reason.en);
-      }
-    }
-    if (units.empty()) ev.push_back(usb_->name() + ": no unit on USB");
-    if (unknown > 0 && unknown == units.size())
-      return ProbeResult::unknown({"どのCaoraのシリアル番号も読めません", "no unit's serial number could be read"}, ev);
-    return ProbeResult::of(serials, ev);
-  }
-  if (name == "usb.units.behind_hub") {
-    bool any = false;
-    for (const auto& u : units) {
-      any = any || u.device.behind_hub();
-      ev.push_back(u.device.port_path() + (u.device.behind_hub() ? ": behind a hub (more than one port deep)" : ": on a root port"));
-    }
-    if (units.empty()) ev.push_back(usb_->name() + ": no unit on USB");
-    return ProbeResult::of(any, ev);
-  }
-  if (name == "usb.units.low_speed") {
-    bool low = false, unknown = false;
-    for (const auto& u : units) {
-      low = low || usb::below_high_speed(u.device.speed);
-      unknown = unknown || u.device.speed == usb::Speed::Unknown;
-      ev.push_back(u.device.port_path() + ": " + usb::speed_name(u.device.speed) + " speed");
-    }
-    if (units.empty()) ev.push_back(usb_->name() + ": no unit on USB");
-    if (!low && unknown) return ProbeResult::unknown({"USBの速度が分からないCaoraがあります", "a unit's USB speed is unknown"}, ev);
-    return ProbeResult::of(low, ev);
-  }
-  return ProbeResult::unknown(not_on_this_backend(backend()));
+ProbeResult LinuxHost::probe(const std::string& name) { return answer_probe(probes(), *this, name, backend()); }
+
+namespace {
+
+std::string describe(const net::Interface& i) {
+  std::string addrs;
+  for (const auto& a : i.ipv4) addrs += (addrs.empty() ? "" : ", ") + a.str();
+  return i.name + " (" + (i.driver.empty() ? "virtual" : i.driver) + (i.usb_port.empty() ? "" : " on USB " + i.usb_port) +
+         "): " + (i.admin_up ? "up" : "administratively down") + ", operstate " + (i.operstate.empty() ? "?" : i.operstate) +
+         ", carrier " + (i.carrier ? (*i.carrier ? "1" : "0") : "?") + ", IPv4 " + (addrs.empty() ? "none" : addrs);
 }
 
-ProbeResult LinuxHost::probe_net(const std::string& name) {
+}  // namespace
+
+ProbeResult LinuxHost::probe_uplink() {
   const NetView& n = net_view();
   if (n.error) return ProbeResult::unknown(from_error(*n.error));
-  auto describe = [](const net::Interface& i) {
-    std::string addrs;
-    for (const auto& a : i.ipv4) addrs += (addrs.empty() ? "" : ", ") + a.str();
-    return i.name + " (" + (i.driver.empty() ? "virtual" : i.driver) + (i.usb_port.empty() ? "" : " on USB " + i.usb_port) +
-           "): " + (i.admin_up ? "up" : "administratively down") + ", operstate " + (i.operstate.empty() ? "?" : i.operstate) +
-           ", carrier " + (i.carrier ? (*i.carrier ? "1" : "0") : "?") + ", IPv4 " + (addrs.empty() ? "none" : addrs);
-  };
-  if (name == "net.uplink.connected") {
-    // The wired LAN: a real Ethernet device that is not a unit's (nor anyone's RNDIS) adapter.
-    std::set<std::string> unit_ports;
-    const UsbView& v = usb_view();
-    for (const auto& u : v.units) unit_ports.insert(u.device.port_path());
-    bool connected = false;
-    std::vector<std::string> ev;
-    for (const auto& i : n.interfaces) {
-      if (i.loopback || !i.physical || i.wireless || i.type != 1 || i.driver == "rndis_host" ||
-          (!i.usb_port.empty() && unit_ports.count(i.usb_port)))
-        continue;
-      bool up = i.admin_up && i.carrier.value_or(false) && !i.ipv4.empty();
-      connected = connected || up;
-      ev.push_back(describe(i));
-    }
-    if (ev.empty()) ev.push_back("no wired Ethernet interface besides the units' adapters");
-    return ProbeResult::of(connected, ev);
-  }
-  const UsbView& v = usb_view();
-  if (v.error)
-    return ProbeResult::unknown({"USBを読めないため、どのアダプターがCaoraのものか分かりません: " + v.error->message.ja,
-                                 "which adapter belongs to a unit is unknown, USB cannot be read: " + v.error->message.en});
-  // Each unit's adapters: the interfaces on the unit's USB device.
-  std::vector<std::pair<const usb::Unit*, std::vector<const net::Interface*>>> per_unit;
-  for (const auto& u : v.units) {
-    std::vector<const net::Interface*> mine;
-    for (const auto& i : n.interfaces)
-      if (i.usb_port == u.device.port_path()) mine.push_back(&i);
-    per_unit.emplace_back(&u, mine);
-  }
+  // The wired LAN: a real Ethernet device that is not a unit's (nor anyone's RNDIS) adapter.
+  std::set<std::string> unit_ports;
+  for (const auto& u : usb_view().units) unit_ports.insert(u.device.port_path());
+  bool connected = false;
   std::vector<std::string> ev;
-  if (per_unit.empty()) ev.push_back("no unit on USB, so no unit adapter");
-  if (name == "net.rndis.present") {
-    bool all = !per_unit.empty();
-    for (const auto& [u, ifs] : per_unit) {
-      all = all && !ifs.empty();
-      if (ifs.empty()) ev.push_back(unit_label(*u) + ": no network interface on this USB device");
-      for (const auto* i : ifs) ev.push_back(unit_label(*u) + " → " + describe(*i));
-    }
-    return ProbeResult::of(all, ev);
+  for (const auto& i : n.interfaces) {
+    if (i.loopback || !i.physical || i.wireless || i.type != 1 || i.driver == "rndis_host" ||
+        (!i.usb_port.empty() && unit_ports.count(i.usb_port)))
+      continue;
+    bool up = i.admin_up && i.carrier.value_or(false) && !i.ipv4.empty();
+    connected = connected || up;
+    ev.push_back(describe(i));
   }
-  if (name == "net.rndis.disabled") {
-    bool any = false;
-    for (const auto& [u, ifs] : per_unit)
-      for (const auto* i : ifs) {
-        any = any || !i->admin_up;
-        ev.push_back(describe(*i));
-      }
-    return ProbeResult::of(any, ev);
-  }
-  if (name == "net.rndis.has_address") {
-    bool all = !per_unit.empty();
-    for (const auto& [u, ifs] : per_unit) {
-      bool has = false;
-      for (const auto* i : ifs) {
-        has = has || !i->ipv4.empty();
-        ev.push_back(describe(*i));
-      }
-      if (ifs.empty()) ev.push_back(unit_label(*u) + ": no network interface on this USB device");
-      all = all && has;
-    }
-    return ProbeResult::of(all, ev);
-  }
-  if (name == "net.rndis.subnet_overlap") {
-    bool any = false;
-    for (const auto& [u, ifs] : per_unit)
-      for (const auto* mine : ifs)
-        for (const auto& a : mine->ipv4) {
-          for (const auto& other : n.interfaces) {
-            if (other.name == mine->name || other.loopback) continue;
-            for (const auto& b : other.ipv4)
-              if (net::overlaps(a, b)) {
-                any = true;
-                ev.push_back(mine->name + " " + a.str() + " overlaps " + other.name + " " + b.str());
-              }
-          }
-          if (!any) ev.push_back(mine->name + " " + a.str() + ": no other interface in that subnet");
-        }
-    return ProbeResult::of(any, ev);
-  }
-  return ProbeResult::unknown(not_on_this_backend(backend()));
+  if (ev.empty()) ev.push_back("no wired Ethernet interface besides the units' adapters");
+  return ProbeResult::of(connected, ev);
 }
 
-ProbeResult LinuxHost::probe_pcsc(const std::string& name) {
+RndisView LinuxHost::rndis_view() {
+  RndisView view;
+  const NetView& n = net_view();
   const UsbView& v = usb_view();
-  return caora::probe_pcsc(name, pcsc_view(), v.units, v.error, *pcsc_, backend());
+  if (n.error) view.unknown = from_error(*n.error);
+  else if (v.error) view.unknown = adapters_need_usb(v.error->message);
+  if (view.unknown) return view;
+  for (const auto& u : v.units) {
+    UnitRndisFacts unit{unit_label(u), u.device.port_path(), {}};
+    for (const auto& i : n.interfaces) {
+      if (i.usb_port != unit.port) continue;
+      RndisAdapterFacts a;
+      a.record.port = unit.port;
+      a.record.name = i.name;
+      if (!i.driver.empty()) a.record.driver = i.driver;
+      a.record.enabled = i.admin_up;
+      for (const auto& mine : i.ipv4) {
+        a.record.ipv4.push_back(mine.str());
+        size_t before = a.subnets.size();
+        for (const auto& other : n.interfaces) {
+          if (other.name == i.name || other.loopback) continue;
+          for (const auto& b : other.ipv4)
+            if (net::overlaps(mine, b)) {
+              a.record.overlaps.push_back(other.name + ":" + b.str());
+              a.subnets.push_back(i.name + " " + mine.str() + " overlaps " + other.name + " " + b.str());
+            }
+        }
+        if (a.subnets.size() == before) a.subnets.push_back(i.name + " " + mine.str() + ": no other interface in that subnet");
+      }
+      a.reachable = !i.ipv4.empty();
+      a.state = describe(i);
+      a.source = display_path(paths_.sysfs / "class" / "net" / i.name) + " on USB " + unit.port +
+                 (i.usb_interface.empty() ? "" : " (" + i.usb_interface + ")");
+      unit.adapters.push_back(std::move(a));
+    }
+    view.units.push_back(std::move(unit));
+  }
+  return view;
 }
 
 ProbeResult LinuxHost::probe_os(const std::string& name) {
@@ -487,67 +392,6 @@ ProbeResult LinuxHost::probe_restart_scheduled() {
     }
   }
   return ProbeResult::of(mode == "reboot" || mode == "reboot-force" || mode == "kexec" || mode == "soft-reboot", ev);
-}
-
-namespace {
-// Values go into "key=value" tokens separated by spaces: keep them one token.
-std::string token(std::string v) {
-  for (char& c : v)
-    if (c == ' ' || c == '\t' || c == '=' || c == '\n' || c == '\r') c = '_';
-  return v;
-}
-}  // namespace
-
-ProbeResult LinuxHost::probe_unit_detail() {
-  const UsbView& v = usb_view();
-  if (v.error) return ProbeResult::unknown(from_error(*v.error));
-  json lines = json::array();
-  std::vector<std::string> ev;
-  for (const auto& u : v.units) {
-    const auto& d = u.device;
-    std::string line = "port=" + d.port_path();
-    if (d.serial.value && !d.serial.value->empty()) line += " serial=" + token(*d.serial.value);
-    line += std::string(" speed=") + usb::speed_name(d.speed) + " hub=" + (d.behind_hub() ? "yes" : "no") + " id=" + d.id();
-    lines.push_back(line);
-    ev.push_back(usb_->name() + ": " + unit_label(u) + " (" + u.matched_by + ")");
-  }
-  if (v.units.empty()) ev.push_back(usb_->name() + ": " + std::to_string(v.devices) + " USB devices, no unit");
-  return ProbeResult::of(lines, ev);
-}
-
-ProbeResult LinuxHost::probe_rndis_adapters() {
-  const UsbView& v = usb_view();
-  if (v.error) return ProbeResult::unknown(from_error(*v.error));
-  const NetView& n = net_view();
-  if (n.error) return ProbeResult::unknown(from_error(*n.error));
-  json lines = json::array();
-  std::vector<std::string> ev;
-  for (const auto& u : v.units) {
-    bool any = false;
-    for (const auto& i : n.interfaces) {
-      if (i.usb_port != u.device.port_path()) continue;
-      any = true;
-      std::string addrs, overlaps;
-      for (const auto& a : i.ipv4) {
-        addrs += (addrs.empty() ? "" : ",") + a.str();
-        for (const auto& other : n.interfaces) {
-          if (other.name == i.name || other.loopback) continue;
-          for (const auto& b : other.ipv4)
-            if (net::overlaps(a, b)) overlaps += (overlaps.empty() ? "" : ",") + token(other.name) + ":" + b.str();
-        }
-      }
-      std::string line = "port=" + u.device.port_path() + " name=" + token(i.name) +
-                         (i.driver.empty() ? "" : " driver=" + token(i.driver)) + " enabled=" + (i.admin_up ? "yes" : "no");
-      if (!addrs.empty()) line += " ipv4=" + addrs;
-      if (!overlaps.empty()) line += " overlaps=" + overlaps;
-      lines.push_back(line);
-      ev.push_back(display_path(paths_.sysfs / "class" / "net" / i.name) + " on USB " + u.device.port_path() +
-                   (i.usb_interface.empty() ? "" : " (" + i.usb_interface + ")"));
-    }
-    if (!any) ev.push_back(u.device.port_path() + ": no network interface on this USB device");
-  }
-  if (v.units.empty()) ev.push_back("no unit on USB, so no unit adapter");
-  return ProbeResult::of(lines, ev);
 }
 
 }  // namespace caora

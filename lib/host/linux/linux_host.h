@@ -16,8 +16,8 @@
 
 #include "core/fs.h"
 #include "host/host.h"
+#include "host/live_probes.h"
 #include "net/net.h"
-#include "host/pcsc_probes.h"
 #include "pcsc/pcsc.h"
 #include "usb/usb.h"
 
@@ -73,11 +73,9 @@ class LinuxHost : public Host {
   }
 
  private:
-  struct UsbView {
-    std::optional<Error> error;
-    std::vector<usb::Unit> units;
-    size_t devices = 0;
-  };
+  template <typename Backend>
+  friend void bind_shared_probes(ProbeTable<Backend>& t);
+
   struct NetView {
     std::optional<Error> error;
     std::vector<net::Interface> interfaces;
@@ -91,17 +89,17 @@ class LinuxHost : public Host {
   const UsbView& usb_view();
   const NetView& net_view();
   const PcscView& pcsc_view();
+  // Each unit's adapters: the interfaces on the unit's USB device.
+  RndisView rndis_view();
 
-  ProbeResult probe_usb(const std::string& name);
-  ProbeResult probe_net(const std::string& name);
-  ProbeResult probe_pcsc(const std::string& name);
+  // Every probe Linux answers (or says why it cannot), bound once.
+  static const ProbeTable<LinuxHost>& probes();
+  ProbeResult probe_uplink();
   ProbeResult probe_os(const std::string& name);
   ProbeResult probe_sleep();
   ProbeResult probe_rdp_session();
   ProbeResult probe_restart_pending();
   ProbeResult probe_restart_scheduled();
-  ProbeResult probe_unit_detail();
-  ProbeResult probe_rndis_adapters();
 
   // The units an action addresses (params "serial": one unit, else all).
   Expected<std::vector<const usb::Unit*>> target_units(const nlohmann::json& params);

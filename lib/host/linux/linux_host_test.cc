@@ -439,12 +439,25 @@ TEST_CASE("linux host: per-unit probes for pair") {
   rig.pcsc->names = {"PFU Caora 2113001 00 00"};
   auto d = rig.host->probe("usb.units.detail");
   REQUIRE(d.known);
-  CHECK(d.value == nlohmann::json::array({"port=1-1.3 speed=full hub=yes id=04c5:1526",
-                                          "port=1-2 serial=2113001 speed=high hub=no id=04c5:1526"}));
+  CHECK(d.value == nlohmann::json::parse(R"([{"port": "1-1.3", "speed": "full", "hub": true, "id": "04c5:1526"},
+                                             {"port": "1-2", "serial": "2113001", "speed": "high", "hub": false, "id": "04c5:1526"}])"));
   auto a = rig.host->probe("net.rndis.adapters");
   REQUIRE(a.known);
-  CHECK(a.value == nlohmann::json::array(
-                       {"port=1-2 name=usb0 driver=rndis_host enabled=yes ipv4=192.168.250.2/24 overlaps=eth0:192.168.0.20/16"}));
+  CHECK(a.value == nlohmann::json::parse(R"([{"port": "1-2", "name": "usb0", "driver": "rndis_host", "enabled": true,
+                                              "ipv4": ["192.168.250.2/24"], "overlaps": ["eth0:192.168.0.20/16"]}])"));
   CHECK(has(a, "1-1.3: no network interface on this USB device"));
   CHECK(rig.host->probe("pcsc.readers").value == nlohmann::json::array({"PFU Caora 2113001 00 00"}));
+}
+
+TEST_CASE("linux host: answers every probe but the install root's; what the vocabulary gives to Windows only stays unknown") {
+  Rig rig;
+  rig.usb->list = {unit(1, {2}, "2113001")};
+  rig.pcsc->names = {"PFU Caora 2113001 00 00"};
+  for (const auto& spec : probe_specs()) {
+    INFO(spec.name);
+    bool site = std::string(spec.name).rfind("site.", 0) == 0;
+    CHECK(rig.host->provides_probe(spec.name) == !site);
+    if (!site && !(spec.platforms & kLinux)) CHECK_FALSE(rig.host->probe(spec.name).known);
+  }
+  CHECK_FALSE(rig.host->provides_probe("usb.units.no_such_probe"));
 }

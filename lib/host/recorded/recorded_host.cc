@@ -3,27 +3,24 @@
 
 #include <spdlog/spdlog.h>
 
+#include "host/recorded/snapshot_v1.h"
 #include "host/vocabulary.h"
-#include "host/version.h"
 
 namespace caora {
 
 using nlohmann::json;
 
-static bool value_matches(ValueType type, const json& v) {
-  switch (type) {
-    case ValueType::Bool: return v.is_boolean();
-    case ValueType::Int: return v.is_number_integer();
-    case ValueType::String: return v.is_string();
-    case ValueType::Version: return v.is_string() && Version::parse(v.get<std::string>()).ok();
-    case ValueType::StringList:
-      if (!v.is_array()) return false;
-      for (const auto& e : v)
-        if (!e.is_string()) return false;
-      return true;
-  }
-  return false;
+namespace {
+
+constexpr const char* kSnapshotV1 = "caora.snapshot/1";
+
+// A /1 value in the /2 form: the per-unit lines become records.
+json upgraded_v1(const std::string& probe, const json& value) {
+  auto up = v1_upgrades().find(probe);
+  return up == v1_upgrades().end() ? value : up->second(value);
 }
+
+}  // namespace
 
 static Text text_of(const json& j) {
   if (j.is_object()) return {json_string(j, "ja"), json_string(j, "en")};
@@ -44,8 +41,11 @@ Expected<RecordedHost> RecordedHost::parse(const std::string& text, const std::s
     // e.g. a number too large for a double (out_of_range 406): found by fuzz_snapshot.
     return bad("", std::string("JSONとして読めません: ") + e.what(), std::string("not valid JSON: ") + e.what());
   }
-  if (!j.is_object() || json_string(j, "schema") != "caora.snapshot/1")
-    return bad("", "caora.snapshot/1 のスナップショットではありません", "not a caora.snapshot/1 document");
+  std::string schema = json_string(j, "schema");
+  if (!j.is_object() || (schema != kSnapshotSchema && schema != kSnapshotV1))
+    return bad("", std::string(kSnapshotSchema) + "（または /1）のスナップショットではありません",
+               std::string("not a ") + kSnapshotSchema + " (or /1) document");
+  bool v1 = schema == kSnapshotV1;
   if (!j.contains("probes") || !j["probes"].is_object()) return bad(" /probes", "probes がありません", "no probes object");
   RecordedHost host;
   for (auto it = j["probes"].begin(); it != j["probes"].end(); ++it) {
@@ -67,10 +67,12 @@ Expected<RecordedHost> RecordedHost::parse(const std::string& text, const std::s
         if (e.is_string()) evidence.push_back(e.get<std::string>());
     }
     if (p["known"].get<bool>()) {
-      if (!p.contains("value") || !value_matches(spec->type, p["value"]))
+      json value = p.contains("value") ? p["value"] : json();
+      if (v1) value = upgraded_v1(it.key(), value);
+      if (!p.contains("value") || !value_has_type(*spec, value))
         return bad(where + "/value", std::string("値の型が ") + value_type_name(spec->type) + " ではありません",
                    std::string("value is not of type ") + value_type_name(spec->type));
-      host.probes_[it.key()] = ProbeResult::of(p["value"], evidence);
+      host.probes_[it.key()] = ProbeResult::of(value, evidence);
     } else {
       host.probes_[it.key()] = ProbeResult::unknown(text_of(p.contains("reason") ? p["reason"] : json()), evidence);
     }
@@ -100,7 +102,7 @@ json take_snapshot(Host& host, const json& meta) {
     if (!r.evidence.empty()) p["evidence"] = r.evidence;
     probes[spec.name] = p;
   }
-  return {{"schema", "caora.snapshot/1"}, {"meta", meta}, {"probes", probes}};
+  return {{"schema", kSnapshotSchema}, {"meta", meta}, {"probes", probes}};
 }
 
 }  // namespace caora

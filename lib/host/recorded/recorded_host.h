@@ -7,9 +7,13 @@
 
 namespace caora {
 
+// What take_snapshot() writes. /2 made the per-unit probes record lists;
+// parse() still reads /1 files, turning their per-unit lines into records.
+inline constexpr const char* kSnapshotSchema = "caora.snapshot/2";
+
 class RecordedHost : public Host {
  public:
-  // Validates the snapshot (schema, probe names, value types); `name` is used in errors.
+  // Validates the snapshot (schema /2 or /1, probe names, value types); `name` is used in errors.
   static Expected<RecordedHost> parse(const std::string& text, const std::string& name);
   std::string backend() const override { return "recorded"; }
   bool provides_probe(const std::string& name) const override { return probes_.count(name) > 0; }

@@ -31,13 +31,6 @@ std::string upper(std::string s) {
 
 bool same_nocase(const std::string& a, const std::string& b) { return upper(a) == upper(b); }
 
-// Values go into "key=value" tokens separated by spaces: keep them one token.
-std::string token(std::string v) {
-  for (char& c : v)
-    if (c == ' ' || c == '\t' || c == '=' || c == '\n' || c == '\r') c = '_';
-  return v;
-}
-
 std::string at(const std::string& key, const std::string& value) { return key + " " + value; }
 
 // 169.254.0.0/16: Windows gives itself one when DHCP got no answer.
@@ -58,11 +51,6 @@ std::string node_state(const win::DeviceNode& n) {
   if (n.disabled) return "disabled";
   if (n.problem != 0) return "problem code " + std::to_string(n.problem);
   return "enabled";
-}
-
-std::string unit_label(const usb::Unit& u) {
-  const auto& d = u.device;
-  return d.port_path() + " " + d.id() + " serial " + (d.serial.value ? *d.serial.value : "?");
 }
 
 // A read that stopped (access denied, …) makes the probe unknown, naming where.
@@ -98,22 +86,15 @@ WindowsHost::WindowsHost(WindowsApis apis, std::unique_ptr<usb::UsbSource> libus
   usb_ = usb_source_.get();
 }
 
-bool WindowsHost::provides_probe(const std::string& name) const { return !starts_with(name, "site."); }
+bool WindowsHost::provides_probe(const std::string& name) const { return probes().count(name) > 0; }
 bool WindowsHost::provides_action(const std::string& name) const { return !starts_with(name, "site."); }
 
 // ---- enumerations -----------------------------------------------------------
 
-const WindowsHost::UsbView& WindowsHost::usb_view() {
+const UsbView& WindowsHost::usb_view() {
   return cached(usb_view_.value, usb_view_.at, [&] {
-    UsbView v;
-    auto devices = usb_->devices();
-    if (!devices) {
-      v.error = devices.error();
-    } else {
-      v.devices = devices->size();
-      v.units = usb::find_units(*devices, table_);
-      v.instance_of_port = usb_->instance_of_port();
-    }
+    UsbView v = read_usb_view(*usb_, table_);
+    if (!v.error) v.instance_of_port = usb_->instance_of_port();
     return v;
   });
 }
@@ -195,202 +176,98 @@ std::vector<const win::DeviceNode*> WindowsHost::uplink_nics() {
 
 // ---- probes -----------------------------------------------------------------
 
-ProbeResult WindowsHost::probe(const std::string& name) {
-  if (starts_with(name, "usb.")) return probe_usb(name);
-  if (starts_with(name, "net.")) return probe_net(name);
-  if (starts_with(name, "pcsc.")) return probe_pcsc(name);
-  if (name == "host.os.name" || name == "host.os.version") return probe_os(name);
-  if (name == "host.rdp.enabled") return probe_rdp_enabled();
-  if (name == "host.rdp.session_active") return probe_rdp_session();
-  if (name == "host.sleep.enabled") return probe_sleep();
-  if (name == "host.screen_lock.enabled") return probe_screen_lock();
-  if (name == "host.certpropsvc.running") return probe_certpropsvc();
-  if (name == "host.biometric.present") return probe_biometric();
-  if (name == "host.nic.arp_offload.enabled") return probe_arp_offload();
-  if (name == "host.restart.pending") return probe_restart_pending();
-  if (name == "host.restart.scheduled") return probe_restart_scheduled();
-  return ProbeResult::unknown(not_on_this_backend(backend()));
+const ProbeTable<WindowsHost>& WindowsHost::probes() {
+  static const ProbeTable<WindowsHost> table = [] {
+    ProbeTable<WindowsHost> t = {
+        {"host.os.name", [](WindowsHost& h) { return h.probe_os("host.os.name"); }},
+        {"host.os.version", [](WindowsHost& h) { return h.probe_os("host.os.version"); }},
+        {"host.rdp.enabled", &WindowsHost::probe_rdp_enabled},
+        {"host.rdp.session_active", &WindowsHost::probe_rdp_session},
+        {"host.sleep.enabled", &WindowsHost::probe_sleep},
+        {"host.screen_lock.enabled", &WindowsHost::probe_screen_lock},
+        {"host.certpropsvc.running", &WindowsHost::probe_certpropsvc},
+        {"host.biometric.present", &WindowsHost::probe_biometric},
+        {"host.nic.arp_offload.enabled", &WindowsHost::probe_arp_offload},
+        {"host.restart.pending", &WindowsHost::probe_restart_pending},
+        {"host.restart.scheduled", &WindowsHost::probe_restart_scheduled},
+        {"net.uplink.connected", &WindowsHost::probe_uplink},
+    };
+    bind_shared_probes(t);
+    return t;
+  }();
+  return table;
 }
 
-ProbeResult WindowsHost::probe_usb(const std::string& name) {
-  const UsbView& v = usb_view();
-  if (v.error) return ProbeResult::unknown(v.error->message);
-  const auto& units = v.units;
-  std::vector<std::string> ev;
-  auto none = [&] {
-    if (units.empty()) ev.push_back(usb_->name() + ": " + std::to_string(v.devices) + " USB devices, none of them a Caora unit");
-  };
-  if (name == "usb.units.count") {
-    none();
-    for (const auto& u : units)
-      ev.push_back(usb_->name() + ": unit at " + u.device.port_path() + ", " + u.device.id() + ", " +
-                   usb::speed_name(u.device.speed) + " speed, " + (u.device.behind_hub() ? "behind a hub" : "direct") +
-                   " (" + u.matched_by + ")");
-    return ProbeResult::of(static_cast<int>(units.size()), ev);
-  }
-  if (name == "usb.units.serials") {
-    json serials = json::array();
-    size_t unknown = 0;
-    for (const auto& u : units) {
-      const auto& s = u.device.serial;
-      if (s.value) {
-        serials.push_back(*s.value);
-        ev.push_back(u.device.port_path() + ": serial " + *s.value + " (" + s.source + ")");
-      } else {
-        ++unknown;
-        ev.push_back(u.device.port_path() + ": serial unknown: " + s.reason.en);
-      }
-    }
-    none();
-    if (unknown > 0 && unknown == units.size())
-      return ProbeResult::unknown({"どのCaoraのシリアル番号も読めません", "no unit's serial number could be read"}, ev);
-    return ProbeResult::of(serials, ev);
-  }
-  if (name == "usb.units.behind_hub") {
-    bool any = false;
-    for (const auto& u : units) {
-      any = any || u.device.behind_hub();
-      ev.push_back(u.device.port_path() + (u.device.behind_hub() ? ": behind a hub (more than one port deep)" : ": on a root port"));
-    }
-    none();
-    return ProbeResult::of(any, ev);
-  }
-  if (name == "usb.units.low_speed") {
-    bool low = false, unknown = false;
-    for (const auto& u : units) {
-      low = low || usb::below_high_speed(u.device.speed);
-      unknown = unknown || u.device.speed == usb::Speed::Unknown;
-      ev.push_back(u.device.port_path() + ": " + usb::speed_name(u.device.speed) + " speed");
-    }
-    none();
-    if (!low && unknown) return ProbeResult::unknown({"USBの速度が分からないCaoraがあります", "a unit's USB speed is unknown"}, ev);
-    return ProbeResult::of(low, ev);
-  }
-  if (name == "usb.units.detail") {
-    json lines = json::array();
-    for (const auto& u : units) {
-      const auto& d = u.device;
-      std::string line = "port=" + d.port_path();
-      if (d.serial.value && !d.serial.value->empty()) line += " serial=" + token(*d.serial.value);
-      line += std::string(" speed=") + usb::speed_name(d.speed) + " hub=" + (d.behind_hub() ? "yes" : "no") + " id=" + d.id();
-      lines.push_back(line);
-      auto inst = v.instance_of_port.find(d.port_path());
-      ev.push_back(usb_->name() + ": " + unit_label(u) + " (" + u.matched_by + ")" +
-                   (inst == v.instance_of_port.end() ? "" : ", device " + inst->second));
-    }
-    none();
-    return ProbeResult::of(lines, ev);
-  }
-  return ProbeResult::unknown(not_on_this_backend(backend()));
+ProbeResult WindowsHost::probe(const std::string& name) { return answer_probe(probes(), *this, name, backend()); }
+
+namespace {
+
+std::string describe(const win::DeviceNode& node, const net::WindowsAdapter* ip) {
+  return (ip ? "\"" + ip->friendly_name + "\" " : std::string()) + node_label(node) + ": " + node_state(node) + ", " +
+         (ip ? std::string(ip->up ? "connected" : "not connected") + ", IPv4 " + addresses(ip) : "no IP interface");
 }
 
-ProbeResult WindowsHost::probe_net(const std::string& name) {
+}  // namespace
+
+ProbeResult WindowsHost::probe_uplink() {
   const NetView& n = net_view();
   if (n.error) return ProbeResult::unknown(n.error->message);
-  auto describe = [](const win::DeviceNode& node, const net::WindowsAdapter* ip) {
-    return (ip ? "\"" + ip->friendly_name + "\" " : std::string()) + node_label(node) + ": " + node_state(node) + ", " +
-           (ip ? std::string(ip->up ? "connected" : "not connected") + ", IPv4 " + addresses(ip) : "no IP interface");
-  };
-  if (name == "net.uplink.connected") {
-    if (n.adapters_error) return ProbeResult::unknown(n.adapters_error->message);
-    bool connected = false;
-    std::vector<std::string> ev;
-    for (const auto* node : uplink_nics()) {
-      const net::WindowsAdapter* ip = nullptr;
-      for (const auto& a : n.adapters)
-        if (!node->net_guid.empty() && same_nocase(a.guid, node->net_guid)) ip = &a;
-      bool has_address = false;
-      if (ip)
-        for (const auto& a : ip->ipv4) has_address = has_address || !link_local(a);
-      connected = connected || (ip && ip->up && has_address && !node->disabled);
-      ev.push_back(describe(*node, ip));
-    }
-    if (ev.empty()) ev.push_back("no wired network adapter besides the units' (PCI or USB, Ethernet)");
-    return ProbeResult::of(connected, ev);
-  }
-  const UsbView& v = usb_view();
-  if (v.error)
-    return ProbeResult::unknown({"USBを読めないため、どのアダプターがCaoraのものか分かりません: " + v.error->message.ja,
-                                 "which adapter belongs to a unit is unknown, USB cannot be read: " + v.error->message.en});
-  std::vector<UnitAdapter> per = unit_adapters(v.units);
+  if (n.adapters_error) return ProbeResult::unknown(n.adapters_error->message);
+  bool connected = false;
   std::vector<std::string> ev;
-  if (v.units.empty()) ev.push_back("no unit on USB, so no unit adapter");
-  // Addresses and overlap need the IP view; presence and state do not.
-  bool needs_ip = name == "net.rndis.has_address" || name == "net.rndis.subnet_overlap" || name == "net.rndis.adapters";
-  if (needs_ip && n.adapters_error) return ProbeResult::unknown(n.adapters_error->message);
-  if (name == "net.rndis.present") {
-    bool all = !v.units.empty();
-    for (const auto& a : per) {
-      all = all && a.node != nullptr;
-      ev.push_back(unit_label(*a.unit) + (a.node ? " → " + describe(*a.node, a.ip) : ": no network adapter on this USB device"));
-    }
-    return ProbeResult::of(all, ev);
+  for (const auto* node : uplink_nics()) {
+    const net::WindowsAdapter* ip = nullptr;
+    for (const auto& a : n.adapters)
+      if (!node->net_guid.empty() && same_nocase(a.guid, node->net_guid)) ip = &a;
+    bool has_address = false;
+    if (ip)
+      for (const auto& a : ip->ipv4) has_address = has_address || !link_local(a);
+    connected = connected || (ip && ip->up && has_address && !node->disabled);
+    ev.push_back(describe(*node, ip));
   }
-  if (name == "net.rndis.disabled") {
-    bool any = false;
-    for (const auto& a : per)
-      if (a.node) {
-        any = any || a.node->disabled;
-        ev.push_back(describe(*a.node, a.ip));
-      }
-    return ProbeResult::of(any, ev);
-  }
-  if (name == "net.rndis.has_address") {
-    bool all = !v.units.empty();
-    std::map<const usb::Unit*, bool> has;
-    for (const auto& a : per) {
-      bool mine = false;
-      if (a.ip)
-        for (const auto& ip : a.ip->ipv4) mine = mine || !link_local(ip);
-      has[a.unit] = has[a.unit] || mine;
-      ev.push_back(a.node ? describe(*a.node, a.ip) : unit_label(*a.unit) + ": no network adapter on this USB device");
-    }
-    for (const auto& u : v.units) all = all && has[&u];
-    return ProbeResult::of(all, ev);
-  }
-  if (name == "net.rndis.subnet_overlap" || name == "net.rndis.adapters") {
-    bool any = false;
-    json lines = json::array();
-    for (const auto& a : per) {
-      if (!a.node) {
-        ev.push_back(unit_label(*a.unit) + ": no network adapter on this USB device");
-        continue;
-      }
-      std::vector<std::string> addrs, overlaps;
-      if (a.ip)
-        for (const auto& mine : a.ip->ipv4) {
-          addrs.push_back(mine.str());
-          bool clash = false;
-          for (const auto& other : n.adapters) {
-            if (&other == a.ip || other.if_type == kIfTypeLoopback) continue;
-            for (const auto& b : other.ipv4)
-              if (net::overlaps(mine, b)) {
-                clash = true;
-                overlaps.push_back(token(other.friendly_name) + ":" + b.str());
-                ev.push_back("\"" + a.ip->friendly_name + "\" " + mine.str() + " overlaps \"" + other.friendly_name + "\" " + b.str());
-              }
-          }
-          any = any || clash;
-          if (!clash && name == "net.rndis.subnet_overlap")
-            ev.push_back("\"" + a.ip->friendly_name + "\" " + mine.str() + ": no other adapter in that subnet");
-        }
-      std::string line = "port=" + a.unit->device.port_path() + " name=" + token(a.ip ? a.ip->friendly_name : a.node->instance_id) +
-                         " driver=" + token(a.node->description.empty() ? "?" : a.node->description) +
-                         " enabled=" + (a.node->disabled ? "no" : "yes");
-      if (!addrs.empty()) line += " ipv4=" + join(addrs, ",");
-      if (!overlaps.empty()) line += " overlaps=" + join(overlaps, ",");
-      lines.push_back(line);
-      if (name == "net.rndis.adapters") ev.push_back(describe(*a.node, a.ip));
-    }
-    if (name == "net.rndis.adapters") return ProbeResult::of(lines, ev);
-    return ProbeResult::of(any, ev);
-  }
-  return ProbeResult::unknown(not_on_this_backend(backend()));
+  if (ev.empty()) ev.push_back("no wired network adapter besides the units' (PCI or USB, Ethernet)");
+  return ProbeResult::of(connected, ev);
 }
 
-ProbeResult WindowsHost::probe_pcsc(const std::string& name) {
+RndisView WindowsHost::rndis_view() {
+  RndisView view;
+  view.none = "no network adapter on this USB device";
+  const NetView& n = net_view();
   const UsbView& v = usb_view();
-  return caora::probe_pcsc(name, pcsc_view(), v.units, v.error, *pcsc_, backend());
+  if (n.error) view.unknown = n.error->message;
+  else if (v.error) view.unknown = adapters_need_usb(v.error->message);
+  if (view.unknown) return view;
+  if (n.adapters_error) view.ip_unknown = n.adapters_error->message;
+  for (const auto& u : v.units) view.units.push_back({unit_label(u), u.device.port_path(), {}});
+  for (const auto& a : unit_adapters(v.units)) {
+    if (!a.node) continue;
+    RndisAdapterFacts f;
+    f.record.port = a.unit->device.port_path();
+    f.record.name = a.ip ? a.ip->friendly_name : a.node->instance_id;
+    if (!a.node->description.empty()) f.record.driver = a.node->description;
+    f.record.enabled = !a.node->disabled;
+    if (a.ip)
+      for (const auto& mine : a.ip->ipv4) {
+        f.record.ipv4.push_back(mine.str());
+        f.reachable = f.reachable || !link_local(mine);
+        size_t before = f.subnets.size();
+        for (const auto& other : n.adapters) {
+          if (&other == a.ip || other.if_type == kIfTypeLoopback) continue;
+          for (const auto& b : other.ipv4)
+            if (net::overlaps(mine, b)) {
+              f.record.overlaps.push_back(other.friendly_name + ":" + b.str());
+              f.subnets.push_back("\"" + a.ip->friendly_name + "\" " + mine.str() + " overlaps \"" + other.friendly_name + "\" " + b.str());
+            }
+        }
+        if (f.subnets.size() == before)
+          f.subnets.push_back("\"" + a.ip->friendly_name + "\" " + mine.str() + ": no other adapter in that subnet");
+      }
+    f.state = describe(*a.node, a.ip);
+    f.source = f.state;
+    for (auto& unit : view.units)
+      if (unit.port == f.record.port) unit.adapters.push_back(f);
+  }
+  return view;
 }
 
 ProbeResult WindowsHost::probe_os(const std::string& name) {

@@ -15,9 +15,9 @@
 #include <optional>
 
 #include "host/host.h"
+#include "host/live_probes.h"
 #include "host/windows/win32_api.h"
 #include "host/windows/windows_usb.h"
-#include "host/pcsc_probes.h"
 #include "pcsc/pcsc.h"
 
 namespace caora {
@@ -62,12 +62,9 @@ class WindowsHost : public Host {
   }
 
  private:
-  struct UsbView {
-    std::optional<Error> error;
-    std::vector<usb::Unit> units;
-    size_t devices = 0;
-    std::map<std::string, std::string> instance_of_port;
-  };
+  template <typename Backend>
+  friend void bind_shared_probes(ProbeTable<Backend>& t);
+
   // A unit's network adapter: its device node and, when Windows has one, its IP view.
   struct UnitAdapter {
     const usb::Unit* unit;
@@ -94,9 +91,12 @@ class WindowsHost : public Host {
   // The terminal's own wired NICs: physical Ethernet adapters that are not a unit's.
   std::vector<const win::DeviceNode*> uplink_nics();
 
-  ProbeResult probe_usb(const std::string& name);
-  ProbeResult probe_net(const std::string& name);
-  ProbeResult probe_pcsc(const std::string& name);
+  // Each unit's adapters in the shared form of net_probes.
+  RndisView rndis_view();
+
+  // Every probe Windows answers, bound once.
+  static const ProbeTable<WindowsHost>& probes();
+  ProbeResult probe_uplink();
   ProbeResult probe_os(const std::string& name);
   ProbeResult probe_rdp_enabled();
   ProbeResult probe_rdp_session();

@@ -8,6 +8,7 @@
 #include <catch2/catch.hpp>
 
 #include "host/windows/fake_apis.h"
+#include "host/vocabulary.h"
 #include "host/windows/windows_usb.h"
 
 using namespace caora;
@@ -177,7 +178,7 @@ TEST_CASE("WindowsHost: units, serials, hub and speed", "[windows]") {
   CHECK(t.probe("usb.units.behind_hub").value == false);
   CHECK(t.probe("usb.units.low_speed").value == false);
   ProbeResult detail = t.probe("usb.units.detail");
-  CHECK(detail.value == json::array({"port=1-2 serial=2113001 speed=high hub=no id=04c5:1526"}));
+  CHECK(detail.value == json::parse(R"([{"port": "1-2", "serial": "2113001", "speed": "high", "hub": false, "id": "04c5:1526"}])"));
   CHECK(detail.evidence.at(0).find(kUnitA) != std::string::npos);
 
   // A second unit behind a full-speed hub.
@@ -196,8 +197,10 @@ TEST_CASE("WindowsHost: the unit's RNDIS adapter by its device, its address and 
   CHECK(t.probe("net.rndis.has_address").value == true);
   CHECK(t.probe("net.rndis.subnet_overlap").value == false);
   CHECK(t.probe("net.uplink.connected").value == true);
+  // Names as Windows shows them: a record needs no escaping of spaces.
   CHECK(t.probe("net.rndis.adapters").value ==
-        json::array({"port=1-2 name=Ethernet_2 driver=Remote_NDIS_Compatible_Device enabled=yes ipv4=192.168.250.2/24"}));
+        json::parse(R"([{"port": "1-2", "name": "Ethernet 2", "driver": "Remote NDIS Compatible Device", "enabled": true,
+                         "ipv4": ["192.168.250.2/24"], "overlaps": []}])"));
 
   // The clinic LAN moved into the unit's subnet.
   t.sys->adapter_list[1].ipv4 = {*net::parse_ipv4("192.168.250.40/16")};
@@ -396,4 +399,14 @@ TEST_CASE("WindowsHost undo: each journaled change is put back from the value it
   JournalEntry reset;
   reset.action = "rndis.reset";
   CHECK(!t.host->reverse(reset));
+}
+
+TEST_CASE("WindowsHost: answers every probe but the install root's", "[windows]") {
+  Terminal t;
+  for (const auto& spec : probe_specs()) {
+    INFO(spec.name);
+    bool site = std::string(spec.name).rfind("site.", 0) == 0;
+    CHECK(t.host->provides_probe(spec.name) == !site);
+    if (!site) CHECK((spec.platforms & kWindows));
+  }
 }

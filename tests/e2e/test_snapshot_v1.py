@@ -1,0 +1,76 @@
+#!/usr/bin/env python3
+"""Old snapshots still replay: every site recorded as caora.snapshot/1
+(tests/data/sites/v1, the fixtures as they were before /2 made the per-unit
+probes record lists) gives the same diagnose, doctor and pair results as its
+/2 copy in tests/data/sites.
+
+Environment: CAORA_BIN, CAORA_SOURCE_DIR (as test_codes.py). Standard library only.
+"""
+
+import json
+import os
+import sys
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import test_codes as codes  # noqa: E402  (the scenario table and how to run caora)
+
+V1 = os.path.join(codes.SITES, "v1")
+DEMO = os.path.join(codes.SOURCE_DIR, "data", "demo", "snapshot.json")
+
+
+def v2_of(name):
+    return DEMO if name == "demo-snapshot.json" else os.path.join(codes.SITES, name)
+
+
+def run_json(args):
+    rc, out, err = codes.run_caora(args)
+    try:
+        return rc, json.loads(out)
+    except ValueError:
+        raise AssertionError("not one JSON document from %s (exit %d): %s" % (args, rc, err))
+
+
+def outcome(doc):
+    """What a diagnose run decided (leaving out the time a ticket was made)."""
+    return {"status": doc.get("status"),
+            "causes": [(c.get("id"), c.get("status"), c.get("evidence")) for c in doc.get("causes", [])],
+            "actions": doc.get("actions")}
+
+
+class OldSnapshotsReplay(unittest.TestCase):
+    maxDiff = None
+
+    def test_every_v1_fixture_has_its_v2_copy(self):
+        names = sorted(n for n in os.listdir(V1) if n.endswith(".json"))
+        self.assertGreaterEqual(len(names), 45)
+        for name in names:
+            with self.subTest(site=name):
+                with open(os.path.join(V1, name), encoding="utf-8") as f:
+                    self.assertEqual(json.load(f)["schema"], "caora.snapshot/1")
+                with open(v2_of(name), encoding="utf-8") as f:
+                    self.assertEqual(json.load(f)["schema"], "caora.snapshot/2")
+
+    def test_diagnose_scenarios_decide_the_same(self):
+        for sc in codes.FAULTS + codes.CLEAN + codes.UNDECIDABLE + codes.DETAIL_NAMED:
+            with self.subTest(scenario=codes.label(sc)):
+                base = ["diagnose", sc.code] + ([sc.detail] if sc.detail else []) + ["--json"]
+                for a in sc.answers:
+                    base += ["--answer", a]
+                rc1, old = run_json(base + ["--site", os.path.join(V1, sc.site)])
+                rc2, new = run_json(base + ["--site", codes.site_path(sc.site)])
+                self.assertEqual(rc1, rc2)
+                self.assertEqual(outcome(old), outcome(new))
+
+    def test_doctor_and_pair_say_the_same(self):
+        for name in sorted(n for n in os.listdir(V1) if n.endswith(".json")):
+            for command in (["doctor"], ["pair"]):
+                with self.subTest(site=name, command=command[0]):
+                    rc1, old = run_json(["--json", "--site", os.path.join(V1, name)] + command)
+                    rc2, new = run_json(["--json", "--site", v2_of(name)] + command)
+                    self.assertEqual(rc1, rc2)
+                    self.assertEqual(old, new)
+
+
+if __name__ == "__main__":
+    unittest.main()
