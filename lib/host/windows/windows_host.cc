@@ -99,7 +99,6 @@ WindowsHost::WindowsHost(WindowsApis apis, std::unique_ptr<usb::UsbSource> libus
 }
 
 bool WindowsHost::provides_probe(const std::string& name) const { return !starts_with(name, "site."); }
-bool WindowsHost::provides_action(const std::string& name) const { return !starts_with(name, "site."); }
 
 // ---- enumerations -----------------------------------------------------------
 
