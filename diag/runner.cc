@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "core/state.h"
+#include "diag/consent.h"
 #include "host/vocabulary.h"
 #include "host/version.h"
 
@@ -295,10 +296,12 @@ Report run_recipe(const Recipe& recipe, const RecipeSet& set, Host& host, Journa
         manual_left = true;
         continue;
       }
-      bool go = opts.yes || (io.interactive() && io.confirm(step.text, plan.changes));
-      if (!go) {
-        ar.note = io.interactive() ? Text{"実行を見送りました", "declined"}
-                                   : Text{"端末がないため確認できません。--yes で実行します", "no terminal to confirm: rerun with --yes"};
+      Consent consent = ask_consent(io, opts.yes, step.text, plan.changes);
+      if (consent != Consent::Given) {
+        // The run goes on to report what it found; only this change is left to a person.
+        ar.note = consent == Consent::Declined
+                      ? Text{"実行を見送りました", "declined"}
+                      : Text{"端末がないため確認できません。--yes で実行します", "no terminal to confirm: rerun with --yes"};
         declined = true;
         report.actions.push_back(ar);
         continue;
