@@ -8,6 +8,7 @@
 // scheme, the SCM and Device Manager, so the journal entry says how to put
 // each one back and holds the value it replaced.
 #include <cctype>
+#include <functional>
 
 #include "core/strings.h"
 #include "host/windows/windows_host.h"
@@ -32,6 +33,17 @@ Text read_failed(const Error& e) {
 
 Error verify_failed(const std::string& what_ja, const std::string& what_en) {
   return make_error(ErrorKind::Io, "変更後の確認で元のままでした: " + what_ja, "after the change it still reads the same: " + what_en);
+}
+
+// Verifies with the probe that detects the problem: after the change it reads false.
+std::function<Status(ActionOutcome&)> probe_reads_false(Host* host, std::string probe, Text what, std::string verified) {
+  return [host, probe, what, verified](ActionOutcome& out) -> Status {
+    host->forget();
+    ProbeResult now = host->probe(probe);
+    if (!now.known || now.value != false) return verify_failed(what.ja, what.en);
+    out.changes.push_back(verified);
+    return ok_status();
+  };
 }
 
 Error damaged(const JournalEntry& entry) {
@@ -236,13 +248,7 @@ PreparedAction WindowsHost::Actions::screen_lock_disable(const json& params) {
     }
     return ok_status();
   };
-  p.verify = [host](ActionOutcome& out) -> Status {
-    host->forget();
-    ProbeResult now = host->probe("host.screen_lock.enabled");
-    if (!now.known || now.value != false) return verify_failed("画面ロック", "the screen lock");
-    out.changes.push_back("screen lock: off (verified)");
-    return ok_status();
-  };
+  p.verify = probe_reads_false(host, "host.screen_lock.enabled", {"画面ロック", "the screen lock"}, "screen lock: off (verified)");
   return ready(std::move(p), {"自動の画面ロックを切ります", "turn off the automatic screen lock"});
 }
 
@@ -332,13 +338,8 @@ PreparedAction WindowsHost::Actions::biometric_disable(const json& params) {
     }
     return ok_status();
   };
-  p.verify = [host](ActionOutcome& out) -> Status {
-    host->forget();
-    ProbeResult now = host->probe("host.biometric.present");
-    if (!now.known || now.value != false) return verify_failed("生体認証デバイス", "the biometric devices");
-    out.changes.push_back("no biometric device enabled (verified)");
-    return ok_status();
-  };
+  p.verify = probe_reads_false(host, "host.biometric.present", {"生体認証デバイス", "the biometric devices"},
+                               "no biometric device enabled (verified)");
   return ready(std::move(p), {"生体認証デバイス（指紋センサーなど）を無効にします", "disable the biometric devices (fingerprint sensors etc.)"});
 }
 
@@ -489,13 +490,7 @@ PreparedAction WindowsHost::Actions::enable_adapters(PreparedAction p, std::vect
     }
     return ok_status();
   };
-  p.verify = [host](ActionOutcome& out) -> Status {
-    host->forget();
-    ProbeResult now = host->probe("net.rndis.disabled");
-    if (!now.known || now.value != false) return verify_failed("RNDISアダプター", "the RNDIS adapter");
-    out.changes.push_back("no unit adapter disabled (verified)");
-    return ok_status();
-  };
+  p.verify = probe_reads_false(host, "net.rndis.disabled", {"RNDISアダプター", "the RNDIS adapter"}, "no unit adapter disabled (verified)");
   return ready(std::move(p), {"無効なCaoraのRNDISアダプターを有効にします", "enable the units' disabled RNDIS adapters"});
 }
 
