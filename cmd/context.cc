@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <thread>
 
@@ -58,12 +59,14 @@ int exit_code_for_error(const Error& e) {
   }
 }
 
-int Context::fail(const Error& e) const {
+int Context::fail(const Error& e, const FailureDetail& detail) const {
   int code = exit_code_for_error(e);
-  if (json) {
-    print_json({{"schema", "caora.error/1"}, {"error", {{"ja", e.message.ja}, {"en", e.message.en}}}, {"exit_code", code}});
+  if (json && !detail.json_printed) {
+    nlohmann::json doc = {{"schema", "caora.error/1"}, {"error", {{"ja", e.message.ja}, {"en", e.message.en}}}, {"exit_code", code}};
+    for (const auto& field : detail.fields.items()) doc[field.key()] = field.value();
+    print_json(doc);
   }
-  std::cerr << "caora: " << e.message.in(lang()) << "\n";
+  std::cerr << "caora: " << e.message.in(lang()) << "\n" << detail.more;
   return code;
 }
 
@@ -124,6 +127,16 @@ bool TerminalInteraction::do_manual(const Step& step) {
   std::cerr << "\n▶ " << step.text.in(lang_) << "\n" << (lang_ == Lang::Ja ? "終わったら y、飛ばすなら n: " : "y when done, n to skip: ");
   auto a = read_yes_no(false);
   return a && *a;
+}
+
+std::optional<size_t> TerminalInteraction::choose(const Text& question, const std::vector<std::string>& options) {
+  std::cerr << question.in(lang_) << "\n";
+  for (size_t i = 0; i < options.size(); ++i) std::cerr << "  " << i + 1 << ") " << options[i] << "\n";
+  std::string line;
+  std::getline(std::cin, line);
+  size_t pick = static_cast<size_t>(std::atoi(line.c_str()));
+  if (pick >= 1 && pick <= options.size()) return pick - 1;
+  return std::nullopt;
 }
 
 void TerminalInteraction::wait_seconds(int seconds, const Text& what) {

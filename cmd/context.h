@@ -22,6 +22,13 @@ namespace caora {
 enum Exit { kExitOk = 0, kExitProblem = 1, kExitUsage = 2, kExitTechnician = 3, kExitEscalate = 4, kExitNoDevice = 5,
             kExitTimeout = 6, kExitInternal = 10 };
 
+// What a failure carries besides its message.
+struct FailureDetail {
+  nlohmann::json fields = nlohmann::json::object();  // added to caora.error/1
+  std::string more;                                  // on stderr after the message (candidates, hints)
+  bool json_printed = false;                         // the command's own document is on stdout already
+};
+
 struct Context {
   // Global options.
   std::string lang_name;
@@ -42,8 +49,9 @@ struct Context {
   // Files named on the command line that cannot be used are usage errors (exit 2).
   Expected<RecipeSet> recipes() const;
   Expected<OpenedSite> open() const;
-  // Prints an error on stderr in the chosen language (and as caora.error/1 with --json); returns its exit code.
-  int fail(const Error& e) const;
+  // The one error path: the message on stderr in the chosen language, and with
+  // --json caora.error/1 on stdout; returns the error's exit code.
+  int fail(const Error& e, const FailureDetail& detail = {}) const;
   void print_json(const nlohmann::json& doc) const;
   // Text on stdout.
   void out(const std::string& text) const;
@@ -59,6 +67,7 @@ class TerminalInteraction : public Interaction {
   bool do_manual(const Step& step) override;
   void wait_seconds(int seconds, const Text& what) override;
   void progress(const Text& what) override;
+  std::optional<size_t> choose(const Text& question, const std::vector<std::string>& options) override;
 
  private:
   std::optional<bool> read_yes_no(bool allow_unknown);

@@ -1,5 +1,4 @@
 // caora diagnose <code> [detail]: detect, and with --fix resolve and verify.
-#include <iostream>
 #include <set>
 
 #include "cmd/context.h"
@@ -8,6 +7,35 @@
 #include "diag/report.h"
 
 namespace caora {
+
+// A query that names no one recipe: a usage error with the candidates.
+static int not_exact(const Context& ctx, const LookupResult& found, const std::string& query) {
+  Text msg;
+  switch (found.kind) {
+    case LookupResult::Kind::Ambiguous:
+      msg = {"この詳細コードは複数のエラーコードにあります。コードも指定してください（例: caora diagnose 011 " + found.detail.value_or("") + "）",
+             "this detail code belongs to several codes; give the code too (e.g. caora diagnose 011 " + found.detail.value_or("") + ")"};
+      break;
+    case LookupResult::Kind::DetailMismatch:
+      msg = {"詳細コード " + found.detail.value_or("") + " は " + found.code.value_or("") + " にはありません",
+             "detail code " + found.detail.value_or("") + " is not documented under " + found.code.value_or("")};
+      break;
+    case LookupResult::Kind::FreeText:
+      msg = {"コードではなく症状として検索しました。レシピIDを指定してください（caora explain で詳細）",
+             "that is a symptom, not a code: pick a recipe id below (caora explain shows each)"};
+      break;
+    default:
+      msg = {"該当するコードがありません: " + query, "unknown code: " + query};
+  }
+  FailureDetail detail;
+  detail.fields = {{"code", found.code ? nlohmann::json(*found.code) : nlohmann::json(nullptr)},
+                   {"detail", found.detail ? nlohmann::json(*found.detail) : nlohmann::json(nullptr)},
+                   {"candidates", explain_json(found)["candidates"]}};
+  Lang lang = ctx.lang();
+  if (!found.candidates.empty())
+    detail.more = (lang == Lang::Ja ? "候補:\n" : "Candidates:\n") + candidates_text(found.candidates, lang);
+  return ctx.fail(Error{ErrorKind::Usage, msg}, detail);
+}
 
 void setup_diagnose(CLI::App& app, Context& ctx) {
   struct Opts {
@@ -29,49 +57,17 @@ void setup_diagnose(CLI::App& app, Context& ctx) {
       Lang lang = ctx.lang();
       TerminalInteraction io(lang, ctx.json);
       if (found.kind == LookupResult::Kind::Ambiguous && io.interactive() && !ctx.json) {
-        std::cerr << (lang == Lang::Ja ? "この詳細コードは複数のエラーコードにあります。どれですか？\n" : "This detail code belongs to several codes. Which one?\n");
-        for (size_t i = 0; i < found.candidates.size(); ++i)
-          std::cerr << "  " << i + 1 << ") " << found.candidates[i].recipe->codes.front() << "  " << found.candidates[i].recipe->title.in(lang) << "\n";
-        std::string line;
-        std::getline(std::cin, line);
-        size_t pick = static_cast<size_t>(std::atoi(line.c_str()));
-        if (pick >= 1 && pick <= found.candidates.size()) {
-          found.recipe = found.candidates[pick - 1].recipe;
+        std::vector<std::string> options;
+        for (const auto& c : found.candidates) options.push_back(c.recipe->codes.front() + "  " + c.recipe->title.in(lang));
+        auto pick = io.choose({"この詳細コードは複数のエラーコードにあります。どれですか？", "This detail code belongs to several codes. Which one?"},
+                              options);
+        if (pick) {
+          found.recipe = found.candidates[*pick].recipe;
           found.code = found.recipe->codes.front();
           found.kind = LookupResult::Kind::Exact;
         }
       }
-      if (found.kind != LookupResult::Kind::Exact) {
-        Text msg;
-        switch (found.kind) {
-          case LookupResult::Kind::Ambiguous:
-            msg = {"この詳細コードは複数のエラーコードにあります。コードも指定してください（例: caora diagnose 011 " + found.detail.value_or("") + "）",
-                   "this detail code belongs to several codes; give the code too (e.g. caora diagnose 011 " + found.detail.value_or("") + ")"};
-            break;
-          case LookupResult::Kind::DetailMismatch:
-            msg = {"詳細コード " + found.detail.value_or("") + " は " + found.code.value_or("") + " にはありません",
-                   "detail code " + found.detail.value_or("") + " is not documented under " + found.code.value_or("")};
-            break;
-          case LookupResult::Kind::FreeText:
-            msg = {"コードではなく症状として検索しました。レシピIDを指定してください（caora explain で詳細）",
-                   "that is a symptom, not a code: pick a recipe id below (caora explain shows each)"};
-            break;
-          default:
-            msg = {"該当するコードがありません: " + query, "unknown code: " + query};
-        }
-        if (ctx.json)
-          ctx.print_json({{"schema", "caora.error/1"},
-                          {"error", text_json(msg)},
-                          {"exit_code", kExitUsage},
-                          {"code", found.code ? nlohmann::json(*found.code) : nlohmann::json(nullptr)},
-                          {"detail", found.detail ? nlohmann::json(*found.detail) : nlohmann::json(nullptr)},
-                          {"candidates", explain_json(found)["candidates"]}});
-        std::cerr << "caora: " << msg.in(lang) << "\n";
-        if (!found.candidates.empty()) {
-          std::cerr << (lang == Lang::Ja ? "候補:\n" : "Candidates:\n") << candidates_text(found.candidates, lang);
-        }
-        return kExitUsage;
-      }
+      if (found.kind != LookupResult::Kind::Exact) return not_exact(ctx, found, query);
       RunOptions opts;
       opts.fix = o->fix;
       opts.yes = ctx.yes;

@@ -1,6 +1,4 @@
 // caora explain <code|symptom>: what a code means, its causes and fixes, offline.
-#include <iostream>
-
 #include "cmd/context.h"
 #include "diag/lookup.h"
 #include "diag/report.h"
@@ -20,17 +18,19 @@ void setup_explain(CLI::App& app, Context& ctx) {
       Lang lang = ctx.lang();
       bool answered = found.recipe != nullptr && found.kind != LookupResult::Kind::NotFound;
       if (ctx.json) ctx.print_json(explain_json(found));
+      // With --json the explain document above is the answer, candidates and all.
+      FailureDetail detail;
+      detail.json_printed = true;
       if (!answered) {
-        std::cerr << "caora: " << (lang == Lang::Ja ? "該当するものがありません: " : "nothing matches: ") << q << "\n";
         if (!found.candidates.empty())
-          std::cerr << (lang == Lang::Ja ? "近いもの:\n" : "Nearest:\n") << candidates_text(found.candidates, lang);
-        return kExitUsage;
+          detail.more = (lang == Lang::Ja ? "近いもの:\n" : "Nearest:\n") + candidates_text(found.candidates, lang);
+        return ctx.fail(make_error(ErrorKind::Usage, "該当するものがありません: " + q, "nothing matches: " + q), detail);
       }
       if (found.kind == LookupResult::Kind::DetailMismatch) {
-        std::cerr << "caora: " << (lang == Lang::Ja ? "詳細コード " + *found.detail + " は " + *found.code + " にはありません"
-                                                    : "detail code " + *found.detail + " is not documented under " + *found.code)
-                  << "\n" << candidates_text(found.candidates, lang);
-        return kExitUsage;
+        detail.more = candidates_text(found.candidates, lang);
+        return ctx.fail(make_error(ErrorKind::Usage, "詳細コード " + *found.detail + " は " + *found.code + " にはありません",
+                                   "detail code " + *found.detail + " is not documented under " + *found.code),
+                        detail);
       }
       if (!ctx.json) {
         if (found.kind == LookupResult::Kind::Ambiguous)

@@ -1,6 +1,6 @@
 // caora rndis-reset: recreate the units' RNDIS adapters and wait for them to come back.
 #include "cmd/context.h"
-#include "core/lock.h"
+#include "diag/consent.h"
 #include "workflows/rndis_reset.h"
 
 namespace caora {
@@ -40,13 +40,7 @@ void setup_rndis_reset(CLI::App& app, Context& ctx) {
         return finish(kExitOk);
       }
       TerminalInteraction io(lang, ctx.json);
-      if (!ctx.yes) {
-        if (!io.interactive())
-          return ctx.fail(make_error(ErrorKind::NeedsTechnician, "端末がないため確認できません。--yes を付けて実行してください",
-                                     "no terminal to confirm the reset: rerun with --yes"));
-        if (!io.confirm(r.plan.summary, r.plan.changes)) return ctx.fail(make_error(ErrorKind::NeedsTechnician, "中止しました", "cancelled"));
-      }
-      auto lock = SiteLock::acquire(ctx.state());
+      auto lock = confirm_then_lock(io, ctx.yes, ctx.state(), r.plan.summary, r.plan.changes, "the reset");
       if (!lock) return ctx.fail(lock.error());
       Journal journal(ctx.state());
       run_rndis_reset(*site->host, journal, opts, r, [&io](const Text& t) { io.progress(t); });

@@ -2,7 +2,7 @@
 // starting and the Caora application starting (non-error QA 13), in both
 // copies of StartUpEnv.bat.
 #include "cmd/context.h"
-#include "core/lock.h"
+#include "diag/consent.h"
 
 namespace caora {
 
@@ -87,16 +87,10 @@ void setup_set_startup_delay(CLI::App& app, Context& ctx) {
         return kExitOk;
       }
       TerminalInteraction io(lang, ctx.json);
-      if (!ctx.yes) {
-        if (!io.interactive())
-          return ctx.fail(make_error(ErrorKind::NeedsTechnician, "端末がないため確認できません。--yes を付けて実行してください",
-                                     "no terminal to confirm the change: rerun with --yes"));
-        if (!io.confirm({"StartUpEnv.bat の待ち時間を " + std::to_string(*o->seconds) + " 秒にします",
-                         "Set the startup delay to " + std::to_string(*o->seconds) + " seconds"},
-                        plan.changes))
-          return ctx.fail(make_error(ErrorKind::NeedsTechnician, "中止しました", "cancelled"));
-      }
-      auto lock = SiteLock::acquire(ctx.state());
+      auto lock = confirm_then_lock(io, ctx.yes, ctx.state(),
+                                    {"StartUpEnv.bat の待ち時間を " + std::to_string(*o->seconds) + " 秒にします",
+                                     "Set the startup delay to " + std::to_string(*o->seconds) + " seconds"},
+                                    plan.changes);
       if (!lock) return ctx.fail(lock.error());
       Journal journal(ctx.state());
       auto outcome = files.apply("site.startup_delay.set", params, journal);

@@ -2,7 +2,7 @@
 #include "cmd/context.h"
 #include "core/json_util.h"
 #include "core/journal.h"
-#include "core/lock.h"
+#include "diag/consent.h"
 
 namespace caora {
 
@@ -37,15 +37,9 @@ void setup_undo(CLI::App& app, Context& ctx) {
           for (const auto& r : restores) ctx.out(r + "\n");
         return kExitOk;
       }
-      if (!ctx.yes) {
-        TerminalInteraction io(ctx.lang(), ctx.json);
-        if (!io.interactive())
-          return ctx.fail(make_error(ErrorKind::NeedsTechnician, "端末がないため確認できません。--yes を付けて実行してください",
-                                     "no terminal to confirm the undo: rerun with --yes"));
-        if (!io.confirm({entry->action + " を元に戻します", "Undo " + entry->action}, restores))
-          return ctx.fail(make_error(ErrorKind::NeedsTechnician, "中止しました", "cancelled"));
-      }
-      auto lock = SiteLock::acquire(ctx.state());
+      TerminalInteraction io(ctx.lang(), ctx.json);
+      auto lock = confirm_then_lock(io, ctx.yes, ctx.state(), {entry->action + " を元に戻します", "Undo " + entry->action},
+                                    restores, "the undo");
       if (!lock) return ctx.fail(lock.error());
       std::vector<std::string> reversed;
       if (system_change && entry->state == "applied") {  // else journal.undo() says why not

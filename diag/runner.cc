@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "core/state.h"
+#include "diag/consent.h"
 #include "host/vocabulary.h"
 #include "host/version.h"
 
@@ -228,6 +229,73 @@ static Ticket make_ticket(const Step& esc, Host& host, const Report& report, con
   return t;
 }
 
+namespace {
+// What one automatic step leaves to the rest of the run.
+struct StepEffect {
+  bool planned_only = false;    // only planned although --fix was given (a recorded site, --dry-run)
+  bool declined = false;        // not confirmed: by the person, or nobody to ask
+  bool left_to_person = false;  // the backend could not do it, or it failed: a pending step
+};
+}  // namespace
+
+// Plans one action step and, with --fix and consent, applies it through the
+// journal; its ActionResult goes into the report.
+static StepEffect run_action(const Step& step, const std::string& cause, Host& host, Journal* journal, Interaction& io,
+                             const RunOptions& opts, Report& report) {
+  StepEffect e;
+  ActionResult ar;
+  ar.action = step.action;
+  ar.cause = cause;
+  const ActionSpec* spec = find_action_spec(step.action);
+  ar.needs_restart = spec && spec->needs_restart;
+  ActionPlan plan = host.plan(step.action, step.params);
+  ar.changes = plan.changes;
+  if (!opts.fix || opts.dry_run) {
+    ar.note = opts.dry_run ? Text{"--dry-run: 実行しません", "--dry-run: not applied"}
+                           : Text{"--fix で実行します", "applied with --fix"};
+    if (!plan.applicable) ar.note = plan.summary;
+    report.actions.push_back(ar);
+    e.planned_only = opts.fix;
+    return e;
+  }
+  if (!plan.applicable) {
+    // The backend cannot do it: the step falls to a person.
+    ar.note = plan.summary;
+    report.actions.push_back(ar);
+    e.planned_only = plan.replay_only;
+    e.left_to_person = true;
+    return e;
+  }
+  Consent consent = ask_consent(io, opts.yes, step.text, plan.changes);
+  if (consent != Consent::Given) {
+    // The run goes on to report what it found; only this change is left to a person.
+    ar.note = consent == Consent::Declined
+                  ? Text{"実行を見送りました", "declined"}
+                  : Text{"端末がないため確認できません。--yes で実行します", "no terminal to confirm: rerun with --yes"};
+    e.declined = true;
+    report.actions.push_back(ar);
+    return e;
+  }
+  if (journal == nullptr) {
+    ar.note = {"ジャーナルがないため実行しません", "no journal: not applied"};
+    report.actions.push_back(ar);
+    return e;
+  }
+  auto outcome = host.apply(step.action, step.params, *journal);
+  if (!outcome) {
+    ar.note = outcome.error().message;
+    report.actions.push_back(ar);
+    e.left_to_person = true;
+    return e;
+  }
+  ar.applied = true;
+  ar.journal = outcome->journal_id;
+  ar.changes = outcome->changes;
+  report.restart_needed = report.restart_needed || ar.needs_restart;
+  report.actions.push_back(ar);
+  return e;
+}
+
 Report run_recipe(const Recipe& recipe, const RecipeSet& set, Host& host, Journal* journal, Interaction& io,
                   const RunOptions& opts) {
   Report report;
@@ -271,56 +339,13 @@ Report run_recipe(const Recipe& recipe, const RecipeSet& set, Host& host, Journa
         continue;
       }
       // An automatic action.
-      ActionResult ar;
-      ar.action = step.action;
-      ar.cause = cr.cause->id;
-      const ActionSpec* spec = find_action_spec(step.action);
-      ar.needs_restart = spec && spec->needs_restart;
-      ActionPlan plan = host.plan(step.action, step.params);
-      ar.changes = plan.changes;
-      if (!opts.fix || opts.dry_run) {
-        ar.note = opts.dry_run ? Text{"--dry-run: 実行しません", "--dry-run: not applied"}
-                               : Text{"--fix で実行します", "applied with --fix"};
-        if (!plan.applicable) ar.note = plan.summary;
-        report.actions.push_back(ar);
-        if (opts.fix) planned_only = true;
-        continue;
-      }
-      if (!plan.applicable) {
-        // The backend cannot do it: the step falls to a person.
-        ar.note = plan.summary;
-        report.actions.push_back(ar);
-        report.pending.push_back({cr.cause->id, &step});
-        planned_only = planned_only || plan.replay_only;
-        manual_left = true;
-        continue;
-      }
-      bool go = opts.yes || (io.interactive() && io.confirm(step.text, plan.changes));
-      if (!go) {
-        ar.note = io.interactive() ? Text{"実行を見送りました", "declined"}
-                                   : Text{"端末がないため確認できません。--yes で実行します", "no terminal to confirm: rerun with --yes"};
-        declined = true;
-        report.actions.push_back(ar);
-        continue;
-      }
-      if (journal == nullptr) {
-        ar.note = {"ジャーナルがないため実行しません", "no journal: not applied"};
-        report.actions.push_back(ar);
-        continue;
-      }
-      auto outcome = host.apply(step.action, step.params, *journal);
-      if (!outcome) {
-        ar.note = outcome.error().message;
-        report.actions.push_back(ar);
+      StepEffect e = run_action(step, cr.cause->id, host, journal, io, opts, report);
+      planned_only = planned_only || e.planned_only;
+      declined = declined || e.declined;
+      if (e.left_to_person) {
         manual_left = true;
         report.pending.push_back({cr.cause->id, &step});
-        continue;
       }
-      ar.applied = true;
-      ar.journal = outcome->journal_id;
-      ar.changes = outcome->changes;
-      report.restart_needed = report.restart_needed || ar.needs_restart;
-      report.actions.push_back(ar);
     }
     // Verify: the detection again, on fresh probe values.
     bool acted = false;

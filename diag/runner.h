@@ -26,6 +26,12 @@ class Interaction {
   virtual bool do_manual(const Step& step) = 0;
   virtual void wait_seconds(int seconds, const Text& what) = 0;
   virtual void progress(const Text& what) = 0;
+  // One of several options (their index); nullopt when nobody picks one.
+  virtual std::optional<size_t> choose(const Text& question, const std::vector<std::string>& options) {
+    (void)question;
+    (void)options;
+    return std::nullopt;
+  }
 };
 
 // For scripts: nobody to ask, nothing waits.

@@ -58,4 +58,23 @@ struct Done {};
 using Status = Expected<Done>;
 inline Status ok_status() { return Done{}; }
 
+// Passing an error up is the common case; these keep it to one line (as in
+// ccache's util/expected.hpp). The enclosing function returns an Expected or
+// a Status.
+//   TRY(write_file_atomic(path, bytes));
+//   TRY_ASSIGN(auto lock, SiteLock::acquire(dir));   // declares `lock`
+#define TRY(expr_)                                 \
+  do {                                             \
+    auto&& caora_try_ = (expr_);                   \
+    if (!caora_try_) return caora_try_.error();    \
+  } while (false)
+
+#define CAORA_TRY_CAT2_(a_, b_) a_##b_
+#define CAORA_TRY_CAT_(a_, b_) CAORA_TRY_CAT2_(a_, b_)
+#define CAORA_TRY_ASSIGN_(tmp_, decl_, expr_)      \
+  auto tmp_ = (expr_);                             \
+  if (!tmp_) return tmp_.error();                  \
+  decl_ = std::move(*tmp_)
+#define TRY_ASSIGN(decl_, expr_) CAORA_TRY_ASSIGN_(CAORA_TRY_CAT_(caora_try_, __LINE__), decl_, expr_)
+
 }  // namespace caora

@@ -8,6 +8,13 @@ Text not_on_this_backend(const std::string& backend) {
   return {"この方法（" + backend + "）では読み取れません", "not available on this backend (" + backend + ")"};
 }
 
+Error cannot_reverse(const std::string& action, const std::string& backend) {
+  return Error{ErrorKind::Unsupported, {action + " はこの方法（" + backend + "）では元に戻せません",
+                                        action + " cannot be reversed on this backend (" + backend + ")"}};
+}
+
+Expected<std::vector<std::string>> Host::reverse(const JournalEntry& entry) { return cannot_reverse(entry.action, backend()); }
+
 std::string LayeredHost::backend() const {
   std::string names;
   for (const auto& l : layers_) names += (names.empty() ? "" : "+") + l->backend();

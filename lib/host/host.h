@@ -66,14 +66,12 @@ class Host {
   // Reverses a journaled change that is not a file change (the journal puts
   // files back itself): a scheduled restart is cancelled, an enabled adapter
   // taken down again. Says what it did; by default there is nothing to reverse with.
-  virtual Expected<std::vector<std::string>> reverse(const JournalEntry& entry) {
-    return Error{ErrorKind::Unsupported,
-                 {entry.action + " はこの方法（" + backend() + "）では元に戻せません",
-                  entry.action + " cannot be reversed on this backend (" + backend() + ")"}};
-  }
+  virtual Expected<std::vector<std::string>> reverse(const JournalEntry& entry);
 };
 
 Text not_on_this_backend(const std::string& backend);
+// An action this backend has nothing to reverse with.
+Error cannot_reverse(const std::string& action, const std::string& backend);
 
 // Asks each layer in order; the first that provides a probe or action answers.
 // Probe results are cached until the next apply, so a recipe that names a

@@ -13,7 +13,6 @@ namespace caora {
 using nlohmann::json;
 
 bool FileSite::provides_probe(const std::string& name) const { return probes().count(name) > 0; }
-bool FileSite::provides_action(const std::string& name) const { return starts_with(name, "site."); }
 
 std::string FileSite::rel(const fs::path& p) const {
   std::error_code ec;
@@ -99,6 +98,12 @@ static IniScan scan_unit_inis(const fs::path& dir, const SiteProfile& profile) {
 const IniScan& FileSite::ini_scan() {
   if (!ini_scan_) ini_scan_ = std::make_shared<IniScan>(scan_unit_inis(root_ / fs::u8path(profile_.unit_ini_dir), profile_));
   return *ini_scan_;
+}
+
+std::vector<fs::path> FileSite::corrupt_unit_inis() const {
+  std::vector<fs::path> files;
+  for (const auto& c : scan_unit_inis(root_ / fs::u8path(profile_.unit_ini_dir), profile_).corrupt) files.push_back(c.first);
+  return files;
 }
 
 const ProbeTable<FileSite>& FileSite::probes() {
@@ -239,89 +244,6 @@ ProbeResult FileSite::probe_firmware_version() {
     return ProbeResult::unknown({"CJKA<シリアル>.ini に " + profile_.firmware_ini_key + " がありません",
                                  "no " + profile_.firmware_ini_key + " in any CJKA<serial>.ini"});
   return ProbeResult::of(oldest->text(), evidence);
-}
-
-Expected<std::vector<FileChange>> FileSite::changes_for(const std::string& action, const json& params) const {
-  std::vector<FileChange> changes;
-  if (action == "site.startup_delay.set") {
-    if (!params.contains("seconds") || !params["seconds"].is_number_integer())
-      return make_error(ErrorKind::Usage, "秒数が指定されていません", "no number of seconds given");
-    long seconds = params["seconds"].get<long>();
-    if (seconds < kStartupDelayMin || seconds > kStartupDelayMax)
-      return make_error(ErrorKind::Usage,
-                        "秒数は " + std::to_string(kStartupDelayMin) + "〜" + std::to_string(kStartupDelayMax) + " の範囲で指定してください",
-                        "seconds must be between " + std::to_string(kStartupDelayMin) + " and " + std::to_string(kStartupDelayMax));
-    auto bat = read_bat(execute_bat());
-    if (!bat) return bat.error();
-    std::string updated = startup_bat_with_seconds(*bat, seconds);
-    // The vendor's procedure: edit the Execute copy, copy it over AppStartUp.
-    changes.push_back({FileChange::Op::Modify, execute_bat(), updated});
-    changes.push_back({FileChange::Op::Modify, appstartup_bat(), updated});
-  } else if (action == "site.startup_delay.sync") {
-    auto bat = read_bat(execute_bat());
-    if (!bat) return bat.error();
-    changes.push_back({FileChange::Op::Modify, appstartup_bat(), bat->bytes});
-  } else if (action == "site.ini.remove_corrupt") {
-    IniScan scan = scan_unit_inis(root_ / fs::u8path(profile_.unit_ini_dir), profile_);
-    for (const auto& c : scan.corrupt) changes.push_back({FileChange::Op::Remove, c.first, {}});
-  } else if (action == "site.install.archive_leftover") {
-    std::error_code ec;
-    if (fs::exists(root_ / fs::u8path(profile_.reader_software_version_file), ec))
-      return make_error(ErrorKind::Usage, "本人認証用カードリーダーソフトがインストールされているため、フォルダは残骸ではありません",
-                        "the reader software is installed: the folder is not a leftover");
-    if (fs::is_directory(root_, ec)) changes.push_back({FileChange::Op::RemoveTree, root_, {}});
-  } else {
-    return Error{ErrorKind::Unsupported, not_on_this_backend(backend())};
-  }
-  return changes;
-}
-
-static std::string describe_one(const FileChange& c, const std::string& rel_path, const std::string& new_detail) {
-  switch (c.op) {
-    case FileChange::Op::Modify: return "write " + rel_path + new_detail;
-    case FileChange::Op::Remove: return "remove " + rel_path + " (backed up first)";
-    case FileChange::Op::RemoveTree: return "archive to the state folder, then remove " + rel_path;
-  }
-  return rel_path;
-}
-
-std::vector<std::string> FileSite::describe(const std::string& action, const json& params,
-                                            const std::vector<FileChange>& changes) const {
-  std::vector<std::string> lines;
-  std::string detail;
-  if (action == "site.startup_delay.set") detail = ": " + profile_.startup_variable + "=" + std::to_string(params["seconds"].get<long>());
-  for (const auto& c : changes)
-    lines.push_back(describe_one(c, c.op == FileChange::Op::RemoveTree ? display_path(c.path) : rel(c.path), detail));
-  return lines;
-}
-
-ActionPlan FileSite::plan(const std::string& action, const json& params) {
-  ActionPlan p;
-  auto changes = changes_for(action, params);
-  if (!changes) {
-    p.summary = changes.error().message;
-    return p;
-  }
-  p.applicable = true;
-  p.changes = describe(action, params, *changes);
-  if (changes->empty()) p.summary = {"変更するものはありません", "nothing to change"};
-  return p;
-}
-
-Expected<ActionOutcome> FileSite::apply(const std::string& action, const json& params, Journal& journal) {
-  auto changes = changes_for(action, params);
-  if (!changes) return changes.error();
-  ActionOutcome out;
-  out.changes = describe(action, params, *changes);
-  if (changes->empty()) return out;
-  json recorded = params;
-  recorded["root"] = root_.u8string();
-  auto id = journal.apply(action, recorded, *changes);
-  ini_scan_.reset();  // the files changed (or were restored on failure)
-  if (!id) return id.error();
-  out.journal_id = *id;
-  out.needs_restart = action != "site.install.archive_leftover";
-  return out;
 }
 
 Expected<std::string> maintenance_end(const std::string& d) {

@@ -5,6 +5,7 @@
 
 #include <memory>
 
+#include "host/action_table.h"
 #include "host/host.h"
 #include "host/install_root/profile.h"
 #include "host/probe_table.h"
@@ -19,10 +20,15 @@ class FileSite : public Host {
   FileSite(fs::path root, SiteProfile profile) : root_(std::move(root)), profile_(std::move(profile)) {}
   std::string backend() const override { return "install-root"; }
   bool provides_probe(const std::string& name) const override;
-  bool provides_action(const std::string& name) const override;
   ProbeResult probe(const std::string& name) override;
-  ActionPlan plan(const std::string& action, const nlohmann::json& params) override;
-  Expected<ActionOutcome> apply(const std::string& action, const nlohmann::json& params, Journal& journal) override;
+  // The actions answer from their table (file_site_actions.cc).
+  bool provides_action(const std::string& name) const override { return actions_.provides(name); }
+  ActionPlan plan(const std::string& action, const nlohmann::json& params) override { return actions_.plan(action, params); }
+  Expected<ActionOutcome> apply(const std::string& action, const nlohmann::json& params, Journal& journal) override {
+    auto out = actions_.apply(action, params, journal);
+    ini_scan_.reset();  // the files changed (or were restored on failure)
+    return out;
+  }
   void forget() override { ini_scan_.reset(); }
 
   const fs::path& root() const { return root_; }
@@ -37,10 +43,11 @@ class FileSite : public Host {
   std::vector<StartupDelayFile> startup_delay_files() const;
 
  private:
-  // The changes an action would make; an error when it cannot be carried out.
-  Expected<std::vector<FileChange>> changes_for(const std::string& action, const nlohmann::json& params) const;
-  std::vector<std::string> describe(const std::string& action, const nlohmann::json& params,
-                                    const std::vector<FileChange>& changes) const;
+  // Each action as the files are now (file_site_actions.cc).
+  struct Actions;
+  ActionTable action_table();
+  // The unit inis that do not parse, read afresh (not from the probes' scan).
+  std::vector<fs::path> corrupt_unit_inis() const;
   Expected<StartupBat> read_bat(const fs::path& path) const;
   ProbeResult root_missing() const;
   bool root_exists() const;
@@ -67,6 +74,8 @@ class FileSite : public Host {
   fs::path root_;
   SiteProfile profile_;
   std::shared_ptr<IniScan> ini_scan_;
+  // Last: its entries call into the members above.
+  const ActionTable actions_ = action_table();
 };
 
 // The end of the send-back maintenance period (exclusive): five years from the

@@ -80,7 +80,6 @@ std::unique_ptr<Host> make_linux_host() {
 }
 
 bool LinuxHost::provides_probe(const std::string& name) const { return probes().count(name) > 0; }
-bool LinuxHost::provides_action(const std::string& name) const { return !starts_with(name, "site."); }
 
 // ---- enumerations -------------------------------------------------------
 

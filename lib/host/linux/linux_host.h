@@ -15,6 +15,7 @@
 #include <optional>
 
 #include "core/fs.h"
+#include "host/action_table.h"
 #include "host/host.h"
 #include "host/live_probes.h"
 #include "net/net.h"
@@ -42,29 +43,20 @@ struct LinuxPaths {
 // systemctl is not asked: the fixture's files are the truth), CAORA_RUN_ROOT /run.
 LinuxPaths linux_paths_from_environment();
 
-// One RNDIS reset of one unit, as the Linux backend plans it.
-struct RndisTarget {
-  std::string port;          // "1-2"
-  std::string serial;        // empty when unreadable
-  std::string interface;     // "usb0"; empty when the unit has no adapter
-  std::string usb_interface; // "1-2:1.0"
-  std::string driver;        // "rndis_host"
-  // Rebind the driver when the adapter is there; de-authorize/authorize the
-  // whole device when it is not (nothing to unbind) or when asked to.
-  enum class Method { Rebind, Reauthorize } method = Method::Rebind;
-};
-
 class LinuxHost : public Host {
  public:
   LinuxHost(LinuxPaths paths, std::unique_ptr<usb::UsbSource> usb, std::unique_ptr<pcsc::PcscSource> pcsc,
             const usb::UnitTable& table = usb::embedded_unit_table());
   std::string backend() const override { return "linux"; }
   bool provides_probe(const std::string& name) const override;
-  bool provides_action(const std::string& name) const override;
   ProbeResult probe(const std::string& name) override;
-  ActionPlan plan(const std::string& action, const nlohmann::json& params) override;
-  Expected<ActionOutcome> apply(const std::string& action, const nlohmann::json& params, Journal& journal) override;
-  Expected<std::vector<std::string>> reverse(const JournalEntry& entry) override;
+  // The actions answer from their table (linux_actions.cc).
+  bool provides_action(const std::string& name) const override { return actions_.provides(name); }
+  ActionPlan plan(const std::string& action, const nlohmann::json& params) override { return actions_.plan(action, params); }
+  Expected<ActionOutcome> apply(const std::string& action, const nlohmann::json& params, Journal& journal) override {
+    return actions_.apply(action, params, journal);
+  }
+  Expected<std::vector<std::string>> reverse(const JournalEntry& entry) override { return actions_.reverse(entry); }
   // The next reads enumerate USB, network and PC/SC afresh (after an action, or while waiting).
   void forget() override {
     usb_cache_.value.reset();
@@ -101,17 +93,9 @@ class LinuxHost : public Host {
   ProbeResult probe_restart_pending();
   ProbeResult probe_restart_scheduled();
 
-  // The units an action addresses (params "serial": one unit, else all).
-  Expected<std::vector<const usb::Unit*>> target_units(const nlohmann::json& params);
-  Expected<std::vector<RndisTarget>> rndis_targets(const nlohmann::json& params);
-  ActionPlan plan_rndis_reset(const nlohmann::json& params);
-  ActionPlan plan_rndis_enable(const nlohmann::json& params);
-  ActionPlan plan_sleep_disable();
-  ActionPlan plan_restart_schedule(const nlohmann::json& params);
-  Expected<ActionOutcome> apply_rndis_reset(const nlohmann::json& params, Journal& journal);
-  Expected<ActionOutcome> apply_rndis_enable(const nlohmann::json& params, Journal& journal);
-  Expected<ActionOutcome> apply_sleep_disable(Journal& journal);
-  Expected<ActionOutcome> apply_restart_schedule(const nlohmann::json& params, Journal& journal);
+  // Each action prepared from the machine as it is now (linux_actions.cc).
+  struct Actions;
+  ActionTable action_table();
 
   LinuxPaths paths_;
   std::unique_ptr<usb::UsbSource> usb_;
@@ -120,6 +104,8 @@ class LinuxHost : public Host {
   Cached<UsbView> usb_cache_;
   Cached<NetView> net_cache_;
   Cached<PcscView> pcsc_cache_;
+  // Last: its entries call into the members above.
+  const ActionTable actions_ = action_table();
 };
 
 // libusb + pcsc-lite on the real machine.

@@ -87,7 +87,6 @@ WindowsHost::WindowsHost(WindowsApis apis, std::unique_ptr<usb::UsbSource> libus
 }
 
 bool WindowsHost::provides_probe(const std::string& name) const { return probes().count(name) > 0; }
-bool WindowsHost::provides_action(const std::string& name) const { return !starts_with(name, "site."); }
 
 // ---- enumerations -----------------------------------------------------------
 

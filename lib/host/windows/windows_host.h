@@ -14,6 +14,7 @@
 #include <memory>
 #include <optional>
 
+#include "host/action_table.h"
 #include "host/host.h"
 #include "host/live_probes.h"
 #include "host/windows/win32_api.h"
@@ -49,12 +50,15 @@ class WindowsHost : public Host {
               const usb::UnitTable& table = usb::embedded_unit_table());
   std::string backend() const override { return "windows"; }
   bool provides_probe(const std::string& name) const override;
-  bool provides_action(const std::string& name) const override;
   ProbeResult probe(const std::string& name) override;
-  ActionPlan plan(const std::string& action, const nlohmann::json& params) override;
-  Expected<ActionOutcome> apply(const std::string& action, const nlohmann::json& params, Journal& journal) override;
-  // `caora undo`: puts back the values the journal entry recorded (windows_actions.cc).
-  Expected<std::vector<std::string>> reverse(const JournalEntry& entry) override;
+  // The actions answer from their table (windows_actions.cc); reverse() is
+  // `caora undo`: it puts back the values the journal entry recorded.
+  bool provides_action(const std::string& name) const override { return actions_.provides(name); }
+  ActionPlan plan(const std::string& action, const nlohmann::json& params) override { return actions_.plan(action, params); }
+  Expected<ActionOutcome> apply(const std::string& action, const nlohmann::json& params, Journal& journal) override {
+    return actions_.apply(action, params, journal);
+  }
+  Expected<std::vector<std::string>> reverse(const JournalEntry& entry) override { return actions_.reverse(entry); }
   void forget() override {
     usb_view_.reset();
     net_view_.reset();
@@ -108,10 +112,9 @@ class WindowsHost : public Host {
   ProbeResult probe_restart_pending();
   ProbeResult probe_restart_scheduled();
 
-  // An action as the terminal is now: its plan, and the steps that carry it out
-  // (windows_actions.cc).
-  struct PreparedAction;
-  PreparedAction prepare(const std::string& action, const nlohmann::json& params);
+  // Each action prepared from the terminal as it is now (windows_actions.cc).
+  struct Actions;
+  ActionTable action_table();
 
   win::Registry& reg() { return *apis_.registry; }
   WindowsApis apis_;
@@ -124,6 +127,8 @@ class WindowsHost : public Host {
   Cached<PcscView> pcsc_view_;
   // Windows keeps no readable record of a pending InitiateShutdown; this run's own is known.
   std::optional<std::string> restart_scheduled_;
+  // Last: its entries call into the members above.
+  const ActionTable actions_ = action_table();
 };
 
 // The real Win32 implementations (win32_apis.cc; Windows only).
