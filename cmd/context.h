@@ -42,6 +42,8 @@ struct Context {
 
   // Set by the chosen subcommand; returns the exit code.
   std::function<int()> run;
+  // The command line as run: a subcommand that hands itself to a helper passes it on.
+  std::vector<std::string> argv;
 
   Lang lang() const;
   fs::path state() const;

@@ -60,6 +60,7 @@ static nlohmann::json describe(const CLI::App& app) {
 
 static int run(int argc, char** argv) {
   Context ctx;
+  ctx.argv.assign(argv, argv + argc);
   Lang env_lang = lang_from_environment();
   // --lang also decides the language of --help and of command-line errors.
   for (int i = 1; i < argc; ++i) {

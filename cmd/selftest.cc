@@ -1,7 +1,8 @@
 // caora selftest face PROBE REFERENCE: the face half of the headless self-test.
-// Options to lib/face/report (which runs the stages and renders the report) and the
-// report to stdout. Exit 0 when the faces match, 1 when they do not or a face is missing.
+// Options to lib/selftest/face_report (which runs the stages and renders the report) and
+// the report to stdout; in caora, which links none of the stages, on to caora-selftest. Exit 0 when the faces match, 1 when they do not or a face is missing.
 #include "cmd/context.h"
+#include "cmd/selftest_helper.h"
 #include "selftest/face_report.h"
 
 namespace caora {
@@ -18,11 +19,12 @@ struct SelftestOptions {
 
 int run_face(const Context& ctx, const SelftestOptions& opt) {
 #ifndef CAORA_FACE
-  // The Windows build leaves the face pipeline (dlib, BLAS, image codecs) out.
+  // caora runs the stage in caora-selftest; the Windows build leaves the face pipeline
+  // (dlib, BLAS, image codecs) out altogether.
   (void)opt;
-  return ctx.fail(make_error(ErrorKind::Unsupported,
-                             "この caora は顔の処理（dlib）なしでビルドされているため、selftest face は使えません",
-                             "selftest face is not available: this caora was built without the face pipeline (dlib)"));
+  return run_in_selftest_helper(ctx, "face",
+                                {"この caora は顔の処理（dlib）なしでビルドされているため、selftest face は使えません",
+                                 "selftest face is not available: this caora was built without the face pipeline (dlib)"});
 #else
   if (opt.images.size() != 2)
     return ctx.fail(make_error(ErrorKind::Usage, "selftest face には画像を2つ（PROBE REFERENCE）指定してください",

@@ -2,7 +2,8 @@
 // the slot camera: is the card there and placed right (error 001's rules), are the
 // birth date, the expiry year and the security code read (error 101 when not), and
 // the 照合番号B they make. Exit 0 when all is well, 1 when a problem was found.
-// The stages and the report live in lib/card/ocr; this file wires and prints.
+// The stages and the report live in lib/selftest; this file wires and prints (in caora,
+// which links none of the stages, it hands the run to caora-selftest).
 #include <functional>
 #include <memory>
 #include <optional>
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "cmd/context.h"
+#include "cmd/selftest_helper.h"
 #if CAORA_CARD_OCR
 #include <chrono>
 
@@ -98,9 +100,10 @@ int run_card(const Context& ctx, const CLI::App& app, const CardOptions& opt, co
   }
   return code;
 #else
-  return ctx.fail(make_error(ErrorKind::Unsupported,
-                             "この caora は券面の文字認識（Tesseract）なしでビルドされているため、selftest card は使えません",
-                             "selftest card is not available: this caora was built without the card-face OCR (Tesseract)"));
+  // The usage is checked above, so that a mistake is told without starting caora-selftest.
+  return run_in_selftest_helper(ctx, "card",
+                                {"この caora は券面の文字認識（Tesseract）なしでビルドされているため、selftest card は使えません",
+                                 "selftest card is not available: this caora was built without the card-face OCR (Tesseract)"});
 #endif
 }
 

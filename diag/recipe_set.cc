@@ -5,6 +5,7 @@
 
 #include "core/embedded.h"
 #include "core/strings.h"
+#include "diag/recipe_pack.h"
 
 namespace caora {
 
@@ -76,6 +77,11 @@ Expected<RecipeSet> RecipeSet::from_files(const std::vector<std::pair<std::strin
 }
 
 Expected<RecipeSet> RecipeSet::embedded() {
+  std::string_view pack = registered_recipe_pack();
+  return pack.empty() ? embedded_json() : unpack_recipe_set(pack);
+}
+
+Expected<RecipeSet> RecipeSet::embedded_json() {
   std::vector<std::pair<std::string, std::string>> files;
   for (const auto& path : embedded_paths("recipes/")) files.emplace_back(path, embedded_file(path));
   return from_files(files);
@@ -95,6 +101,13 @@ Expected<RecipeSet> RecipeSet::from_dir(const fs::path& dir) {
   if (ec) return fs_error(ec, dir, "レシピフォルダを読み込み", "read the recipe folder");
   std::sort(files.begin(), files.end());
   return from_files(files);
+}
+
+RecipeSet RecipeSet::from_checked(std::vector<Recipe> recipes, std::map<std::string, Contact> contacts) {
+  RecipeSet set;
+  set.recipes_ = std::move(recipes);
+  set.contacts_ = std::move(contacts);
+  return set;
 }
 
 const Recipe* RecipeSet::by_id(const std::string& id) const {

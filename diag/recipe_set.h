@@ -22,7 +22,11 @@ struct Contact {
 
 class RecipeSet {
  public:
+  // The built-in recipes: pre-parsed at build time when the program carries them so
+  // (diag/recipe_pack.h), else parsed from the embedded JSON.
   static Expected<RecipeSet> embedded();
+  // The embedded JSON parsed, whatever the program carries (the packer; the tests).
+  static Expected<RecipeSet> embedded_json();
   static Expected<RecipeSet> from_dir(const fs::path& dir);
   // From (path, text) pairs; the contacts file is recognised by its name.
   static Expected<RecipeSet> from_files(const std::vector<std::pair<std::string, std::string>>& files);
@@ -32,6 +36,9 @@ class RecipeSet {
   const Recipe* by_code(const std::string& code) const;
   std::vector<const Recipe*> by_detail(const std::string& detail) const;
   const Contact* contact(const std::string& id) const;
+  const std::map<std::string, Contact>& contacts() const { return contacts_; }
+  // Recipes and contacts from_files() has already checked (diag/recipe_pack.cc).
+  static RecipeSet from_checked(std::vector<Recipe> recipes, std::map<std::string, Contact> contacts);
 
  private:
   std::vector<Recipe> recipes_;

@@ -1,0 +1,30 @@
+#include "cmd/selftest_helper.h"
+
+#include "core/helper_exec.h"
+
+namespace caora {
+
+int run_in_selftest_helper(const Context& ctx, const std::string& stage, const Text& not_built) {
+#ifdef CAORA_SELFTEST_HELPER
+  (void)not_built;
+  HelperSearch search = find_helper(CAORA_SELFTEST_HELPER, "CAORA_SELFTEST_HELPER", "caora");
+  if (!search.found) {
+    std::string tried;
+    for (const auto& p : search.tried) tried += (tried.empty() ? "" : ", ") + display_path(p);
+    return ctx.fail(make_error(
+        ErrorKind::Unsupported,
+        "selftest " + stage + " は使えません: 自己診断の補助プログラム " CAORA_SELFTEST_HELPER " が見つかりません（" + tried +
+            "。CAORA_SELFTEST_HELPER で場所を指定できます）",
+        "selftest " + stage + " is not available: its helper " CAORA_SELFTEST_HELPER " was not found (looked at " + tried +
+            "; CAORA_SELFTEST_HELPER names another)"));
+  }
+  Error e = exec_helper(*search.found, ctx.argv);
+  return ctx.fail(make_error(ErrorKind::Unsupported, "selftest " + stage + " は使えません: " + e.message.ja,
+                             "selftest " + stage + " is not available: " + e.message.en));
+#else
+  (void)stage;
+  return ctx.fail(Error{ErrorKind::Unsupported, not_built});
+#endif
+}
+
+}  // namespace caora
