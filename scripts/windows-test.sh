@@ -89,14 +89,23 @@ run explain 0 "$exe" explain 008 --json
 run diagnose-site 1 "$exe" --lang en diagnose 008 --site "$site" --json --state-dir "$log_dir/state"
 run diagnose-live 1 "$exe" --lang en diagnose 008 --json --state-dir "$log_dir/state"
 run selftest-face 1 "$exe" --lang en selftest face probe.jpg reference.jpg
-check() {  # name python-expression-over-doc
-  if python3 -c "import json,sys; doc=json.load(open(sys.argv[1])); sys.exit(0 if ($2) else 1)" "$log_dir/$1.txt" 2>/dev/null; then
-    ok "$1: $2"
+# A check on what a run printed: passes when the command does; on a failure the
+# run's output is shown.
+expect() {  # name description command...
+  local name=$1 what=$2
+  shift 2
+  if "$@"; then
+    ok "$name: $what"
   else
-    echo "windows: FAIL $1: $2"
-    cat "$log_dir/$1.txt"
-    failed+=("$1-content")
+    echo "windows: FAIL $name: $what"
+    cat "$log_dir/$name.txt"
+    failed+=("$name-content")
   fi
+}
+# A check on a run's JSON document: a Python expression over `doc`.
+check() {  # name python-expression-over-doc
+  expect "$1" "$2" python3 -c "import json,sys; doc=json.load(open(sys.argv[1])); sys.exit(0 if ($2) else 1)" \
+    "$log_dir/$1.txt"
 }
 # A fix on the live Windows backend, through the real registry, and its undo.
 reg add "$ts" /v fDenyTSConnections /t REG_DWORD /d 0 /f
@@ -107,11 +116,6 @@ journal=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['actio
 run undo-901 0 "$exe" --lang en undo "$journal" --yes --json --state-dir "$log_dir/state"
 [ "$(rdp)" = 0x0 ] || { echo "windows: FAIL undo left fDenyTSConnections at $(rdp)"; failed+=("undo-901-registry"); }
 
-expect() {  # name description command...: a check on what a run printed
-  local name=$1 what=$2
-  shift 2
-  if "$@"; then ok "$name: $what"; else echo "windows: FAIL $name: $what"; failed+=("$name-content"); fi
-}
 expect version "names caora and every cross-built source package at its version" \
   awk -F'\t' -v out="$log_dir/version.txt" 'BEGIN { while ((getline l < out) > 0) v = v "\n" l; ok = v ~ /^\ncaora / }
     NR > 1 && index(v, "  " $1 " " $2 " (") == 0 { ok = 0 } END { exit !ok }' "$build/dist/dependencies.tsv"
