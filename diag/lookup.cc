@@ -58,7 +58,8 @@ std::string canonical_detail(const std::string& token) {
   std::string head = t.substr(0, dash), tail = t.substr(dash + 1);
   for (unsigned char c : head + tail)
     if (!std::isalnum(c)) return "";
-  // FUJ906 C02 details start with a 4-character prefix derived from the serial.
+  // FUJ906 C02 details: the vendor prints a literal "xxxx" before C02; what the screen shows
+  // there is not documented, so any 4 characters are taken.
   if (head.size() == 7 && head.compare(4, 3, "C02") == 0) return "xxxxC02-" + tail;
   return head + "-" + tail;
 }

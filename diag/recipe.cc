@@ -88,7 +88,14 @@ std::vector<Check> checks(const json& j, const std::string& ptr) {
   std::vector<Check> out;
   for (size_t i = 0; i < j.size(); ++i) {
     std::string p = ptr + "/" + std::to_string(i);
-    out.push_back({probe_name(need(j[i], p, "probe"), p + "/probe"), condition(need(j[i], p, "present_if"), p + "/present_if")});
+    Check c{probe_name(need(j[i], p, "probe"), p + "/probe"), condition(need(j[i], p, "present_if"), p + "/present_if"), std::nullopt, {}};
+    if (j[i].contains("unknown_if")) {
+      c.unknown_if = condition(j[i]["unknown_if"], p + "/unknown_if");
+      c.why = text(need(j[i], p, "why"), p + "/why");
+    } else if (j[i].contains("why")) {
+      fail(p + "/why", "why は unknown_if と一緒に書きます", "why goes with unknown_if");
+    }
+    out.push_back(std::move(c));
   }
   return out;
 }
@@ -98,9 +105,16 @@ const std::set<std::string>& contacts() {
   return c;
 }
 
+bool advice_flag(const json& j, const std::string& ptr) {
+  if (!j.contains("advice")) return false;
+  if (!j["advice"].is_boolean() || !j["advice"].get<bool>()) fail(ptr + "/advice", "true だけが書けます", "only true is allowed");
+  return true;
+}
+
 Step step(const json& j, const std::string& ptr) {
   Step s;
   std::string type = need_str(j, ptr, "type");
+  s.advice = advice_flag(j, ptr);
   if (type == "action") {
     s.type = Step::Type::Action;
     s.action = need_str(j, ptr, "action");
@@ -187,6 +201,7 @@ Recipe recipe_from(const json& j) {
     c.id = need_str(cs[i], p, "id");
     if (!cause_ids.insert(c.id).second) fail(p + "/id", "原因IDが重複しています: " + c.id, "duplicate cause id: " + c.id);
     c.title = text(need(cs[i], p, "title"), p + "/title");
+    c.advice = advice_flag(cs[i], p);
     if (cs[i].contains("details")) {
       c.details = strings(cs[i]["details"], p + "/details");
       for (size_t k = 0; k < c.details.size(); ++k)
@@ -223,6 +238,16 @@ Recipe recipe_from(const json& j) {
     json e = j["escalate"];
     e["type"] = "escalate";
     r.escalate = step(e, "/escalate");
+  }
+  if (j.contains("conflicts")) {
+    const json& cf = j["conflicts"];
+    if (!cf.is_array()) fail("/conflicts", "配列が必要です", "an array is required");
+    for (size_t i = 0; i < cf.size(); ++i) {
+      std::string p = "/conflicts/" + std::to_string(i);
+      Conflict c{text(need(cf[i], p, "about"), p + "/about"), strings(need(cf[i], p, "texts"), p + "/texts")};
+      if (c.texts.size() < 2) fail(p + "/texts", "食い違う記載を2つ以上書いてください", "give at least two conflicting texts");
+      r.conflicts.push_back(std::move(c));
+    }
   }
   return r;
 }

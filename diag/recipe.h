@@ -21,6 +21,10 @@ struct Condition {
 struct Check {
   std::string probe;
   Condition present_if;
+  // A value at which the vendor's documents do not decide: the check is unknown
+  // there (and the cause's question is asked), with `why` as the reason.
+  std::optional<Condition> unknown_if;
+  Text why;
 };
 
 struct Question {
@@ -52,6 +56,8 @@ struct Step {
   std::optional<WaitFor> wait_for;
   std::string to;                   // escalate: contact id
   std::vector<std::string> fields;  // escalate: ticket fields
+  // Not in the vendor's documents: the project's own advice (a contact, a fact, a rule of thumb).
+  bool advice = false;
 };
 
 struct Cause {
@@ -61,12 +67,20 @@ struct Cause {
   std::optional<Detect> detect;
   std::vector<Step> resolve;
   std::optional<std::vector<Check>> verify_checks;  // nullopt = detect again
+  bool advice = false;  // the cause is the project's, not one the vendor lists
   bool applies_to(const std::optional<std::string>& detail) const;
 };
 
 struct DetailCode {
   std::string code;
   Text title;
+};
+
+// Where the vendor's own documents contradict each other: both texts verbatim,
+// and what the project makes of it.
+struct Conflict {
+  Text about;
+  std::vector<std::string> texts;
 };
 
 struct Recipe {
@@ -85,6 +99,7 @@ struct Recipe {
   std::vector<Cause> causes;
   std::vector<Step> steps;
   std::optional<Step> escalate;
+  std::vector<Conflict> conflicts;
   std::string origin;  // file it came from
 
   bool has_code(const std::string& code) const;

@@ -15,6 +15,26 @@ json source_json(const Recipe& r) { return {{"document", r.source_document}, {"i
 
 static json opt(const std::optional<std::string>& s) { return s ? json(*s) : json(nullptr); }
 
+// What the vendor's documents do not give is shown as the project's advice, wherever it appears.
+static std::string advice_mark(bool advice, Lang lang) {
+  if (!advice) return "";
+  return lang == Lang::Ja ? "  〔本プロジェクトの助言（ベンダー資料に記載なし）〕" : "  [the project's advice, not in the vendor's documents]";
+}
+
+static json conflicts_json(const Recipe& r) {
+  json out = json::array();
+  for (const auto& c : r.conflicts) out.push_back({{"about", text_json(c.about)}, {"texts", c.texts}});
+  return out;
+}
+
+static void conflicts_text(std::ostringstream& o, const Recipe& r, Lang lang) {
+  bool ja = lang == Lang::Ja;
+  for (const auto& c : r.conflicts) {
+    o << (ja ? "\nベンダー資料どうしの食い違い: " : "\nThe vendor's documents contradict each other: ") << c.about.in(lang) << "\n";
+    for (const auto& t : c.texts) o << "  「" << t << "」\n";
+  }
+}
+
 static const char* step_type_name(Step::Type t) {
   switch (t) {
     case Step::Type::Action: return "action";
@@ -31,6 +51,7 @@ json diagnose_json(const Report& r, const RecipeSet& set) {
     json j = {{"id", c.cause->id}, {"title", text_json(c.cause->title)}, {"status", cause_status_name(c.status)},
               {"evidence", c.evidence}, {"resolved", c.resolved}};
     if (c.status == CauseStatus::Unknown) j["reason"] = text_json(c.reason);
+    if (c.cause->advice) j["advice"] = true;
     causes.push_back(j);
   }
   json actions = json::array();
@@ -45,6 +66,7 @@ json diagnose_json(const Report& r, const RecipeSet& set) {
   for (const auto& p : r.pending) {
     json j = {{"cause", p.cause}, {"type", step_type_name(p.step->type)}, {"text", text_json(p.step->text)}};
     if (p.step->type == Step::Type::Action) j["action"] = p.step->action;
+    if (p.step->advice) j["advice"] = true;
     pending.push_back(j);
   }
   json out = {{"schema", "caora.diagnose/1"},
@@ -59,6 +81,7 @@ json diagnose_json(const Report& r, const RecipeSet& set) {
               {"actions", actions},
               {"pending", pending},
               {"restart_needed", r.restart_needed}};
+  if (!r.recipe->conflicts.empty()) out["conflicts"] = conflicts_json(*r.recipe);
   if (r.ticket) {
     // An array keeps the vendor's order of the fields.
     json fields = json::array();
@@ -69,6 +92,7 @@ json diagnose_json(const Report& r, const RecipeSet& set) {
                        {"phone", c && !c->phone.empty() ? json(c->phone) : json(nullptr)},
                        {"mail", c && !c->mail.empty() ? json(c->mail) : json(nullptr)},
                        {"fields", fields}};
+    if (r.ticket->advice) out["escalate"]["advice"] = true;
   }
   return out;
 }
@@ -122,7 +146,7 @@ std::string diagnose_text(const Report& r, const RecipeSet& set, Lang lang) {
   o << r.recipe->summary.in(lang) << "\n\n";
   if (!r.causes.empty()) o << (ja ? "原因（ベンダーの記載順）:\n" : "Causes (in the vendor's order):\n");
   for (const auto& c : r.causes) {
-    o << "  " << mark(c) << " " << c.cause->title.in(lang);
+    o << "  " << mark(c) << " " << c.cause->title.in(lang) << advice_mark(c.cause->advice, lang);
     if (c.resolved) o << (ja ? "  — 修正済み" : "  — fixed");
     o << "\n";
     if (c.status == CauseStatus::Unknown && !c.reason.in(lang).empty()) o << "      " << c.reason.in(lang) << "\n";
@@ -143,7 +167,7 @@ std::string diagnose_text(const Report& r, const RecipeSet& set, Lang lang) {
   if (!r.pending.empty()) {
     o << (ja ? "\n作業が必要な手順:\n" : "\nSteps for a person:\n");
     int n = 1;
-    for (const auto& p : r.pending) o << "  " << n++ << ". " << p.step->text.in(lang) << "\n";
+    for (const auto& p : r.pending) o << "  " << n++ << ". " << p.step->text.in(lang) << advice_mark(p.step->advice, lang) << "\n";
   }
   // Without --fix, show what each present cause's fix would be.
   bool listed_steps = !r.pending.empty();
@@ -152,13 +176,17 @@ std::string diagnose_text(const Report& r, const RecipeSet& set, Lang lang) {
     o << "\n" << (ja ? "対処（" : "What to do (") << c.cause->id << "):\n";
     int n = 1;
     for (const auto& s : c.cause->resolve)
-      if (s.type != Step::Type::Escalate) o << "  " << n++ << ". " << s.text.in(lang) << (s.type == Step::Type::Action ? (ja ? "  [--fix で自動]" : "  [automatic with --fix]") : "") << "\n";
+      if (s.type != Step::Type::Escalate)
+        o << "  " << n++ << ". " << s.text.in(lang) << (s.type == Step::Type::Action ? (ja ? "  [--fix で自動]" : "  [automatic with --fix]") : "")
+          << advice_mark(s.advice, lang) << "\n";
   }
   for (const auto& s : r.recipe->steps)
-    if (s.type == Step::Type::Info || s.type == Step::Type::Manual) o << "\n" << s.text.in(lang) << "\n";
+    if (s.type == Step::Type::Info || s.type == Step::Type::Manual) o << "\n" << s.text.in(lang) << advice_mark(s.advice, lang) << "\n";
+  conflicts_text(o, *r.recipe, lang);
   if (r.restart_needed) o << (ja ? "\n変更は資格確認端末の次回再起動で反映されます。\n" : "\nThe changes take effect at the terminal's next restart.\n");
   if (r.ticket) {
-    o << (ja ? "\n解決しない場合の連絡先: " : "\nIf this does not help, contact: ") << contact_line(set, r.ticket->contact, lang) << "\n";
+    o << (ja ? "\n解決しない場合の連絡先: " : "\nIf this does not help, contact: ") << contact_line(set, r.ticket->contact, lang)
+      << advice_mark(r.ticket->advice, lang) << "\n";
     if (!r.ticket->text.in(lang).empty()) o << "  " << r.ticket->text.in(lang) << "\n";
     o << (ja ? "  伝える内容:\n" : "  Have this ready:\n");
     for (const auto& f : r.ticket->fields)
@@ -194,6 +222,7 @@ json explain_json(const LookupResult& res) {
           {"source", r ? source_json(*r) : json(nullptr)},
           {"title", r ? text_json(r->title) : json(nullptr)},
           {"summary", r ? text_json(r->summary) : json(nullptr)},
+          {"conflicts", r ? conflicts_json(*r) : json::array()},
           {"candidates", candidates}};
 }
 
@@ -213,14 +242,14 @@ static void steps_text(std::ostringstream& o, const std::vector<Step>& steps, co
   int n = 1;
   for (const auto& s : steps) {
     if (s.type == Step::Type::Escalate) {
-      o << indent << n++ << ". " << (lang == Lang::Ja ? "連絡: " : "contact: ") << contact_line(set, s.to, lang) << "\n";
+      o << indent << n++ << ". " << (lang == Lang::Ja ? "連絡: " : "contact: ") << contact_line(set, s.to, lang) << advice_mark(s.advice, lang) << "\n";
       if (!s.text.in(lang).empty()) o << indent << "   " << s.text.in(lang) << "\n";
       continue;
     }
     o << indent << n++ << ". " << s.text.in(lang);
     if (s.type == Step::Type::Action && automatic) o << (lang == Lang::Ja ? "  [caora diagnose --fix で自動]" : "  [automatic with caora diagnose --fix]");
     if (s.wait_for && s.wait_for->seconds) o << "  (" << s.wait_for->seconds << (lang == Lang::Ja ? "秒待つ)" : " s wait)");
-    o << "\n";
+    o << advice_mark(s.advice, lang) << "\n";
   }
 }
 
@@ -237,7 +266,7 @@ std::string explain_text(const Recipe& r, const LookupResult& res, const RecipeS
   int n = 1;
   for (const auto& c : r.causes) {
     if (!c.applies_to(res.detail)) continue;
-    o << "\n" << (ja ? "原因 " : "Cause ") << n++ << ": " << c.title.in(lang) << "\n";
+    o << "\n" << (ja ? "原因 " : "Cause ") << n++ << ": " << c.title.in(lang) << advice_mark(c.advice, lang) << "\n";
     if (c.detect) {
       for (const auto& ch : c.detect->checks) o << (ja ? "   確認: " : "   check: ") << ch.probe << " " << ch.present_if.op << " " << ch.present_if.operand.dump() << "\n";
       if (c.detect->question) o << (ja ? "   質問: " : "   question: ") << c.detect->question->text.in(lang) << "  (--answer " << c.detect->question->id << "=yes|no)\n";
@@ -249,9 +278,11 @@ std::string explain_text(const Recipe& r, const LookupResult& res, const RecipeS
     steps_text(o, r.steps, set, lang, "  ", false);
   }
   if (r.escalate) {
-    o << "\n" << (ja ? "解決しない場合: " : "If nothing helps: ") << contact_line(set, r.escalate->to, lang) << "\n";
+    o << "\n" << (ja ? "解決しない場合: " : "If nothing helps: ") << contact_line(set, r.escalate->to, lang)
+      << advice_mark(r.escalate->advice, lang) << "\n";
     if (!r.escalate->text.in(lang).empty()) o << "  " << r.escalate->text.in(lang) << "\n";
   }
+  conflicts_text(o, r, lang);
   if (res.candidates.size() > 1) {
     o << (ja ? "\n他の候補:\n" : "\nOther candidates:\n");
     std::vector<Candidate> rest(res.candidates.begin() + 1, res.candidates.end());

@@ -109,6 +109,15 @@ static CauseResult evaluate_checks(const std::vector<Check>& checks, bool match_
       r.evidence.push_back(check.probe + ": unknown (" + p.reason.en + ")");
       continue;
     }
+    if (check.unknown_if) {
+      auto undecided = holds(*check.unknown_if, p.value, spec ? spec->type : ValueType::String);
+      if (undecided && *undecided) {
+        ++unknown;
+        r.reason = check.why;
+        r.evidence.push_back(check.probe + " = " + show(p.value) + ": undecided (" + check.why.en + ")");
+        continue;
+      }
+    }
     auto h = holds(check.present_if, p.value, spec ? spec->type : ValueType::String);
     if (!h) {
       ++unknown;
@@ -200,6 +209,7 @@ static Ticket make_ticket(const Step& esc, Host& host, const Report& report, con
   Ticket t;
   t.contact = esc.to;
   t.text = esc.text;
+  t.advice = esc.advice;
   std::vector<std::string> fields = esc.fields;
   if (fields.empty())
     fields = {"institution", "contact", "unit_serial", "reader_software_version", "phenomenon", "error_code", "detail_code", "occurred_at"};

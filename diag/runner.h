@@ -90,6 +90,7 @@ struct Ticket {
   std::string contact;  // contact id
   Text text;
   std::vector<std::pair<std::string, std::string>> fields;  // in the vendor's order; "" = to fill in
+  bool advice = false;  // the contact is the project's advice, not the vendor's
 };
 
 enum class RunStatus { Ok, Problem, Resolved, NeedsTechnician, Escalate };

@@ -91,6 +91,8 @@ const std::vector<ProbeSpec>& probe_specs() {
       {"site.reader_software.installed", V::Bool, {"本人認証用カードリーダーソフトがインストールされている", "The reader software is installed"}, kAnyPlatform, false},
       {"site.reader_software.version", V::Version, {"本人認証用カードリーダーソフトのバージョン", "Reader software version"}, kAnyPlatform, false},
       {"site.firmware.version", V::Version, {"Caoraファームウェアのバージョン（複数台なら最も古いもの）", "Unit firmware version (the oldest, with several units)"}, kAnyPlatform, false},
+      {"site.reader_software.outdated", V::Bool, {"本人認証用カードリーダーソフトが最新版より古い（最新版は検証済みマニフェストから。なければ不明）", "The reader software is older than the newest known version (from a verified manifest; unknown without one)"}, kAnyPlatform, false},
+      {"site.firmware.outdated", V::Bool, {"Caoraファームウェアが最新版より古い（最新版は検証済みマニフェストから。なければ不明）", "The unit firmware is older than the newest known version (from a verified manifest; unknown without one)"}, kAnyPlatform, false},
       {"site.face_dll.version", V::Version, {"顔認証DLLのバージョン", "Face-auth DLL version"}, kAnyPlatform, false},
       {"site.startup_delay.execute", V::Int, {"Execute側 StartUpEnv.bat の WAIT_TIME_SECOND（秒）", "WAIT_TIME_SECOND in the Execute copy of StartUpEnv.bat (seconds)"}, kAnyPlatform, false},
       {"site.startup_delay.appstartup", V::Int, {"AppStartUp側 StartUpEnv.bat の WAIT_TIME_SECOND（秒）", "WAIT_TIME_SECOND in the AppStartUp copy of StartUpEnv.bat (seconds)"}, kAnyPlatform, false},

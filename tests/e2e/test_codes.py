@@ -92,6 +92,7 @@ Q001 = no("payment-terminal-nearby", "card-in-sleeve", "card-face-down", "card-s
 Q010 = no("insurance-record-not-linked", "mynaportal-error-returned")
 Q_NET = no("ipsec-ike-down", "wifi-weak", "ip-dns-misconfigured", "ons-traffic-misrouted")  # 011, FUJ905, FUJP55
 Q015 = no("card-face-dirty-or-worn", "camera-dirty", "other-cards-also-fail")
+Q008 = no("008-error-persists-on-retry")
 Q101 = no("card-face-dirty-or-worn", "camera-dirty", "other-cards-also-fail")
 Q102 = no("face-covered", "camera-dirty", "capture-fails-after-cleaning")
 Q905 = no("account-not-registered-for-environment", "face-auth-password-wrong", "face-auth-password-locked",
@@ -128,12 +129,13 @@ FAULTS = [
     # 011
     S("011", None, "011-lan-cable-unplugged.json", [], 1, "problem",
       {"lan-cable-unplugged": "net.uplink.connected"}),
+    # ARP offload on is the vendor's remedy, a finding of its own beside the cause the detail code names
     S("011", "0x81000005", "011-0x81000005-arp-offload.json", [], 1, "problem",
-      {"ons-link-not-connected": "host.nic.arp_offload.enabled"}),
+      {"ons-link-not-connected": "detail:0x81000005", "nic-arp-offload": "host.nic.arp_offload.enabled"}),
     S("011", "0x81000008", "011-0x81000008-arp-offload.json", [], 1, "problem",
-      {"ons-link-timeout": "host.nic.arp_offload.enabled"}),
+      {"ons-link-timeout": "detail:0x81000008", "nic-arp-offload": "host.nic.arp_offload.enabled"}),
     S("011", "0x81000008", "011-0x81000008-reader-software-old.json", [], 1, "problem",
-      {"reader-software-outdated": "site.reader_software.version"}),
+      {"ons-link-timeout": "detail:0x81000008", "reader-software-outdated": "site.reader_software.version"}),
     # 015 (no probe-detectable cause: questions; the detail's own cause cannot be checked)
     S("015", "0x04000013", "015-0x04000013-card-face-worn.json", yes("card-face-dirty-or-worn"), 1, "problem",
       {"card-face-dirty-or-worn": "answer:card-face-dirty-or-worn",
@@ -178,11 +180,11 @@ FAULTS = [
       {"sleep-or-lock-enabled": "host.screen_lock.enabled"}),
     # FUJ905
     S("FUJ905", "0x81000008", "FUJ905-0x81000008-arp-offload.json", [], 1, "problem",
-      {"ons-link-timeout": "host.nic.arp_offload.enabled"}),
+      {"ons-link-timeout": "detail:0x81000008", "nic-arp-offload": "host.nic.arp_offload.enabled"}),
     S("FUJ905", None, "FUJ905-reader-software-old.json", [], 1, "problem",
-      {"reader-software-outdated": "site.reader_software.version"}),
+      {"reader-software-outdated": "site.reader_software.version"}, unknown=["ons-link-timeout"]),
     S("FUJ905", None, "FUJ905-lan-cable-unplugged.json", [], 1, "problem",
-      {"lan-cable-unplugged": "net.uplink.connected"}),
+      {"lan-cable-unplugged": "net.uplink.connected"}, unknown=["ons-link-timeout"]),
     # FUJ906 (C02 details typed with a real serial prefix, as read off the screen)
     S("FUJ906", "2113C02-4", "FUJ906-xxxxC02-4-ini-corrupt.json", [], 1, "problem",
       {"settings-file-corrupt": "site.ini.corrupt"}, detail_out="xxxxC02-4"),
@@ -192,14 +194,18 @@ FAULTS = [
       {"rndis-driver-glitch": "net.rndis.disabled"}),
     S("FUJ906", "xxxxC02-11", "FUJ906-xxxxC02-11-sleep.json", [], 1, "problem",
       {"sleep-or-lock-enabled": "host.sleep.enabled"}),
+    # 21700C26-2 itself means the reader software is old: the code decides it
     S("FUJ906", "21700C26-2", "FUJ906-21700C26-2-reader-software-old.json", [], 1, "problem",
-      {"reader-software-outdated": "site.reader_software.version"}),
+      {"reader-software-outdated": "detail:21700C26-2"}),
     S("FUJ906", "21200M23-F12", "FUJ906-21200M23-F12-reinstall-did-not-help.json", yes("reinstall-did-not-help"), 1,
       "problem", {"os-or-dotnet-damaged": "answer:reinstall-did-not-help"}, unknown=["reader-app-damaged"]),
     # FUJP55
     S("FUJP55", None, "FUJP55-lan-cable-unplugged.json", [], 1, "problem",
       {"lan-cable-unplugged": "net.uplink.connected"}),
     S("FUJP55", None, "FUJP55-arp-offload.json", [], 1, "problem",
+      {"nic-arp-offload": "host.nic.arp_offload.enabled"}),
+    # the error table prints FUJP55's message on the 0x81000008 row
+    S("FUJP55", "0x81000008", "FUJP55-arp-offload.json", [], 1, "problem",
       {"nic-arp-offload": "host.nic.arp_offload.enabled"}),
     S("FUJP55", None, "FUJP55-reader-software-old.json", [], 1, "problem",
       {"reader-software-outdated": "site.reader_software.version"}),
@@ -213,8 +219,13 @@ FAULTS = [
       {"lan-cable-unplugged": "net.uplink.connected"}),
     S("FUJJP70", None, "FUJJP70-arp-offload.json", [], 1, "problem",
       {"nic-arp-offload": "host.nic.arp_offload.enabled"}),
-    S("FUJJP70", None, "FUJJP70-firmware-old.json", [], 1, "problem",
-      {"reader-software-outdated": "site.firmware.version"}),
+    # A cached manifest names a newer reader software than the one installed.
+    S("FUJJP70", None, "FUJJP70-reader-software-not-newest.json", [], 1, "problem",
+      {"reader-software-outdated": "site.reader_software.outdated"}),
+    # Old firmware is not a cause the vendor gives for FUJJP70; whether the reader
+    # software is the newest is asked, never silently answered.
+    S("FUJJP70", None, "FUJJP70-firmware-old.json", yes("reader-software-not-latest"), 1, "problem",
+      {"reader-software-outdated": "answer:reader-software-not-latest"}),
 ]
 
 C = "clean.json"
@@ -223,14 +234,11 @@ CLEAN = [
     S("001", "0x03000001", C, Q001, 0, "ok"),
     S("001", "0x03000002", C, Q001, 0, "ok"),
     S("001", "0x81000008", C, Q001, 0, "ok"),
-    S("008", None, C, [], 0, "ok"),
+    S("008", None, C, Q008, 0, "ok"),
     S("008", "0x81000023", C, [], 0, "ok"),
-    S("008", "0x02000003", C, [], 0, "ok"),
+    S("008", "0x02000003", C, Q008, 0, "ok"),
     S("010", None, C, Q010, 0, "ok"),
     S("010", "0x8100000B", C, Q010, 0, "ok"),
-    S("011", None, C, Q_NET, 0, "ok"),
-    S("011", "0x81000005", C, Q_NET, 0, "ok"),
-    S("011", "0x81000008", C, Q_NET, 0, "ok"),
     S("101", None, C, Q101, 0, "ok"),
     S("102", None, C, Q102, 0, "ok"),
     S("901", None, C, [], 0, "ok"),
@@ -243,12 +251,10 @@ CLEAN = [
     S("906", "0x03000006", C, [], 0, "ok"),
     S("FUJ008", None, C, [], 0, "ok"),
     S("FUJ008", "22013C04-2", C, [], 0, "ok"),
-    S("FUJ905", None, C, Q_NET, 0, "ok"),
-    S("FUJ905", "0x81000008", C, Q_NET, 0, "ok"),
     S("FUJ906", "xxxxC02-4", C, [], 0, "ok"),
     S("FUJ906", "xxxxC02-11", C, [], 0, "ok"),
-    S("FUJ906", "21700C26-2", C, [], 0, "ok"),
     S("FUJP55", None, C, Q_NET, 0, "ok"),
+    S("FUJP55", "0x81000008", C, Q_NET, 0, "ok"),
     S("FUJJP60", None, C, QFUJJP60, 0, "ok"),
     S("FUJJP70", None, C, QFUJJP70, 0, "ok"),
 ]
@@ -259,6 +265,10 @@ UNDECIDABLE = [
     S("015", None, C, Q015, 3, "needs-technician",
       unknown=["verification-number-b-mismatch", "verification-number-b-mismatch-retry"]),
     S("FUJ906", "21200M24-F11", C, QFUJ906_DAMAGED, 3, "needs-technician", unknown=["reader-app-damaged"]),
+    # The vendor's generic network cause is what 011/FUJ905's detail codes name: without the
+    # detail it cannot be decided (and ARP offload being off does not rule it out).
+    S("011", None, C, Q_NET, 3, "needs-technician", unknown=["ons-link-not-connected", "ons-link-timeout"]),
+    S("FUJ905", None, C, Q_NET, 3, "needs-technician", unknown=["ons-link-timeout"]),
 ]
 
 # A detail code that names its cause by itself: on the clean site the code on
@@ -270,6 +280,10 @@ DETAIL_NAMED = [
     S("906", "0x01000004", C, [], 4, "escalate", present={"monitoring-ended-without-start": "detail:0x01000004"}),
     S("906", "0x81000009", C, [], 4, "escalate", present={"wrong-insurance-id": "detail:0x81000009"}),
     S("906", "0x01000001", C, [], 4, "escalate", present={"bad-face-photo-request": "detail:0x01000001"}),
+    S("011", "0x81000005", C, Q_NET, 1, "problem", present={"ons-link-not-connected": "detail:0x81000005"}),
+    S("011", "0x81000008", C, Q_NET, 1, "problem", present={"ons-link-timeout": "detail:0x81000008"}),
+    S("FUJ905", "0x81000008", C, Q_NET, 1, "problem", present={"ons-link-timeout": "detail:0x81000008"}),
+    S("FUJ906", "21700C26-2", C, [], 1, "problem", present={"reader-software-outdated": "detail:21700C26-2"}),
 ]
 
 

@@ -126,6 +126,11 @@ const ProbeTable<FileSite>& FileSite::probes() {
       {"site.ini.corrupt", in_root([](FileSite& s) { return s.probe_ini_corrupt(false); })},
       {"site.ini.corrupt_files", in_root([](FileSite& s) { return s.probe_ini_corrupt(true); })},
       {"site.firmware.version", in_root(&FileSite::probe_firmware_version)},
+      {"site.reader_software.outdated", in_root([](FileSite& s) {
+         return s.probe_outdated("reader_software", s.probe_version(s.version_file()));
+       })},
+      {"site.firmware.outdated",
+       in_root([](FileSite& s) { return s.probe_outdated("firmware", s.probe_firmware_version()); })},
   };
   return table;
 }
@@ -158,7 +163,31 @@ ProbeResult FileSite::probe_maintenance() {
   auto end = maintenance_end(*profile_.delivery_date);
   if (!end) return ProbeResult::unknown(end.error().message);
   std::string today = today_iso();
-  return ProbeResult::of(today >= *end, {"delivered " + *profile_.delivery_date + ", covered until the day before " + *end + ", today " + today});
+  std::vector<std::string> evidence = {"delivered " + *profile_.delivery_date + ", five years: covered until the day before " + *end};
+  if (auto extended = maintenance_extension(*end)) {
+    evidence.push_back("extended by the vendor (maintenance ending April-August 2026 runs until 2026-09-30): covered until the day before " +
+                       *extended);
+    end = *extended;
+  }
+  evidence.push_back("today " + today);
+  return ProbeResult::of(today >= *end, evidence);
+}
+
+ProbeResult FileSite::probe_outdated(const std::string& component, const ProbeResult& installed) {
+  if (!installed.known) return installed;
+  auto newest = newest_known_.find(component);
+  if (newest == newest_known_.end())
+    return ProbeResult::unknown({"最新版が分かりません（検証済みのファームウェアマニフェストがキャッシュされていません）。最新かどうかは人に確かめます",
+                                 "the newest version is not known (no verified firmware manifest is cached): whether it is the latest is asked"});
+  auto have = Version::parse(installed.value.get<std::string>());
+  auto want = Version::parse(newest->second);
+  std::optional<int> cmp = have && want ? have->compare(*want) : std::nullopt;
+  if (!cmp)
+    return ProbeResult::unknown({"バージョンを比較できません: " + installed.value.get<std::string>() + " / " + newest->second,
+                                 "cannot compare versions: " + installed.value.get<std::string>() + " / " + newest->second});
+  std::vector<std::string> evidence = installed.evidence;
+  evidence.push_back("newest known: " + newest->second);
+  return ProbeResult::of(*cmp < 0, evidence);
 }
 
 ProbeResult FileSite::probe_reader_installed() {
@@ -257,6 +286,13 @@ Expected<std::string> maintenance_end(const std::string& d) {
   char buf[16];
   std::snprintf(buf, sizeof buf, "%04d-%02d-01", ny, nm);
   return std::string(buf);
+}
+
+std::optional<std::string> maintenance_extension(const std::string& end) {
+  // The last covered day is the day before `end`: April..August 2026 means an end
+  // from 2026-05-01 to 2026-09-01.
+  if (end >= "2026-05-01" && end <= "2026-09-01") return std::string("2026-10-01");
+  return std::nullopt;
 }
 
 }  // namespace caora

@@ -3,7 +3,9 @@
 // reads and writes files, so it works the same on the terminal and on a copy.
 #pragma once
 
+#include <map>
 #include <memory>
+#include <optional>
 
 #include "host/action_table.h"
 #include "host/host.h"
@@ -32,6 +34,10 @@ class FileSite : public Host {
   void forget() override { ini_scan_.reset(); }
 
   const fs::path& root() const { return root_; }
+  // The newest known version of a component ("reader_software", "firmware"): what a
+  // cached, verified firmware manifest says. Without one, "is it the latest?" is unknown
+  // (and a recipe asks it); nothing here guesses a newest version.
+  void set_newest_known(const std::string& component, const std::string& version) { newest_known_[component] = version; }
   fs::path execute_bat() const { return root_ / fs::u8path(profile_.startup_bat_execute); }
   fs::path appstartup_bat() const { return root_ / fs::u8path(profile_.startup_bat_appstartup); }
 
@@ -67,6 +73,7 @@ class FileSite : public Host {
   ProbeResult probe_ini_serials();
   ProbeResult probe_ini_corrupt(bool list_files);
   ProbeResult probe_firmware_version();
+  ProbeResult probe_outdated(const std::string& component, const ProbeResult& installed);
   // The unit inis, read and parsed once for all the probes that need them.
   const IniScan& ini_scan();
   std::string rel(const fs::path& p) const;
@@ -74,6 +81,7 @@ class FileSite : public Host {
   fs::path root_;
   SiteProfile profile_;
   std::shared_ptr<IniScan> ini_scan_;
+  std::map<std::string, std::string> newest_known_;
   // Last: its entries call into the members above.
   const ActionTable actions_ = action_table();
 };
@@ -81,5 +89,10 @@ class FileSite : public Host {
 // The end of the send-back maintenance period (exclusive): five years from the
 // first day of the month after delivery. "2021-03-15" -> "2026-04-01".
 Expected<std::string> maintenance_end(const std::string& delivery_date);
+
+// The product page's extension: maintenance that would end in April to August 2026
+// (its last day in one of those months) runs until 30 September 2026, the successor's
+// planned launch. Returns the extended end (exclusive, "2026-10-01"), or nullopt.
+std::optional<std::string> maintenance_extension(const std::string& end);
 
 }  // namespace caora

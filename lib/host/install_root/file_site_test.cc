@@ -86,6 +86,28 @@ TEST_CASE("maintenance runs five years from the first of the next month") {
   CHECK_FALSE(maintenance_end("15/03/2021").ok());
 }
 
+TEST_CASE("maintenance ending April to August 2026 runs until 30 September 2026") {
+  // Last covered day 2026-03-31: not extended; 2026-04-30 ... 2026-08-31: extended.
+  CHECK_FALSE(maintenance_extension(*maintenance_end("2021-03-15")));
+  CHECK(*maintenance_extension(*maintenance_end("2021-04-01")) == "2026-10-01");
+  CHECK(*maintenance_extension(*maintenance_end("2021-08-31")) == "2026-10-01");
+  CHECK_FALSE(maintenance_extension(*maintenance_end("2021-09-01")));
+  CHECK_FALSE(maintenance_extension(*maintenance_end("2020-05-10")));
+}
+
+TEST_CASE("out of date is unknown without a newest known version, decided with one") {
+  TempSite s;
+  s.put(default_site_profile().reader_software_version_file, "1.6.0.0\r\n");
+  FileSite site(s.root, default_site_profile());
+  ProbeResult r = site.probe("site.reader_software.outdated");
+  CHECK_FALSE(r.known);
+  CHECK(r.reason.en.find("manifest") != std::string::npos);
+  site.set_newest_known("reader_software", "1.6.1.0");
+  CHECK(site.probe("site.reader_software.outdated").value == true);
+  site.set_newest_known("reader_software", "1.6.0.0");
+  CHECK(site.probe("site.reader_software.outdated").value == false);
+}
+
 TEST_CASE("the install root answers the site.* probes, and only them") {
   TempSite s;
   FileSite site(s.root, default_site_profile());
