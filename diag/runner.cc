@@ -97,7 +97,8 @@ static std::optional<bool> holds(const Condition& c, const json& value, ValueTyp
 
 static std::string show(const json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); }
 
-static CauseResult evaluate_checks(const std::vector<Check>& checks, bool match_all, Host& host) {
+// `undecided`: set when a value the vendor's documents leave open made a check unknown.
+static CauseResult evaluate_checks(const std::vector<Check>& checks, bool match_all, Host& host, bool* undecided = nullptr) {
   CauseResult r{nullptr};
   int present = 0, absent = 0, unknown = 0;
   for (const auto& check : checks) {
@@ -110,10 +111,11 @@ static CauseResult evaluate_checks(const std::vector<Check>& checks, bool match_
       continue;
     }
     if (check.unknown_if) {
-      auto undecided = holds(*check.unknown_if, p.value, spec ? spec->type : ValueType::String);
-      if (undecided && *undecided) {
+      auto open = holds(*check.unknown_if, p.value, spec ? spec->type : ValueType::String);
+      if (open && *open) {
         ++unknown;
         r.reason = check.why;
+        if (undecided) *undecided = true;
         r.evidence.push_back(check.probe + " = " + show(p.value) + ": undecided (" + check.why.en + ")");
         continue;
       }
@@ -150,8 +152,11 @@ CauseResult detect_cause(const Cause& cause, Host& host, Interaction& io, const 
     }
     return r;
   }
+  Text undecided_why;
   if (!cause.detect->checks.empty()) {
-    CauseResult c = evaluate_checks(cause.detect->checks, cause.detect->match_all, host);
+    bool undecided = false;
+    CauseResult c = evaluate_checks(cause.detect->checks, cause.detect->match_all, host, &undecided);
+    if (undecided) undecided_why = c.reason;
     r.status = c.status;
     r.evidence = c.evidence;
     r.reason = c.reason;
@@ -166,6 +171,8 @@ CauseResult detect_cause(const Cause& cause, Host& host, Interaction& io, const 
     r.status = CauseStatus::Unknown;
     r.reason = {"質問 " + q.id + " に未回答です（--answer " + q.id + "=yes|no）",
                 "question " + q.id + " not answered (--answer " + q.id + "=yes|no)"};
+    // Why it is asked, when the documents leave the value open.
+    if (!undecided_why.en.empty()) r.reason = {undecided_why.ja + "。" + r.reason.ja, undecided_why.en + "; " + r.reason.en};
     return r;
   }
   r.status = *answer ? CauseStatus::Present : CauseStatus::Absent;
