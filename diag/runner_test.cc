@@ -244,3 +244,28 @@ TEST_CASE("manual steps with timers run at a terminal and are verified") {
   CHECK(left.pending.size() == 2);
   CHECK(left.status == RunStatus::NeedsTechnician);
 }
+
+TEST_CASE("a value the documents leave open is unknown, asked, and the reason says why") {
+  FakeHost host;
+  NoInteraction io;
+  Recipe r = recipe_from(R"([
+    {"id":"dll","title":{"ja":"a","en":"a"},"detect":{
+       "checks":[{"probe":"site.face_dll.version","present_if":{"lt":"2.1.0J"},"unknown_if":{"eq":"2.1.0J"},
+                  "why":{"ja":"両方に当てはまる","en":"both statements include it"}}],
+       "question":{"id":"q","text":{"ja":"a","en":"a"}}},"resolve":[]}])");
+  for (const auto& [version, want] : std::vector<std::pair<std::string, CauseStatus>>{
+           {"2.0.9J", CauseStatus::Present}, {"2.1.0J", CauseStatus::Unknown}, {"2.1.1J", CauseStatus::Absent}}) {
+    INFO(version);
+    host.values = {{"site.face_dll.version", version}};
+    Report rep = run_recipe(r, set(), host, nullptr, io, RunOptions{});
+    REQUIRE(rep.causes.size() == 1);
+    CHECK(rep.causes[0].status == want);
+    if (want == CauseStatus::Unknown) {
+      CHECK(rep.causes[0].reason.en.find("both statements include it") != std::string::npos);
+      CHECK(rep.causes[0].reason.en.find("--answer q=") != std::string::npos);
+      RunOptions yes;
+      yes.answers["q"] = true;
+      CHECK(run_recipe(r, set(), host, nullptr, io, yes).causes[0].status == CauseStatus::Present);
+    }
+  }
+}
