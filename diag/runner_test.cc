@@ -254,6 +254,7 @@ const char* kRestartCause = R"([{"id":"rdp","title":{"ja":"r","en":"r"},
 struct RdpTerminal {
   FakeHost host;
   Journal journal{fs::temp_directory_path() / "caora-runner-test"};
+  Recipe recipe = recipe_from(kRestartCause);  // the report points into it
   RdpTerminal() {
     host.values["host.rdp.enabled"] = true;
     host.fixes["host.rdp.disable"] = {"host.rdp.enabled", false};
@@ -264,7 +265,7 @@ struct RdpTerminal {
     opts.fix = true;
     opts.yes = true;
     opts.reboot = reboot;
-    return run_recipe(recipe_from(kRestartCause), set(), host, &journal, io, opts);
+    return run_recipe(recipe, set(), host, &journal, io, opts);
   }
 };
 }  // namespace
