@@ -16,6 +16,9 @@
 #define caora_fileno fileno
 #endif
 
+#include <spdlog/spdlog.h>
+
+#include "core/encoding.h"
 #include "core/state.h"
 #include "core/strings.h"
 
@@ -46,7 +49,28 @@ Expected<RecipeSet> Context::recipes() const {
 Expected<OpenedSite> Context::open() const {
   auto site = open_site(site_options());
   if (!site) return named_file_error(site.error());
+  // A root that is there but is a file: say so, not "does not exist".
+  std::error_code ec;
+  if (site->root && fs::exists(*site->root, ec) && !fs::is_directory(*site->root, ec))
+    return make_error(ErrorKind::Usage, "インストールフォルダとして指定されたものはフォルダではなくファイルです: " + display_path(*site->root),
+                      "the install root is a file, not a folder: " + display_path(*site->root));
   return site;
+}
+
+const CLI::Validator& utf8_text() {
+  static const CLI::Validator v(
+      [](std::string& value) -> std::string {
+        size_t bad = first_invalid_utf8(value);
+        if (bad == std::string::npos) return "";
+        return "not valid UTF-8 text (byte " + std::to_string(bad + 1) + " of " + std::to_string(value.size()) +
+               "); check the terminal's character encoding / UTF-8 ではない文字があります";
+      },
+      "UTF-8");
+  return v;
+}
+
+nlohmann::json error_json(const Error& e, int exit_code) {
+  return {{"schema", "caora.error/1"}, {"error", {{"ja", e.message.ja}, {"en", e.message.en}}}, {"exit_code", exit_code}};
 }
 
 int exit_code_for_error(const Error& e) {
@@ -61,8 +85,9 @@ int exit_code_for_error(const Error& e) {
 
 int Context::fail(const Error& e, const FailureDetail& detail) const {
   int code = exit_code_for_error(e);
+  spdlog::error("{} (exit {})", e.message.en, code);
   if (json && !detail.json_printed) {
-    nlohmann::json doc = {{"schema", "caora.error/1"}, {"error", {{"ja", e.message.ja}, {"en", e.message.en}}}, {"exit_code", code}};
+    nlohmann::json doc = error_json(e, code);
     for (const auto& field : detail.fields.items()) doc[field.key()] = field.value();
     print_json(doc);
   }
@@ -70,7 +95,11 @@ int Context::fail(const Error& e, const FailureDetail& detail) const {
   return code;
 }
 
-void Context::print_json(const nlohmann::json& doc) const { std::cout << doc.dump(2) << "\n"; }
+// Strings that reach a document are checked at the command line, but a byte
+// that slips through (a file name, a probe value) is replaced, not thrown.
+void Context::print_json(const nlohmann::json& doc) const {
+  std::cout << doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+}
 
 void Context::out(const std::string& text) const { std::cout << text; }
 

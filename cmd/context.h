@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/result.h"
+#include "core/strings.h"
 #include "diag/recipe_set.h"
 #include "diag/runner.h"
 #include "host/open_site.h"
@@ -78,7 +79,14 @@ class TerminalInteraction : public Interaction {
   bool progress_;
 };
 
+// How much of a person's input an error message repeats back.
+constexpr size_t kEchoMax = 200;
 int exit_code_for_error(const Error& e);
+// For every option or argument that is text a person typed: not valid UTF-8 is
+// a usage error (exit 2, caora.error/1 under --json), never a crash later on.
+const CLI::Validator& utf8_text();
+// The caora.error/1 document for an error that happens before a subcommand runs.
+nlohmann::json error_json(const Error& e, int exit_code);
 // "id=value" pairs; a usage error names the bad one.
 Expected<std::map<std::string, std::string>> parse_pairs(const std::vector<std::string>& items, const char* option);
 Expected<bool> parse_answer(const std::string& value);

@@ -25,7 +25,7 @@ static int not_exact(const Context& ctx, const LookupResult& found, const std::s
              "that is a symptom, not a code: pick a recipe id below (caora explain shows each)"};
       break;
     default:
-      msg = {"該当するコードがありません: " + query, "unknown code: " + query};
+      msg = {"該当するコードがありません: " + truncate_for_echo(query, kEchoMax), "unknown code: " + truncate_for_echo(query, kEchoMax)};
   }
   FailureDetail detail;
   detail.fields = {{"code", found.code ? nlohmann::json(*found.code) : nlohmann::json(nullptr)},
@@ -40,13 +40,14 @@ static int not_exact(const Context& ctx, const LookupResult& found, const std::s
 void setup_diagnose(CLI::App& app, Context& ctx) {
   struct Opts {
     std::vector<std::string> query, answers, ticket;
-    bool fix = false;
+    bool fix = false, reboot = false;
   };
   auto o = std::make_shared<Opts>();
-  app.add_option("query", o->query, ctx.tr("エラーコード、エラー詳細コード、画面の表示、レシピID（両方なら コード 詳細コード）", "Error code, detail code, screen text or recipe id (CODE DETAIL for both)"))->required();
+  app.add_option("query", o->query, ctx.tr("エラーコード、エラー詳細コード、画面の表示、レシピID（両方なら コード 詳細コード）", "Error code, detail code, screen text or recipe id (CODE DETAIL for both)"))->required()->check(utf8_text());
   app.add_flag("--fix", o->fix, ctx.tr("自動で直せるものを直す（先に確認します。スクリプトでは --yes）", "Apply the automatic fixes (asks first; --yes for scripts)"));
-  app.add_option("--answer", o->answers, ctx.tr("質問に前もって答える: ID=yes|no（繰り返し可）", "Answer a question without a prompt: ID=yes|no (repeatable)"));
-  app.add_option("--ticket", o->ticket, ctx.tr("問い合わせ項目を埋める: 項目=値（institution, contact, phenomenon など）", "Fill an escalation field: FIELD=VALUE (institution, contact, phenomenon, ...)"));
+  app.add_flag("--reboot", o->reboot, ctx.tr("修正に資格確認端末の再起動が必要なら予約する（--yes だけでは再起動しません）", "Schedule a restart of the terminal when a fix needs one (--yes alone never restarts it)"));
+  app.add_option("--answer", o->answers, ctx.tr("質問に前もって答える: ID=yes|no（繰り返し可）", "Answer a question without a prompt: ID=yes|no (repeatable)"))->check(utf8_text());
+  app.add_option("--ticket", o->ticket, ctx.tr("問い合わせ項目を埋める: 項目=値（institution, contact, phenomenon など）", "Fill an escalation field: FIELD=VALUE (institution, contact, phenomenon, ...)"))->check(utf8_text());
   app.callback([&ctx, o] {
     ctx.run = [&ctx, o]() -> int {
       auto set = ctx.recipes();
@@ -72,6 +73,7 @@ void setup_diagnose(CLI::App& app, Context& ctx) {
       opts.fix = o->fix;
       opts.yes = ctx.yes;
       opts.dry_run = ctx.dry_run;
+      opts.reboot = o->reboot;
       opts.code = found.code;
       opts.detail = found.detail;
       auto answers = parse_pairs(o->answers, "--answer");
@@ -80,7 +82,8 @@ void setup_diagnose(CLI::App& app, Context& ctx) {
       for (const auto& c : found.recipe->causes)
         if (c.detect && c.detect->question) questions.insert(c.detect->question->id);
       for (const auto& a : *answers) {
-        if (!questions.count(a.first)) {
+        // Confirming an assumed fact (assumed-reader_software=yes) is open to every recipe.
+        if (!questions.count(a.first) && !is_assumed_answer_id(a.first)) {
           std::string known;
           for (const auto& q : questions) known += (known.empty() ? "" : ", ") + q;
           if (known.empty()) known = "-";

@@ -7,7 +7,7 @@ namespace caora {
 
 void setup_explain(CLI::App& app, Context& ctx) {
   auto query = std::make_shared<std::vector<std::string>>();
-  app.add_option("query", *query, ctx.tr("エラーコード、エラー詳細コード、画面の表示、レシピID、または症状の言葉", "Error code, detail code, screen text, recipe id or symptom words"))->required();
+  app.add_option("query", *query, ctx.tr("エラーコード、エラー詳細コード、画面の表示、レシピID、または症状の言葉", "Error code, detail code, screen text, recipe id or symptom words"))->required()->check(utf8_text());
   app.callback([&ctx, query] {
     ctx.run = [&ctx, query]() -> int {
       auto set = ctx.recipes();
@@ -24,7 +24,8 @@ void setup_explain(CLI::App& app, Context& ctx) {
       if (!answered) {
         if (!found.candidates.empty())
           detail.more = (lang == Lang::Ja ? "近いもの:\n" : "Nearest:\n") + candidates_text(found.candidates, lang);
-        return ctx.fail(make_error(ErrorKind::Usage, "該当するものがありません: " + q, "nothing matches: " + q), detail);
+        std::string shown = truncate_for_echo(q, kEchoMax);
+        return ctx.fail(make_error(ErrorKind::Usage, "該当するものがありません: " + shown, "nothing matches: " + shown), detail);
       }
       if (found.kind == LookupResult::Kind::DetailMismatch) {
         detail.more = candidates_text(found.candidates, lang);

@@ -1,13 +1,17 @@
 // caora: install and support the Caora face-recognition card reader.
 // The subcommands are declared once in command_table(); CLI11 wiring only.
+#include <spdlog/sinks/base_sink.h>
 #include <spdlog/sinks/basic_file_sink.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <chrono>
 #include <iostream>
+#include <mutex>
 
 #include "build_info.h"
 #include "cmd/context.h"
+#include "core/stopwatch.h"
 
 namespace caora {
 
@@ -58,6 +62,34 @@ static nlohmann::json describe(const CLI::App& app) {
   return {{"name", app.get_name()}, {"options", options}, {"subcommands", subs}};
 }
 
+// Without -v, stderr shows warnings only: an error is already said once, by
+// Context::fail or in the report, and the log's copy is for -v and --log-file.
+class WarningsOnly : public spdlog::sinks::base_sink<std::mutex> {
+ protected:
+  void sink_it_(const spdlog::details::log_msg& msg) override {
+    if (msg.level != spdlog::level::warn) return;
+    spdlog::memory_buf_t out;
+    formatter_->format(msg, out);
+    std::cerr.write(out.data(), static_cast<std::streamsize>(out.size()));
+  }
+  void flush_() override { std::cerr.flush(); }
+};
+
+// The command line for the log: what follows --ticket may name people, so
+// its values are left out; nothing secret is ever taken from argv.
+static std::string command_line_for_log(const std::vector<std::string>& argv) {
+  std::string line;
+  bool hide_next = false;
+  for (size_t i = 0; i < argv.size(); ++i) {
+    std::string a = argv[i];
+    if (hide_next) a = "<redacted>";
+    hide_next = a == "--ticket";
+    if (starts_with(a, "--ticket=")) a = "--ticket=<redacted>";
+    line += (line.empty() ? "" : " ") + truncate_for_echo(a, kEchoMax);
+  }
+  return line;
+}
+
 static int run(int argc, char** argv) {
   Context ctx;
   ctx.argv.assign(argv, argv + argc);
@@ -103,6 +135,13 @@ static int run(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
+    // Under --json a script gets its document even when the command line is wrong.
+    bool json = false;
+    for (int i = 1; i < argc; ++i) json = json || std::string(argv[i]) == "--json";
+    if (json)
+      ctx.print_json(error_json(make_error(ErrorKind::Usage, std::string("コマンドラインが正しくありません: ") + e.what(),
+                                           std::string("invalid command line: ") + e.what()),
+                                kExitUsage));
     std::cerr << "caora: " << (ja ? "コマンドラインが正しくありません: " : "") << e.what() << "\n"
               << (ja ? "caora --help で使い方を表示します\n" : "run caora --help for usage\n");
     return kExitUsage;
@@ -111,15 +150,37 @@ static int run(int argc, char** argv) {
     std::cout << describe(app).dump(2) << "\n";
     return kExitOk;
   }
-  auto logger = spdlog::stderr_color_mt("caora");
-  if (ctx.log_file) logger->sinks().push_back(std::make_shared<spdlog::sinks::basic_file_sink_mt>(*ctx.log_file));
-  logger->set_level(ctx.verbose ? spdlog::level::debug : spdlog::level::warn);
+  // -v: everything on stderr; --log-file: everything in the file (appended), so
+  // a bug report carries it; otherwise only warnings reach stderr.
+  auto logger = std::make_shared<spdlog::logger>("caora");
+  if (ctx.verbose) logger->sinks().push_back(std::make_shared<spdlog::sinks::stderr_color_sink_mt>());
+  else logger->sinks().push_back(std::make_shared<WarningsOnly>());
+  if (ctx.log_file) {
+    try {
+      auto file = std::make_shared<spdlog::sinks::basic_file_sink_mt>(*ctx.log_file);
+      file->set_level(spdlog::level::debug);
+      logger->sinks().push_back(file);
+    } catch (const spdlog::spdlog_ex& e) {
+      return ctx.fail(make_error(ErrorKind::Usage, "ログファイルを開けません: " + *ctx.log_file + "（" + e.what() + "）",
+                                 "cannot open the log file " + *ctx.log_file + ": " + e.what()));
+    }
+  }
+  logger->set_level(spdlog::level::debug);
+  // ISO time with the offset, level, message: readable as is, sortable, grep-able.
+  logger->set_pattern("%Y-%m-%dT%H:%M:%S.%e%z [%l] %v");
+  if (!ctx.verbose) logger->sinks().front()->set_pattern("caora: %v");
+  logger->flush_on(spdlog::level::debug);
   spdlog::set_default_logger(logger);
   if (!ctx.run) {
     std::cout << app.help();
     return kExitUsage;
   }
-  return ctx.run();
+  spdlog::info("caora {} {}", CAORA_VERSION, command_line_for_log(ctx.argv));
+  spdlog::info("state folder {}, root {}, site {}", display_path(ctx.state()), ctx.root.value_or("-"), ctx.site.value_or("-"));
+  auto started = std::chrono::steady_clock::now();
+  int code = ctx.run();
+  spdlog::info("exit {} after {:.1f} ms", code, ms_since(started));
+  return code;
 }
 
 }  // namespace caora

@@ -12,7 +12,7 @@ void setup_rndis_reset(CLI::App& app, Context& ctx) {
     bool reboot = false;
   };
   auto o = std::make_shared<Opts>();
-  app.add_option("--device", o->device, ctx.tr("このシリアル番号のCaoraだけ（既定はすべて）", "Only the unit with this serial number (default: all)"));
+  app.add_option("--device", o->device, ctx.tr("このシリアル番号のCaoraだけ（既定はすべて）", "Only the unit with this serial number (default: all)"))->check(utf8_text());
   app.add_option("--timeout", o->timeout, ctx.tr("アダプターが戻るのを待つ秒数（既定 60）", "Seconds to wait for the adapter to come back (default 60)"))
       ->check(CLI::Range(1, 3600));
   app.add_flag("--reboot", o->reboot, ctx.tr("OSが再起動を求めたら資格確認端末の再起動を予約する", "Schedule a restart of the terminal if the OS needs one"));

@@ -8,16 +8,26 @@ namespace caora {
 
 void setup_set_startup_delay(CLI::App& app, Context& ctx) {
   struct Opts {
+    std::optional<std::string> typed;  // as typed: read as decimal below, never as C would
     std::optional<long> seconds;
     bool show = false;
   };
   auto o = std::make_shared<Opts>();
-  app.add_option("seconds", o->seconds, ctx.tr("新しい待ち時間（秒）", "New delay in seconds") + " (" + std::to_string(kStartupDelayMin) + "-" + std::to_string(kStartupDelayMax) + ")");
+  app.add_option("seconds", o->typed, ctx.tr("新しい待ち時間（秒）", "New delay in seconds") + " (" + std::to_string(kStartupDelayMin) + "-" + std::to_string(kStartupDelayMax) + ")")->check(utf8_text());
   app.add_flag("--show", o->show, ctx.tr("2つのファイルの待ち時間と、一致しているかを表示する", "Show the delay in both copies and whether they agree"));
   app.callback([&ctx, o] {
     ctx.run = [&ctx, o]() -> int {
       Lang lang = ctx.lang();
       bool ja = lang == Lang::Ja;
+      if (o->typed) {
+        // Digits only: 040 is forty, not octal 32; 0x10, +40, " 40" and -0 are refused.
+        o->seconds = parse_decimal(*o->typed, 99999999);
+        if (!o->seconds)
+          return ctx.fail(make_error(ErrorKind::Usage,
+                                     "秒数は 0〜9 の数字だけで書いてください（例: 40。全角数字も可）: " + truncate_for_echo(*o->typed, kEchoMax),
+                                     "give the seconds as decimal digits only (e.g. 40; full-width digits are fine): " +
+                                         truncate_for_echo(*o->typed, kEchoMax)));
+      }
       if (o->show == o->seconds.has_value())
         return ctx.fail(make_error(ErrorKind::Usage, "秒数か --show のどちらか一方を指定してください", "give either a number of seconds or --show"));
       auto site = ctx.open();

@@ -19,7 +19,7 @@ _caora_global_options=(
 _caora_subcommand_options()
 {
     case $1 in
-        diagnose) printf '%s\n' --fix --answer --ticket ;;
+        diagnose) printf '%s\n' --fix --reboot --answer --ticket ;;
         list) printf '%s\n' --kind --audience --probes --actions ;;
         snapshot) printf '%s\n' -o --output ;;
         undo) printf '%s\n' --force ;;

@@ -148,6 +148,7 @@ complete -c caora -l log-file -r -F -d 'Also write the log to this file'
 
 # diagnose
 complete -c caora -n '__fish_seen_subcommand_from diagnose' -l fix -d 'Apply the automatic fixes'
+complete -c caora -n '__fish_seen_subcommand_from diagnose' -l reboot -d 'Schedule a restart of the terminal when a fix needs one'
 complete -c caora -n '__fish_seen_subcommand_from diagnose' -l answer -x -a '(__caora_answers)' -d 'Answer a question: ID=yes|no'
 complete -c caora -n '__fish_seen_subcommand_from diagnose' -l ticket -x -a '(__caora_ticket_fields)' -d 'Fill an escalation field: FIELD=VALUE'
 complete -c caora -n '__fish_seen_subcommand_from diagnose explain' -a '(__caora_codes)'

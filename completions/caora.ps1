@@ -45,6 +45,7 @@ Register-ArgumentCompleter -Native -CommandName caora, caora.exe -ScriptBlock {
         @{ c = ''; o = '--verbose'; v = $false; d = 'Log details on stderr' }
         @{ c = ''; o = '--log-file'; v = $true; d = 'Also write the log to this file' }
         @{ c = 'diagnose'; o = '--fix'; v = $false; d = 'Apply the automatic fixes' }
+        @{ c = 'diagnose'; o = '--reboot'; v = $false; d = 'Schedule a restart of the terminal when a fix needs one' }
         @{ c = 'diagnose'; o = '--answer'; v = $true; d = 'Answer a question: ID=yes|no' }
         @{ c = 'diagnose'; o = '--ticket'; v = $true; d = 'Fill an escalation field: FIELD=VALUE' }
         @{ c = 'list'; o = '--kind'; v = $true; d = 'Only this kind' }

@@ -183,7 +183,13 @@ std::string diagnose_text(const Report& r, const RecipeSet& set, Lang lang) {
   for (const auto& s : r.recipe->steps)
     if (s.type == Step::Type::Info || s.type == Step::Type::Manual) o << "\n" << s.text.in(lang) << advice_mark(s.advice, lang) << "\n";
   conflicts_text(o, *r.recipe, lang);
-  if (r.restart_needed) o << (ja ? "\n変更は資格確認端末の次回再起動で反映されます。\n" : "\nThe changes take effect at the terminal's next restart.\n");
+  if (r.restart_needed) {
+    bool scheduled = false;
+    for (const auto& a : r.actions) scheduled = scheduled || (a.applied && a.action == "host.restart.schedule");
+    o << (ja ? "\n資格確認端末の再起動が必要です（変更は再起動で反映されます）。" : "\nA restart of the terminal is needed (the changes take effect when it restarts). ")
+      << (scheduled ? (ja ? "再起動を予約しました。\n" : "The restart is scheduled.\n")
+                    : (ja ? "caora は --reboot を付けたときだけ再起動を予約します。\n" : "caora schedules it only with --reboot.\n"));
+  }
   if (r.ticket) {
     o << (ja ? "\n解決しない場合の連絡先: " : "\nIf this does not help, contact: ") << contact_line(set, r.ticket->contact, lang)
       << advice_mark(r.ticket->advice, lang) << "\n";

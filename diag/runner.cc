@@ -3,7 +3,11 @@
 #include <chrono>
 #include <thread>
 
+#include <spdlog/spdlog.h>
+
 #include "core/state.h"
+#include "core/stopwatch.h"
+#include "core/strings.h"
 #include "diag/consent.h"
 #include "host/vocabulary.h"
 #include "host/version.h"
@@ -128,6 +132,8 @@ static CauseResult evaluate_checks(const std::vector<Check>& checks, bool match_
       continue;
     }
     (*h ? present : absent) += 1;
+    if (*h)
+      for (const auto& a : p.assumed) r.assumed.push_back(a);
     r.evidence.push_back(check.probe + " = " + show(p.value));
     for (const auto& e : p.evidence) r.evidence.push_back("  " + e);
   }
@@ -160,6 +166,7 @@ CauseResult detect_cause(const Cause& cause, Host& host, Interaction& io, const 
     r.status = c.status;
     r.evidence = c.evidence;
     r.reason = c.reason;
+    r.assumed = c.assumed;
     if (r.status != CauseStatus::Unknown || !cause.detect->question) return r;
   }
   const Question& q = *cause.detect->question;
@@ -255,25 +262,82 @@ struct StepEffect {
 };
 }  // namespace
 
+std::string assumed_answer_id(const AssumedFact& fact) { return "assumed-" + fact.id; }
+bool is_assumed_answer_id(const std::string& id) { return id.rfind("assumed-", 0) == 0 && id.size() > 8; }
+
+static const char* const kRestartAction = "host.restart.schedule";
+
+// The facts a finding rests on that nobody has confirmed; false when the person
+// said one does not hold (then nothing is done on it).
+static bool assumed_facts_confirmed(const CauseResult& cr, Interaction& io, const RunOptions& opts, Text* why) {
+  for (const auto& fact : cr.assumed) {
+    std::string id = assumed_answer_id(fact);
+    std::optional<bool> answer;
+    auto given = opts.answers.find(id);
+    if (given != opts.answers.end()) answer = given->second;
+    else if (io.interactive())
+      answer = io.ask({id, {"この判断は caora の想定に基づいています: " + fact.fact.ja + "。これは正しいですか？",
+                            "This finding rests on caora's assumption: " + fact.fact.en + ". Is that right?"}});
+    if (!answer || !*answer) {
+      *why = answer ? Text{"想定（" + fact.fact.ja + "）が正しくないとの回答のため実行しません",
+                           "not applied: you said the assumed fact does not hold (" + fact.fact.en + ")"}
+                    : Text{"caora の想定に基づく判断のため、確認されるまで実行しません（" + fact.fact.ja + "）。確かめたら --answer " + id + "=yes",
+                           "not applied: the finding rests on an assumed location (" + fact.fact.en + "); once checked, --answer " + id + "=yes"};
+      return false;
+    }
+  }
+  return true;
+}
+
 // Plans one action step and, with --fix and consent, applies it through the
 // journal; its ActionResult goes into the report.
-static StepEffect run_action(const Step& step, const std::string& cause, Host& host, Journal* journal, Interaction& io,
+static StepEffect run_action(const Step& step, const CauseResult& cr, Host& host, Journal* journal, Interaction& io,
                              const RunOptions& opts, Report& report) {
   StepEffect e;
   ActionResult ar;
   ar.action = step.action;
-  ar.cause = cause;
+  ar.cause = cr.cause->id;
   const ActionSpec* spec = find_action_spec(step.action);
   ar.needs_restart = spec && spec->needs_restart;
+  bool restart = step.action == kRestartAction;
+  // The plan says so whether or not caora schedules it.
+  if (restart) report.restart_needed = true;
   ActionPlan plan = host.plan(step.action, step.params);
   ar.changes = plan.changes;
   if (!opts.fix || opts.dry_run) {
     ar.note = opts.dry_run ? Text{"--dry-run: 実行しません", "--dry-run: not applied"}
                            : Text{"--fix で実行します", "applied with --fix"};
+    if (restart && plan.applicable)
+      ar.note = {"再起動が必要です。caora が予約するのは --fix --reboot のときだけです",
+                 "a restart is needed; caora schedules it only with --fix --reboot"};
     if (!plan.applicable) ar.note = plan.summary;
     report.actions.push_back(ar);
     e.planned_only = opts.fix;
     return e;
+  }
+  if (plan.applicable && !cr.assumed.empty()) {
+    Text why;
+    if (!assumed_facts_confirmed(cr, io, opts, &why)) {
+      ar.note = why;
+      report.actions.push_back(ar);
+      e.left_to_person = true;
+      return e;
+    }
+  }
+  if (restart && plan.applicable && !opts.reboot) {
+    // --yes is consent to the fix, not to restarting the terminal: only --reboot
+    // or the person's yes to this step schedules it.
+    bool confirmed = io.interactive() &&
+                     io.confirm({"資格確認端末を再起動します。今すぐ予約しますか？（" + step.text.ja + "）",
+                                 "This restarts the terminal. Schedule it now? (" + step.text.en + ")"},
+                                plan.changes);
+    if (!confirmed) {
+      ar.note = {"再起動が必要です: 端末を再起動するか、--reboot を付けて実行してください",
+                 "a restart is needed: restart the terminal, or rerun with --reboot"};
+      report.actions.push_back(ar);
+      e.left_to_person = true;
+      return e;
+    }
   }
   if (!plan.applicable) {
     // The backend cannot do it: the step falls to a person.
@@ -283,7 +347,8 @@ static StepEffect run_action(const Step& step, const std::string& cause, Host& h
     e.left_to_person = true;
     return e;
   }
-  Consent consent = ask_consent(io, opts.yes, step.text, plan.changes);
+  // A restart confirmed just above is not asked twice.
+  Consent consent = restart && !opts.reboot ? Consent::Given : ask_consent(io, opts.yes, step.text, plan.changes);
   if (consent != Consent::Given) {
     // The run goes on to report what it found; only this change is left to a person.
     ar.note = consent == Consent::Declined
@@ -324,7 +389,11 @@ Report run_recipe(const Recipe& recipe, const RecipeSet& set, Host& host, Journa
   for (const auto& cause : recipe.causes) {
     if (!cause.applies_to(opts.detail)) continue;
     io.progress({"確認中: " + cause.title.ja, "checking: " + cause.title.en});
+    auto started = std::chrono::steady_clock::now();
     report.causes.push_back(detect_cause(cause, host, io, opts));
+    const CauseResult& cr = report.causes.back();
+    spdlog::info("{} cause {}: {} [{:.1f} ms]{}", recipe.id, cause.id, cause_status_name(cr.status), ms_since(started),
+                 cr.status == CauseStatus::Unknown ? " (" + cr.reason.en + ")" : "");
   }
 
   // Resolve what is present.
@@ -356,7 +425,7 @@ Report run_recipe(const Recipe& recipe, const RecipeSet& set, Host& host, Journa
         continue;
       }
       // An automatic action.
-      StepEffect e = run_action(step, cr.cause->id, host, journal, io, opts, report);
+      StepEffect e = run_action(step, cr, host, journal, io, opts, report);
       planned_only = planned_only || e.planned_only;
       declined = declined || e.declined;
       if (e.left_to_person) {
@@ -379,6 +448,8 @@ Report run_recipe(const Recipe& recipe, const RecipeSet& set, Host& host, Journa
     }
   }
 
+  for (const auto& a : report.actions)
+    if (!a.applied) spdlog::info("action {} for {}: not applied: {}", a.action, a.cause, a.note.en);
   const Step* escalation = cause_escalation ? cause_escalation : recipe.escalate ? &*recipe.escalate : nullptr;
   // The overall status.
   int present = 0, unresolved = 0, unknown = 0, detectable = 0, fixable = 0;
@@ -416,6 +487,7 @@ Report run_recipe(const Recipe& recipe, const RecipeSet& set, Host& host, Journa
   } else {
     report.status = RunStatus::Ok;
   }
+  spdlog::info("{}: {}{}", recipe.id, run_status_name(report.status), report.restart_needed ? ", a restart is needed" : "");
   if (escalation && (report.status == RunStatus::Escalate || report.status == RunStatus::NeedsTechnician ||
                      report.status == RunStatus::Problem))
     report.ticket = make_ticket(*escalation, host, report, opts);

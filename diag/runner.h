@@ -49,6 +49,9 @@ struct RunOptions {
   bool fix = false;
   bool yes = false;
   bool dry_run = false;
+  // Restarting the terminal is never implied by --yes: it takes --reboot, or a
+  // person at the terminal saying yes to that very step.
+  bool reboot = false;
   std::optional<std::string> code;
   std::optional<std::string> detail;
   std::map<std::string, bool> answers;             // --answer id=yes|no
@@ -64,7 +67,12 @@ struct CauseResult {
   std::vector<std::string> evidence;
   Text reason;             // why unknown
   bool resolved = false;   // was present, absent after the fix
+  std::vector<AssumedFact> assumed;  // assumed locations the finding rests on
 };
+
+// The --answer id that confirms an assumed fact ("assumed-reader_software").
+std::string assumed_answer_id(const AssumedFact& fact);
+bool is_assumed_answer_id(const std::string& id);
 
 struct ActionResult {
   std::string action;

@@ -269,3 +269,77 @@ TEST_CASE("a value the documents leave open is unknown, asked, and the reason sa
     }
   }
 }
+
+namespace {
+const char* kRestartCause = R"([{"id":"rdp","title":{"ja":"r","en":"r"},
+  "detect":{"checks":[{"probe":"host.rdp.enabled","present_if":{"eq":true}}]},
+  "resolve":[{"type":"action","action":"host.rdp.disable","text":{"ja":"x","en":"x"}},
+             {"type":"action","action":"host.restart.schedule","text":{"ja":"y","en":"y"}}]}])";
+
+struct RdpTerminal {
+  FakeHost host;
+  Journal journal{fs::temp_directory_path() / "caora-runner-test"};
+  Recipe recipe = recipe_from(kRestartCause);  // the report points into it
+  RdpTerminal() {
+    host.values["host.rdp.enabled"] = true;
+    host.fixes["host.rdp.disable"] = {"host.rdp.enabled", false};
+    host.fixes["host.restart.schedule"] = {"host.restart.scheduled", true};
+  }
+  Report run(Interaction& io, bool reboot) {
+    RunOptions opts;
+    opts.fix = true;
+    opts.yes = true;
+    opts.reboot = reboot;
+    return run_recipe(recipe, set(), host, &journal, io, opts);
+  }
+};
+}  // namespace
+
+TEST_CASE("--yes alone never schedules a restart; the report says one is needed") {
+  RdpTerminal t;
+  NoInteraction io;
+  Report rep = t.run(io, false);
+  CHECK(t.host.applied == std::vector<std::string>{"host.rdp.disable"});
+  CHECK(rep.restart_needed);
+  REQUIRE(rep.actions.size() == 2);
+  CHECK_FALSE(rep.actions[1].applied);
+  CHECK(rep.actions[1].note.en.find("--reboot") != std::string::npos);
+  REQUIRE(rep.pending.size() == 1);
+  CHECK(rep.pending[0].step->action == "host.restart.schedule");
+}
+
+TEST_CASE("a restart is scheduled with --reboot, or when the person at the terminal says yes to it") {
+  RdpTerminal with_flag;
+  NoInteraction nobody;
+  with_flag.run(nobody, true);
+  CHECK(with_flag.host.applied == std::vector<std::string>{"host.rdp.disable", "host.restart.schedule"});
+  RdpTerminal at_terminal;
+  ScriptedInteraction person;
+  person.tty = true;
+  at_terminal.run(person, false);
+  CHECK(at_terminal.host.applied == std::vector<std::string>{"host.rdp.disable", "host.restart.schedule"});
+}
+
+TEST_CASE("an action on a finding from an assumed location waits for the person to confirm the fact") {
+  struct AssumingHost : FakeHost {
+    ProbeResult probe(const std::string& name) override {
+      ProbeResult r = FakeHost::probe(name);
+      if (name == "host.rdp.enabled") r.assumed.push_back({"somewhere", {"仮定", "an assumed file"}});
+      return r;
+    }
+  };
+  AssumingHost host;
+  host.values["host.rdp.enabled"] = true;
+  host.fixes["host.rdp.disable"] = {"host.rdp.enabled", false};
+  Journal journal{fs::temp_directory_path() / "caora-runner-test"};
+  NoInteraction io;
+  RunOptions opts;
+  opts.fix = opts.yes = opts.reboot = true;
+  Report rep = run_recipe(recipe_from(kRestartCause), set(), host, &journal, io, opts);
+  CHECK(host.applied.empty());
+  CHECK(rep.actions[0].note.en.find("--answer assumed-somewhere=yes") != std::string::npos);
+  CHECK(rep.status == RunStatus::NeedsTechnician);
+  opts.answers["assumed-somewhere"] = true;
+  run_recipe(recipe_from(kRestartCause), set(), host, &journal, io, opts);
+  CHECK(host.applied.front() == "host.rdp.disable");
+}

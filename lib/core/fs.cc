@@ -57,18 +57,37 @@ Error fs_error(const std::error_code& ec, const fs::path& path, const char* what
   return errno_error(ec.value(), path, what_ja, what_en);
 }
 
-Expected<std::string> read_file(const fs::path& path) {
+static Error too_large(const fs::path& path, size_t limit) {
+  std::string p = display_path(path), mib = std::to_string(limit >> 20) + " MiB";
+  return make_error(ErrorKind::Parse, "ファイルが大きすぎます: " + p + "（上限 " + mib + "）",
+                    "file too large: " + p + " (the limit is " + mib + ")");
+}
+
+Expected<std::string> read_file(const fs::path& path, size_t limit) {
   std::error_code ec;
   if (fs::is_directory(path, ec)) return errno_error(EISDIR, path, "読み込み", "read");
+  // A regular file says its size up front; a device or pipe is read up to the limit.
+  if (fs::is_regular_file(path, ec)) {
+    auto size = fs::file_size(path, ec);
+    if (!ec && size > limit) return too_large(path, limit);
+  }
   FILE* f = open_path(path, "rb");
   if (f == nullptr) return errno_error(errno, path, "読み込み", "read");
   std::string bytes;
   char buf[65536];
   size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) bytes.append(buf, n);
+  bool over = false;
+  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) {
+    if (bytes.size() + n > limit) {
+      over = true;
+      break;
+    }
+    bytes.append(buf, n);
+  }
   bool failed = std::ferror(f) != 0;
   int err = errno;
   std::fclose(f);
+  if (over) return too_large(path, limit);
   if (failed) return errno_error(err, path, "読み込み", "read");
   return bytes;
 }

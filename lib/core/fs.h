@@ -13,7 +13,14 @@ namespace caora {
 
 namespace fs = std::filesystem;
 
-Expected<std::string> read_file(const fs::path& path);
+// Every input is read with a ceiling, so a wrong path (/dev/zero, a disk image)
+// is a clear error instead of an exhausted memory. Site files, snapshots,
+// recipes, profiles and the journal are small; images and model files get
+// their own, larger ceilings from the caller.
+constexpr size_t kReadLimitDefault = size_t{16} << 20;
+constexpr size_t kReadLimitImage = size_t{64} << 20;
+constexpr size_t kReadLimitModel = size_t{512} << 20;
+Expected<std::string> read_file(const fs::path& path, size_t limit = kReadLimitDefault);
 Status write_file_atomic(const fs::path& path, const std::string& bytes);
 Status make_dirs(const fs::path& path);
 // Maps an errno value to a bilingual error naming the path.

@@ -109,3 +109,27 @@ std::string fixed(double v, int digits) {
 }
 
 }  // namespace caora
+
+namespace caora {
+
+std::optional<long> parse_decimal(const std::string& s, long max) {
+  std::string d = fold_full_width(s);
+  if (d.empty() || d.size() > 18) return std::nullopt;
+  long v = 0;
+  for (char c : d) {
+    if (c < '0' || c > '9') return std::nullopt;
+    v = v * 10 + (c - '0');
+    if (v > max) return std::nullopt;
+  }
+  return v;
+}
+
+std::string truncate_for_echo(const std::string& s, size_t max_bytes) {
+  if (s.size() <= max_bytes) return s;
+  size_t end = max_bytes;
+  // Back up to the start of a UTF-8 character (continuation bytes are 10xxxxxx).
+  while (end > 0 && (static_cast<unsigned char>(s[end]) & 0xC0) == 0x80) --end;
+  return s.substr(0, end) + "\xe2\x80\xa6 (" + std::to_string(s.size()) + " bytes)";
+}
+
+}  // namespace caora

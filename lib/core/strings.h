@@ -1,6 +1,7 @@
 // String helpers that know nothing of Caora.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,5 +22,11 @@ std::vector<std::string> utf8_chars(const std::string& s);
 size_t edit_distance(const std::string& a, const std::string& b);
 bool starts_with(const std::string& s, const std::string& prefix);
 bool ends_with(const std::string& s, const std::string& suffix);
+// A count typed by a person: decimal digits only (full-width ones too), no sign,
+// no spaces, no 0x; "040" is forty. nullopt for anything else or above `max`.
+std::optional<long> parse_decimal(const std::string& s, long max);
+// At most `max_bytes` of `s`, cut on a character boundary, with "…" when cut:
+// what an error message may echo of a person's input.
+std::string truncate_for_echo(const std::string& s, size_t max_bytes);
 
 }  // namespace caora

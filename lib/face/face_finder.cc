@@ -68,7 +68,7 @@ dlib::frontal_face_detector load_detector(const std::string& cache_dir) {
                                          ".dat");
   fs::path digest_file = file;
   digest_file += ".sha256";
-  auto bytes = read_file(file);
+  auto bytes = read_file(file, kReadLimitModel);
   auto digest = read_file(digest_file);
   if (bytes && digest && digest->substr(0, 64) == sha256_hex(*bytes)) {
     try {
@@ -95,7 +95,7 @@ dlib::frontal_face_detector load_detector(const std::string& cache_dir) {
 
 Expected<FaceFinder> FaceFinder::load(const std::string& models_dir, bool check_sum, const std::string& cache_dir) {
   fs::path path = fs::path(models_dir) / kLandmarkModel;
-  auto bytes = read_file(path);
+  auto bytes = read_file(path, kReadLimitModel);
   if (!bytes) return bytes.error();
   if (check_sum) {
     const auto& sums = recorded_model_sums();

@@ -166,7 +166,7 @@ Expected<WeightSet> load_weights(const std::string& dir, const std::string& mani
   // the golden test pinned must not quietly give different embeddings.
   auto check = [&](const std::string& name) -> Expected<std::string> {
     fs::path path = fs::path(dir) / name;
-    auto bytes = read_file(path);
+    auto bytes = read_file(path, kReadLimitModel);
     if (!bytes) return bytes.error();
     auto want = sums.find(name);
     if (want == sums.end())

@@ -2,6 +2,11 @@
 
 #include <optional>
 
+#include <spdlog/spdlog.h>
+
+#include "core/stopwatch.h"
+#include "core/strings.h"
+
 namespace caora {
 
 using nlohmann::json;
@@ -21,7 +26,22 @@ PreparedAction ActionTable::prepare(const std::string& name, const json& params)
 }
 
 Expected<ActionOutcome> ActionTable::apply(const std::string& name, const json& params, Journal& journal) const {
+  auto started = std::chrono::steady_clock::now();
   PreparedAction p = prepare(name, params);
+  // Each action in the log with its plan and its outcome (-v, --log-file); the
+  // plan lines name files and commands, never parameters' secrets.
+  spdlog::info("action {} [{}] plan: {}", name, backend_,
+               p.plan.applicable ? join(p.plan.changes, "; ") : "not applicable: " + p.plan.summary.en);
+  auto result = run_prepared(name, std::move(p), journal);
+  if (result)
+    spdlog::info("action {} done in {:.1f} ms{}: {}", name, ms_since(started),
+                 result->journal_id.empty() ? "" : ", journal " + result->journal_id, join(result->changes, "; "));
+  else
+    spdlog::error("action {} failed after {:.1f} ms: {}", name, ms_since(started), result.error().message.en);
+  return result;
+}
+
+Expected<ActionOutcome> ActionTable::run_prepared(const std::string& name, PreparedAction p, Journal& journal) const {
   if (!p.plan.applicable) return Error{p.refusal, p.plan.summary};
   ActionOutcome out = std::move(p.outcome);
   if (p.files.empty() && !p.act) return out;  // nothing to change

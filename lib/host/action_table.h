@@ -66,6 +66,7 @@ class ActionTable {
   Expected<std::vector<std::string>> reverse(const JournalEntry& entry) const;
 
  private:
+  Expected<ActionOutcome> run_prepared(const std::string& name, PreparedAction p, Journal& journal) const;
   struct Entry {
     Prepare prepare;
     Reverse reverse;

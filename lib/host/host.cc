@@ -1,5 +1,9 @@
 #include "host/host.h"
 
+#include <spdlog/spdlog.h>
+
+#include "core/stopwatch.h"
+#include "core/strings.h"
 #include "host/vocabulary.h"
 
 namespace caora {
@@ -25,6 +29,8 @@ ProbeResult LayeredHost::probe(const std::string& name) {
   auto cached = cache_.find(name);
   if (cached != cache_.end()) return cached->second;
   ProbeResult result;
+  auto started = std::chrono::steady_clock::now();
+  std::string answered_by = "none";
   if (find_probe_spec(name) == nullptr) {
     result = ProbeResult::unknown({"未定義のプローブです: " + name, "no such probe: " + name});
   } else {
@@ -32,6 +38,7 @@ ProbeResult LayeredHost::probe(const std::string& name) {
     for (const auto& layer : layers_) {
       if (!layer->provides_probe(name)) continue;
       // A probe must never take the run down: a throwing backend is an unknown.
+      answered_by = layer->backend();
       try {
         result = layer->probe(name);
       } catch (const std::exception& e) {
@@ -40,6 +47,12 @@ ProbeResult LayeredHost::probe(const std::string& name) {
       break;
     }
   }
+  // One line per probe read for -v / --log-file: what support asks first.
+  if (result.known)
+    spdlog::debug("probe {} = {} [{}, {:.1f} ms]{}", name, result.value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+                  answered_by, ms_since(started), result.evidence.empty() ? "" : " from " + join(result.evidence, "; "));
+  else
+    spdlog::debug("probe {} unknown: {} [{}, {:.1f} ms]", name, result.reason.en, answered_by, ms_since(started));
   cache_[name] = result;
   return result;
 }

@@ -16,11 +16,21 @@
 
 namespace caora {
 
+// A fact read from a location the vendor's documents don't give (a site-profile
+// entry marked "assumed"): `id` is the entry, `fact` what was taken from it.
+struct AssumedFact {
+  std::string id;
+  Text fact;
+};
+
 struct ProbeResult {
   bool known = false;
   nlohmann::json value;               // typed as the vocabulary says
   Text reason;                        // why it is unknown
   std::vector<std::string> evidence;  // what the value was read from
+  // The assumed locations the value rests on (DESIGN.md, Safety): an action on
+  // a finding made from them waits for the person to confirm the fact.
+  std::vector<AssumedFact> assumed;
 
   static ProbeResult of(nlohmann::json value, std::vector<std::string> evidence = {}) {
     ProbeResult r;

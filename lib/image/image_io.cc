@@ -112,7 +112,7 @@ Expected<RgbImage> decode_image(const std::string& bytes) {
 }
 
 Expected<RgbImage> load_image(const std::string& path) {
-  auto bytes = read_file(path);
+  auto bytes = read_file(path, kReadLimitImage);
   if (!bytes) return bytes.error();
   auto img = decode_image(*bytes);
   if (!img) {

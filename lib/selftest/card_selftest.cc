@@ -93,7 +93,7 @@ Expected<CardSelftestReport> CardSelftest::run(const std::string& path) {
   };
 
   auto t = Clock::now();
-  auto bytes = read_file(path);
+  auto bytes = read_file(path, kReadLimitImage);
   if (!bytes) return usage(bytes.error());
   lap("read", t);
   if (bytes->empty())

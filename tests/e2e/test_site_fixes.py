@@ -261,6 +261,8 @@ class LeftoverTest(unittest.TestCase):
         site = Site()
         try:
             os.remove(os.path.join(site.root, VERSION))  # the reader software is gone, files remain
+            # No sign of a working install: one edited copy and the logs, no AppStartUp, no unit ini.
+            shutil.rmtree(os.path.join(site.root, "OnlineAuthApp/App/AppStartUp"))
             site.put(EXEC, bat_bytes(40))
             site.put("OnlineAuthApp/App/Execute/logManualCollect/CaoraLogCollect.zip", b"PK\x05\x06" + b"\0" * 18)
             before = site.snapshot_tree()

@@ -12,6 +12,16 @@ namespace caora {
 
 using nlohmann::json;
 
+// Whether `p` is there; a folder that cannot be searched (permission denied) is an
+// error, never "absent".
+static Expected<bool> exists_checked(const fs::path& p) {
+  std::error_code ec;
+  fs::file_status st = fs::status(p, ec);
+  if (ec && ec != std::errc::no_such_file_or_directory && ec != std::errc::not_a_directory)
+    return fs_error(ec, p, "確認", "check");
+  return fs::exists(st);
+}
+
 bool FileSite::provides_probe(const std::string& name) const { return probes().count(name) > 0; }
 
 std::string FileSite::rel(const fs::path& p) const {
@@ -21,6 +31,8 @@ std::string FileSite::rel(const fs::path& p) const {
 }
 
 ProbeResult FileSite::root_missing() const {
+  auto there = exists_checked(root_);
+  if (!there) return ProbeResult::unknown(there.error().message);
   return ProbeResult::unknown({"インストールフォルダがありません: " + display_path(root_),
                                "the install root does not exist: " + display_path(root_)});
 }
@@ -64,6 +76,7 @@ static Expected<std::string> read_version_file(const fs::path& path) {
 }
 
 struct IniScan {
+  std::optional<Error> dir_error;  // the folder could not be listed: nothing below is known
   std::vector<fs::path> files;
   std::vector<std::pair<fs::path, Error>> corrupt;
   std::vector<std::pair<fs::path, Error>> unreadable;
@@ -73,8 +86,18 @@ struct IniScan {
 static IniScan scan_unit_inis(const fs::path& dir, const SiteProfile& profile) {
   IniScan scan;
   std::error_code ec;
-  if (!fs::is_directory(dir, ec)) return scan;
-  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+  auto there = exists_checked(dir);
+  if (!there) {
+    scan.dir_error = there.error();
+    return scan;
+  }
+  if (!*there || !fs::is_directory(dir, ec)) return scan;
+  fs::directory_iterator it(dir, ec);
+  if (ec) {
+    scan.dir_error = fs_error(ec, dir, "一覧", "list");
+    return scan;
+  }
+  for (const auto& entry : it) {
     std::string name = entry.path().filename().u8string();
     if (!starts_with(to_upper_ascii(name), to_upper_ascii(profile.unit_ini_prefix)) ||
         !ends_with(to_lower_ascii(name), to_lower_ascii(profile.unit_ini_suffix)))
@@ -115,9 +138,9 @@ const ProbeTable<FileSite>& FileSite::probes() {
       {"site.install.leftover", &FileSite::probe_leftover},
       {"site.maintenance.expired", &FileSite::probe_maintenance},
       {"site.reader_software.installed", in_root(&FileSite::probe_reader_installed)},
-      {"site.reader_software.version", in_root([](FileSite& s) { return s.probe_version(s.version_file()); })},
+      {"site.reader_software.version", in_root([](FileSite& s) { return s.probe_version(s.version_file(), "reader_software"); })},
       {"site.face_dll.version",
-       in_root([](FileSite& s) { return s.probe_version(s.root_ / fs::u8path(s.profile_.face_dll_version_file)); })},
+       in_root([](FileSite& s) { return s.probe_version(s.root_ / fs::u8path(s.profile_.face_dll_version_file), "face_dll"); })},
       {"site.startup_delay.execute", in_root([](FileSite& s) { return s.probe_startup_delay(s.execute_bat()); })},
       {"site.startup_delay.appstartup", in_root([](FileSite& s) { return s.probe_startup_delay(s.appstartup_bat()); })},
       {"site.startup_delay.consistent", in_root(&FileSite::probe_startup_consistent)},
@@ -149,11 +172,65 @@ ProbeResult FileSite::probe_root_exists() {
   return ProbeResult::of(exists, {display_path(root_)});
 }
 
-ProbeResult FileSite::probe_leftover() {
-  if (!root_exists()) return ProbeResult::of(false, {display_path(root_) + ": not present"});
+Expected<std::vector<std::string>> FileSite::working_install_signs() const {
+  std::vector<std::string> signs;
   std::error_code ec;
-  if (fs::exists(version_file(), ec)) return ProbeResult::of(false, {rel(version_file()) + ": present"});
-  return ProbeResult::of(true, {display_path(root_) + ": present", rel(version_file()) + ": missing (reader software not installed)"});
+  for (const fs::path& p : {execute_bat(), appstartup_bat()}) TRY(exists_checked(p));
+  if (fs::is_regular_file(execute_bat(), ec) && fs::is_regular_file(appstartup_bat(), ec))
+    signs.push_back("both copies of StartUpEnv.bat");
+  auto scan = scan_unit_inis(ini_dir(), profile_);
+  if (scan.dir_error) return *scan.dir_error;
+  if (!scan.files.empty()) signs.push_back(rel(scan.files.front()));
+  // The folders that hold the two StartUpEnv.bat copies (App/Execute, App/AppStartUp).
+  fs::path exec_app = execute_bat().parent_path().parent_path(), start_app = appstartup_bat().parent_path().parent_path();
+  if (fs::is_directory(exec_app, ec) && fs::is_directory(start_app, ec))
+    signs.push_back(rel(exec_app) + " + " + rel(start_app));
+  return signs;
+}
+
+AssumedFact FileSite::assumed_fact(const char* section, const fs::path& file, const std::string& value) const {
+  return {section, {rel(file) + "（caora の想定する場所。ベンダーの資料にはありません）: " + value,
+                    rel(file) + " (where caora assumes it is; not in the vendor's documents): " + value}};
+}
+
+std::optional<ProbeResult> FileSite::assumed_file_missing(const fs::path& file, const char* section) const {
+  auto there = exists_checked(file);
+  if (!there) return ProbeResult::unknown(there.error().message);
+  if (!profile_.assumed(section) || *there) return std::nullopt;
+  auto found = working_install_signs();
+  if (!found) return ProbeResult::unknown(found.error().message);
+  std::vector<std::string> signs = *found;
+  if (signs.empty()) return std::nullopt;
+  std::string list = join(signs, ", ");
+  return ProbeResult::unknown(
+      {rel(file) + " がありません。ただしこの場所は caora の想定で（ベンダーの資料にはありません）、動いているインストールの印があります（" + list +
+           "）。Caora管理ツールで確かめてください",
+       rel(file) + " is missing, but that location is caora's assumption (not in the vendor's documents) and the install "
+                   "shows signs of working (" + list + "); check in the Caora management tool"},
+      {rel(file) + ": missing (assumed location)", "signs of a working install: " + list});
+}
+
+ProbeResult FileSite::probe_leftover() {
+  if (!root_exists()) {
+    auto there = exists_checked(root_);
+    if (!there) return ProbeResult::unknown(there.error().message);
+    return ProbeResult::of(false, {display_path(root_) + ": not present"});
+  }
+  auto version_there = exists_checked(version_file());
+  if (!version_there) return ProbeResult::unknown(version_there.error().message);
+  if (*version_there) return ProbeResult::of(false, {rel(version_file()) + ": present"});
+  // A leftover is a root with no sign of a working install; the assumed version
+  // file alone never makes one.
+  auto found = working_install_signs();
+  if (!found) return ProbeResult::unknown(found.error().message);
+  std::vector<std::string> signs = *found;
+  if (!signs.empty())
+    return ProbeResult::of(false, {rel(version_file()) + ": missing (an assumed location: not enough alone)",
+                                   "signs of a working install: " + join(signs, ", ")});
+  return ProbeResult::of(true, {display_path(root_) + ": present",
+                                "no sign of a working install (StartUpEnv.bat x2, " + profile_.unit_ini_prefix + "<serial>" +
+                                    profile_.unit_ini_suffix + ", the App folders)",
+                                rel(version_file()) + ": missing"});
 }
 
 ProbeResult FileSite::probe_maintenance() {
@@ -191,15 +268,22 @@ ProbeResult FileSite::probe_outdated(const std::string& component, const ProbeRe
 }
 
 ProbeResult FileSite::probe_reader_installed() {
-  std::error_code ec;
-  bool installed = fs::exists(version_file(), ec);
-  return ProbeResult::of(installed, {rel(version_file()) + (installed ? ": present" : ": missing")});
+  if (auto unknown = assumed_file_missing(version_file(), "reader_software")) return *unknown;
+  auto there = exists_checked(version_file());
+  if (!there) return ProbeResult::unknown(there.error().message);
+  bool installed = *there;
+  ProbeResult r = ProbeResult::of(installed, {rel(version_file()) + (installed ? ": present" : ": missing")});
+  if (installed && profile_.assumed("reader_software")) r.assumed.push_back(assumed_fact("reader_software", version_file(), "present"));
+  return r;
 }
 
-ProbeResult FileSite::probe_version(const fs::path& f) {
+ProbeResult FileSite::probe_version(const fs::path& f, const char* section) {
+  if (auto unknown = assumed_file_missing(f, section)) return *unknown;
   auto v = read_version_file(f);
   if (!v) return ProbeResult::unknown({rel(f) + ": " + v.error().message.ja, rel(f) + ": " + v.error().message.en});
-  return ProbeResult::of(*v, {rel(f) + ": " + *v});
+  ProbeResult r = ProbeResult::of(*v, {rel(f) + ": " + *v});
+  if (profile_.assumed(section)) r.assumed.push_back(assumed_fact(section, f, *v));
+  return r;
 }
 
 ProbeResult FileSite::probe_startup_delay(const fs::path& f) {
@@ -229,10 +313,12 @@ ProbeResult FileSite::probe_startup_consistent() {
 
 ProbeResult FileSite::probe_ini_count() {
   const IniScan& scan = ini_scan();
+  if (scan.dir_error) return ProbeResult::unknown(scan.dir_error->message);
   return ProbeResult::of(static_cast<int>(scan.files.size()), {rel(ini_dir()) + ": " + std::to_string(scan.files.size()) + " file(s)"});
 }
 
 ProbeResult FileSite::probe_ini_serials() {
+  if (ini_scan().dir_error) return ProbeResult::unknown(ini_scan().dir_error->message);
   json serials = json::array();
   for (const auto& f : ini_scan().files) {
     std::string n = f.filename().u8string();
@@ -243,6 +329,7 @@ ProbeResult FileSite::probe_ini_serials() {
 
 ProbeResult FileSite::probe_ini_corrupt(bool list_files) {
   const IniScan& scan = ini_scan();
+  if (scan.dir_error) return ProbeResult::unknown(scan.dir_error->message);
   std::vector<std::string> evidence;
   json files = json::array();
   for (const auto& c : scan.corrupt) {
@@ -258,6 +345,7 @@ ProbeResult FileSite::probe_ini_corrupt(bool list_files) {
 
 // The oldest firmware across units, as the oldest decides.
 ProbeResult FileSite::probe_firmware_version() {
+  if (ini_scan().dir_error) return ProbeResult::unknown(ini_scan().dir_error->message);
   std::optional<Version> oldest;
   std::vector<std::string> evidence;
   for (const auto& g : ini_scan().good) {
@@ -272,7 +360,11 @@ ProbeResult FileSite::probe_firmware_version() {
   if (!oldest)
     return ProbeResult::unknown({"CJKA<シリアル>.ini に " + profile_.firmware_ini_key + " がありません",
                                  "no " + profile_.firmware_ini_key + " in any CJKA<serial>.ini"});
-  return ProbeResult::of(oldest->text(), evidence);
+  ProbeResult r = ProbeResult::of(oldest->text(), evidence);
+  if (profile_.assumed("firmware"))
+    r.assumed.push_back({"firmware", {profile_.firmware_ini_key + "（CJKA<シリアル>.ini の caora が想定するキー）: " + oldest->text(),
+                                      profile_.firmware_ini_key + " in CJKA<serial>.ini (a key caora assumes): " + oldest->text()}});
+  return r;
 }
 
 Expected<std::string> maintenance_end(const std::string& d) {

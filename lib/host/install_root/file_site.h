@@ -58,6 +58,12 @@ class FileSite : public Host {
   ProbeResult root_missing() const;
   bool root_exists() const;
   fs::path version_file() const { return root_ / fs::u8path(profile_.reader_software_version_file); }
+  // What shows a working install without any assumed location: both copies of
+  // StartUpEnv.bat, a CJKA<serial>.ini, the two App folders. Empty: a leftover.
+  Expected<std::vector<std::string>> working_install_signs() const;
+  // An assumed file is missing: unknown when the install otherwise works, with why.
+  std::optional<ProbeResult> assumed_file_missing(const fs::path& file, const char* section) const;
+  AssumedFact assumed_fact(const char* section, const fs::path& file, const std::string& value) const;
   fs::path ini_dir() const { return root_ / fs::u8path(profile_.unit_ini_dir); }
 
   // Every site.* probe, bound once.
@@ -66,7 +72,7 @@ class FileSite : public Host {
   ProbeResult probe_leftover();
   ProbeResult probe_maintenance();
   ProbeResult probe_reader_installed();
-  ProbeResult probe_version(const fs::path& file);
+  ProbeResult probe_version(const fs::path& file, const char* section);
   ProbeResult probe_startup_delay(const fs::path& bat);
   ProbeResult probe_startup_consistent();
   ProbeResult probe_ini_count();

@@ -92,6 +92,11 @@ Expected<std::vector<FileChange>> FileSite::Actions::archive_leftover() {
   if (fs::exists(site.root_ / fs::u8path(site.profile_.reader_software_version_file), ec))
     return make_error(ErrorKind::Usage, "本人認証用カードリーダーソフトがインストールされているため、フォルダは残骸ではありません",
                       "the reader software is installed: the folder is not a leftover");
+  // Never the whole root of an install that shows it works.
+  TRY_ASSIGN(std::vector<std::string> signs, site.working_install_signs());
+  if (!signs.empty())
+    return make_error(ErrorKind::Usage, "動いているインストールの印があるため、フォルダは残骸ではありません（" + join(signs, ", ") + "）",
+                      "the install shows signs of working (" + join(signs, ", ") + "): the folder is not a leftover");
   if (fs::is_directory(site.root_, ec)) changes.push_back({FileChange::Op::RemoveTree, site.root_, {}});
   return changes;
 }

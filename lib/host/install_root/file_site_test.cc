@@ -69,6 +69,7 @@ TEST_CASE("missing root and missing files are unknown, not defaults") {
 TEST_CASE("a leftover folder is archived, then removed, and comes back on undo") {
   TempSite s;
   s.put(kExec, "set WAIT_TIME_SECOND=40\r\n");  // no version file: software uninstalled
+  fs::remove_all(s.root / "OnlineAuthApp/App/AppStartUp");  // and no other sign of a working install
   FileSite site(s.root, default_site_profile());
   CHECK(site.probe("site.install.leftover").value == true);
   Journal j(s.root.parent_path() / "state");
@@ -123,4 +124,38 @@ TEST_CASE("the install root answers the site.* probes, and only them") {
   CHECK_FALSE(v.known);
   CHECK(v.reason.en.find("the install root does not exist") == 0);
   CHECK_FALSE(site.probe("host.os.name").known);
+}
+
+TEST_CASE("a missing assumed file on a working install is unknown, and the root is not a leftover") {
+  TempSite s;
+  s.put(kExec, "set WAIT_TIME_SECOND=40\r\n");
+  s.put(kApp, "set WAIT_TIME_SECOND=40\r\n");
+  s.put("OnlineAuthApp/App/Execute/bin/CJKA1001.ini", "[Device]\r\nSerialNo=1001\r\n");
+  FileSite site(s.root, default_site_profile());
+  ProbeResult installed = site.probe("site.reader_software.installed");
+  CHECK_FALSE(installed.known);
+  CHECK(installed.reason.en.find("assumption") != std::string::npos);
+  CHECK(installed.reason.en.find("both copies of StartUpEnv.bat") != std::string::npos);
+  CHECK_FALSE(site.probe("site.reader_software.version").known);
+  CHECK(site.probe("site.install.leftover").value == false);
+  Journal j(s.root.parent_path() / "state");
+  CHECK_FALSE(site.plan("site.install.archive_leftover", {}).applicable);
+  CHECK_FALSE(site.apply("site.install.archive_leftover", {}, j).ok());
+  CHECK(fs::exists(s.root / kExec));
+}
+
+TEST_CASE("a value read from an assumed location says so") {
+  TempSite s;
+  s.put("OnlineAuthApp/App/Execute/bin/version.txt", "1.4.0.0\r\n");
+  s.put("OnlineAuthApp/App/Execute/bin/CJKA1001.ini", "[Device]\r\nFirmwareVersion=CAORA_MSN_P2.11.7_A16.5.4\r\n");
+  FileSite site(s.root, default_site_profile());
+  ProbeResult v = site.probe("site.reader_software.version");
+  REQUIRE(v.known);
+  REQUIRE(v.assumed.size() == 1);
+  CHECK(v.assumed[0].id == "reader_software");
+  CHECK(v.assumed[0].fact.en.find("version.txt") != std::string::npos);
+  CHECK(site.probe("site.firmware.version").assumed.at(0).id == "firmware");
+  // Not assumed: the startup delay's files are the vendor's own (QA 13).
+  s.put(kExec, "set WAIT_TIME_SECOND=40\r\n");
+  CHECK(site.probe("site.startup_delay.execute").assumed.empty());
 }

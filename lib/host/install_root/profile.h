@@ -25,6 +25,10 @@ struct SiteProfile {
   std::string face_dll_version_file;
   std::optional<std::string> delivery_date;  // YYYY-MM-DD
   nlohmann::json raw;                         // as loaded
+  // The section ("reader_software", "firmware", ...) is marked "assumed": true.
+  bool assumed(const std::string& section) const {
+    return raw.is_object() && raw.contains(section) && raw[section].is_object() && raw[section].value("assumed", false) == true;
+  }
 };
 
 // The embedded default.
