@@ -87,6 +87,7 @@ class LinuxHost : public Host {
   // Every probe Linux answers (or says why it cannot), bound once.
   static const ProbeTable<LinuxHost>& probes();
   ProbeResult probe_uplink();
+  ProbeResult probe_wifi_weak();
   ProbeResult probe_os(const std::string& name);
   ProbeResult probe_sleep();
   ProbeResult probe_rdp_session();
