@@ -61,6 +61,8 @@ LinuxPaths linux_paths_from_environment() {
     p.use_systemctl = false;
   }
   if (const char* s = std::getenv("CAORA_RUN_ROOT"); s && *s) p.run = fs::u8path(s);
+  // A sysfs fixture's Wi-Fi is not this machine's: its signal then comes from CAORA_PROC_ROOT.
+  if (const char* s = std::getenv("CAORA_PROC_ROOT"); s && *s) p.proc = fs::u8path(s);
   return p;
 }
 

@@ -40,7 +40,8 @@ struct LinuxPaths {
 };
 
 // The real paths. CAORA_SYSFS_ROOT overrides /sys, CAORA_ETC_ROOT /etc (and then
-// systemctl is not asked: the fixture's files are the truth), CAORA_RUN_ROOT /run.
+// systemctl is not asked: the fixture's files are the truth), CAORA_RUN_ROOT /run,
+// CAORA_PROC_ROOT /proc (for /proc/net/wireless).
 LinuxPaths linux_paths_from_environment();
 
 class LinuxHost : public Host {
