@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <set>
 
 #include "core/strings.h"
@@ -26,7 +27,10 @@ static std::string hex_part(const std::string& upper) {
 std::vector<std::string> detail_readings(const std::string& token) {
   std::vector<std::string> out;
   std::string t = to_upper_ascii(token);
-  if (!starts_with(t, "0X")) return out;
+  if (!starts_with(t, "0X")) {
+    if (canonical_detail(token).empty() || t.size() != 7) return out;
+    t = "0X" + t;
+  }
   std::string hex = hex_part(t);
   if (hex.empty() || hex.size() >= 8 || !all_of(hex, isxdigit)) return out;
   size_t missing = 8 - hex.size();
@@ -52,14 +56,18 @@ std::string canonical_detail(const std::string& token) {
     return "0x" + hex;
   }
   if (t.size() == 8 && all_of(t, isxdigit) && !all_of(t.substr(0, 3), isdigit)) return "0x" + t;
+  // Typed bare with the leading zero dropped (3000006 for 0x03000006): seven hex digits,
+  // at least one of them a digit, read with the zero back in front first.
+  if (t.size() == 7 && all_of(t, isxdigit) && std::any_of(t.begin(), t.end(), [](unsigned char c) { return std::isdigit(c); }))
+    return "0x0" + t;
   if (t.size() == 8 && all_of(t, isxdigit) && t[0] != '0') return "0x" + t;
   size_t dash = t.find('-');
   if (dash == std::string::npos || dash < 5 || dash + 1 >= t.size()) return "";
   std::string head = t.substr(0, dash), tail = t.substr(dash + 1);
   for (unsigned char c : head + tail)
     if (!std::isalnum(c)) return "";
-  // FUJ906 C02 details: the vendor prints a literal "xxxx" before C02; what the screen shows
-  // there is not documented, so any 4 characters are taken.
+  // FUJ906 C02 details are printed with a literal xxxx in front; the four characters people
+  // read off the screen stand in for it (the vendor does not say what they are).
   if (head.size() == 7 && head.compare(4, 3, "C02") == 0) return "xxxxC02-" + tail;
   return head + "-" + tail;
 }
@@ -150,6 +158,12 @@ static std::vector<uint64_t> bigrams(const std::string& folded) {
 
 static std::string fold(const std::string& s) { return to_lower_ascii(fold_full_width(s)); }
 
+// The ranking: a fifth from the best single field (whole-phrase and per-field bigram
+// match), four fifths from the query's bigrams weighted by rarity; below kMinScore
+// nothing is offered. Chosen on tests/data/lookup/queries.tsv (build/caora_bench lookup).
+static constexpr double kFieldShare = 0.2;
+static constexpr double kMinScore = 0.2;
+
 // Words of at least two letters or digits (for queries typed with spaces).
 static std::vector<std::string> words(const std::string& folded) {
   std::vector<std::string> out;
@@ -166,8 +180,7 @@ static std::vector<std::string> words(const std::string& folded) {
 }
 
 static double field_score(const std::string& query, const std::vector<uint64_t>& qgrams, const std::vector<std::string>& qwords,
-                          const std::string& field) {
-  std::string f = fold(field);
+                          const std::string& f, const std::vector<uint64_t>& fg) {
   if (f.empty() || query.empty()) return 0;
   double score = 0;
   if (f.find(query) != std::string::npos) {
@@ -184,7 +197,6 @@ static double field_score(const std::string& query, const std::vector<uint64_t>&
     double share = static_cast<double>(hit) / qwords.size();
     score = std::max(score, 0.95 * share * share);
   }
-  std::vector<uint64_t> fg = bigrams(f);
   if (fg.empty() || qgrams.empty()) return score;
   size_t common = 0;
   for (size_t i = 0, j = 0; i < qgrams.size() && j < fg.size();) {
@@ -198,32 +210,94 @@ static double field_score(const std::string& query, const std::vector<uint64_t>&
   return std::max(score, 0.75 * coverage * 0.8 + 0.25 * dice);
 }
 
+// A recipe as ranked text: its fields, folded, with their bigrams and weights.
+struct RankedField {
+  std::string folded;
+  std::vector<uint64_t> grams;
+  double weight;
+};
+
+static std::vector<RankedField> ranked_fields(const Recipe& r) {
+  std::vector<RankedField> out;
+  auto add = [&](const std::string& text, double weight) {
+    std::string f = fold(text);
+    if (!f.empty()) out.push_back({f, bigrams(f), weight});
+  };
+  for (const auto& s : r.screen_texts) add(s, 1.0);
+  for (const auto& k : r.keywords_ja) add(k, 1.0);
+  for (const auto& k : r.keywords_en) add(k, 1.0);
+  add(r.title.ja, 0.9);
+  add(r.title.en, 0.9);
+  add(r.summary.ja, 0.5);
+  add(r.summary.en, 0.5);
+  for (const auto& d : r.details) {
+    add(d.title.ja, 0.7);
+    add(d.title.en, 0.7);
+  }
+  for (const auto& c : r.causes) {
+    add(c.title.ja, 0.6);
+    add(c.title.en, 0.6);
+  }
+  return out;
+}
+
+// Enough to rank on: two different letters at least ("xxxxxxxx" or "----" says nothing).
+static bool informative(const std::string& folded) {
+  std::set<uint32_t> distinct;
+  for (size_t i = 0; i < folded.size();) {
+    unsigned char c = folded[i];
+    size_t len = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+    uint32_t packed = 0;
+    for (size_t k = 0; k < len && i + k < folded.size(); ++k) packed = (packed << 8) | static_cast<unsigned char>(folded[i + k]);
+    i += len;
+    bool letter = c >= 0x80 || std::isalnum(c);
+    if (letter) distinct.insert(packed);
+  }
+  return distinct.size() >= 2;
+}
+
 std::vector<Candidate> rank_text(const RecipeSet& set, const std::string& text, size_t limit) {
   std::string query = trim(fold(text));
+  if (!informative(query)) return {};
   std::vector<uint64_t> qgrams = bigrams(query);
   std::vector<std::string> qwords = words(query);
+  const auto& recipes = set.recipes();
+  // Each query bigram's weight in each recipe (the heaviest field holding it), and in
+  // how many recipes it stands: Japanese is written without spaces, so the bigram
+  // that tells two twin items apart (運用中 / 初期設定時) must weigh by its rarity.
+  std::vector<std::vector<RankedField>> fields;
+  fields.reserve(recipes.size());
+  std::vector<std::vector<double>> held(recipes.size(), std::vector<double>(qgrams.size(), 0.0));
+  std::vector<size_t> df(qgrams.size(), 0);
+  for (size_t r = 0; r < recipes.size(); ++r) {
+    fields.push_back(ranked_fields(recipes[r]));
+    for (const auto& f : fields.back())
+      for (size_t i = 0, j = 0; i < qgrams.size() && j < f.grams.size();) {
+        if (qgrams[i] == f.grams[j]) held[r][i] = std::max(held[r][i], f.weight), ++i, ++j;
+        else if (qgrams[i] < f.grams[j]) ++i;
+        else ++j;
+      }
+    for (size_t i = 0; i < qgrams.size(); ++i) df[i] += held[r][i] > 0;
+  }
+  std::vector<double> idf(qgrams.size());
+  double idf_total = 0;
+  for (size_t i = 0; i < qgrams.size(); ++i) {
+    idf[i] = std::log((recipes.size() + 1.0) / (df[i] + 0.5));
+    idf_total += idf[i];
+  }
   std::vector<Candidate> out;
-  for (const auto& r : set.recipes()) {
-    std::vector<std::pair<std::string, double>> fields;
-    for (const auto& s : r.screen_texts) fields.emplace_back(s, 1.0);
-    for (const auto& k : r.keywords_ja) fields.emplace_back(k, 1.0);
-    for (const auto& k : r.keywords_en) fields.emplace_back(k, 1.0);
-    fields.emplace_back(r.title.ja, 0.9);
-    fields.emplace_back(r.title.en, 0.9);
-    fields.emplace_back(r.summary.ja, 0.5);
-    fields.emplace_back(r.summary.en, 0.5);
-    for (const auto& c : r.causes) {
-      fields.emplace_back(c.title.ja, 0.6);
-      fields.emplace_back(c.title.en, 0.6);
-    }
+  for (size_t r = 0; r < recipes.size(); ++r) {
     double best = 0, strong = 0;
-    for (const auto& f : fields) {
-      double s = field_score(query, qgrams, qwords, f.first) * f.second;
+    for (const auto& f : fields[r]) {
+      double s = field_score(query, qgrams, qwords, f.folded, f.grams) * f.weight;
       best = std::max(best, s);
       if (s > 0.5) strong += 1;
     }
-    double score = best + 0.02 * std::min(strong, 5.0);
-    if (score >= 0.3) out.push_back({&r, score});
+    double covered = 0;
+    for (size_t i = 0; i < qgrams.size(); ++i) covered += idf[i] * held[r][i];
+    double rare = idf_total > 0 ? covered / idf_total : 0;
+    double score = kFieldShare * best + (1 - kFieldShare) * rare + 0.02 * std::min(strong, 5.0);
+    if (score >= kMinScore) out.push_back({&recipes[r], score});
   }
   std::stable_sort(out.begin(), out.end(), [](const Candidate& a, const Candidate& b) { return a.score > b.score; });
   if (out.size() > limit) out.resize(limit);

@@ -1,6 +1,7 @@
 // Lookup: what a person types or reads off the screen -> a recipe.
 // Accepts 008, fuj008, ０００８ (full width), 0x81000023, 81000023, 0x2000001
-// (zero padding), 1234C02-4 (FUJ906's undocumented xxxx prefix), the bracketed
+// (zero padding), 3000006 (bare, its leading zero dropped), 1234C02-4 (FUJ906's
+// xxxxC02 details, whose first four characters the vendor prints as xxxx), the bracketed
 // screen text 【008：端末接続不良】, "CODE DETAIL" pairs, recipe ids (qa-17) and,
 // failing all that, free-text symptoms ranked against the recipes' words.
 #pragma once

@@ -93,3 +93,55 @@ TEST_CASE("every code and detail of every recipe finds its recipe") {
     CHECK(by_id.recipe == &r);
   }
 }
+
+#include <fstream>
+#include <sstream>
+
+#include "diag/lookup_eval.h"
+
+static std::string query_file() {
+  std::ifstream in(std::string(CAORA_SOURCE_DIR) + "/tests/data/lookup/queries.tsv", std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+TEST_CASE("the lookup query set: every query finds its item first, and within the top three") {
+  auto queries = parse_lookup_queries(query_file());
+  REQUIRE(queries);
+  REQUIRE(queries.value().size() >= 100);
+  auto ev = evaluate_lookup(recipes(), queries.value());
+  for (const auto* q : ev.skipped) WARN("skipped (no recipe " << q->expected << " yet): line " << q->line);
+  for (const auto& s : ev.scored) {
+    std::string got;
+    for (const auto& id : s.ranked) got += id + " ";
+    INFO("line " << s.query->line << ": " << s.query->text << " -> " << got);
+    if (!s.query->top3_only) CHECK(s.top1());
+    CHECK(s.top3());
+  }
+  CHECK(ev.scored.size() + ev.skipped.size() == queries.value().size());
+}
+
+TEST_CASE("junk finds nothing; a bare seven-digit detail code finds its code") {
+  for (const char* junk : {"xxxxxxxx", "xxxx", "XXXXXXXX", "----", "????", "zzzz"}) {
+    INFO(junk);
+    auto r = lookup(recipes(), junk);
+    CHECK(r.recipe == nullptr);
+    CHECK(r.kind == LookupResult::Kind::NotFound);
+  }
+  auto bare = lookup(recipes(), "3000006");
+  REQUIRE(bare.kind == LookupResult::Kind::Exact);
+  CHECK(bare.recipe->id == "error-906");
+  CHECK(*bare.detail == "0x03000006");
+  CHECK(canonical_detail("3000006") == "0x03000006");
+}
+
+TEST_CASE("the query table refuses a malformed line") {
+  CHECK_FALSE(parse_lookup_queries("no tab here\n"));
+  CHECK_FALSE(parse_lookup_queries("\tqa-01\n"));
+  auto ok = parse_lookup_queries("# comment\n\nquery\tqa-01\tseed:qa\r\n");
+  REQUIRE(ok);
+  REQUIRE(ok.value().size() == 1);
+  CHECK(ok.value()[0].expected == "qa-01");
+  CHECK(ok.value()[0].origin == "seed:qa");
+}

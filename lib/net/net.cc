@@ -177,4 +177,42 @@ Expected<std::vector<Interface>> read_interfaces(const fs::path& sysfs_root) {
   return out;
 }
 
+std::map<std::string, WifiSignal> parse_proc_net_wireless(const std::string& text) {
+  std::map<std::string, WifiSignal> out;
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) {
+    size_t colon = line.find(':');
+    if (colon == std::string::npos) continue;
+    std::string name = line.substr(0, colon);
+    name.erase(0, name.find_first_not_of(" \t"));
+    if (name.empty() || name.find_first_of(" |") != std::string::npos) continue;
+    std::istringstream fields(line.substr(colon + 1));
+    std::string status, link, level;
+    if (!(fields >> status >> link >> level)) continue;
+    auto number = [](std::string t) -> std::optional<double> {
+      while (!t.empty() && t.back() == '.') t.pop_back();
+      if (t.empty()) return std::nullopt;
+      char* end = nullptr;
+      double v = std::strtod(t.c_str(), &end);
+      if (end == nullptr || *end != '\0') return std::nullopt;
+      return v;
+    };
+    auto l = number(link);
+    if (!l) continue;
+    WifiSignal s;
+    s.link = *l;
+    auto lv = number(level);
+    // Drivers that report dBm give a negative level; others give a relative 0..100 or 0.
+    if (lv && *lv < 0 && *lv > -256) s.level_dbm = *lv;
+    out[name] = s;
+  }
+  return out;
+}
+
+bool wifi_signal_weak(const WifiSignal& s) {
+  if (s.level_dbm) return *s.level_dbm < -70;
+  return s.link < 35;
+}
+
 }  // namespace caora::net

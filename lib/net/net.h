@@ -55,6 +55,18 @@ Expected<std::vector<Interface>> read_interfaces(const fs::path& sysfs_root);
 // named like a USB device; empty when the path is not on USB.
 std::string usb_port_of(const fs::path& device_path);
 
+// A wireless interface's signal as the kernel reports it in /proc/net/wireless.
+struct WifiSignal {
+  double link = 0;                // link quality, of 70 with most drivers
+  std::optional<double> level_dbm;  // signal level, when the driver gives it in dBm (negative)
+};
+// Lines of /proc/net/wireless ("wlan0: 0000   35.  -75.  -256 …"), by interface name;
+// header and malformed lines are skipped.
+std::map<std::string, WifiSignal> parse_proc_net_wireless(const std::string& text);
+// Weak: below -70 dBm, or below half the link quality when no level is given.
+// The thresholds are the project's advice (common Wi-Fi guidance), not the vendor's.
+bool wifi_signal_weak(const WifiSignal& s);
+
 // Addresses by interface name.
 using AddressMap = std::map<std::string, std::vector<Ipv4>>;
 Expected<AddressMap> read_ipv4_getifaddrs();

@@ -99,3 +99,19 @@ TEST_CASE("getifaddrs sees the loopback address on this machine") {
     for (const auto& a : list) loopback = loopback || a.str() == "127.0.0.1/8";
   CHECK(loopback);
 }
+
+TEST_CASE("/proc/net/wireless: link quality and level by interface") {
+  auto s = caora::net::parse_proc_net_wireless(
+      "Inter-| sta-|   Quality        |   Discarded packets               | Missed | WE\n"
+      " face | tus | link level noise |  nwid  crypt   frag  retry   misc | beacon | 22\n"
+      " wlan0: 0000   35.  -75.  -256        0      0      0      0     12        0\n"
+      "wlp2s0: 0000   50.  0.  0        0      0      0      0     0        0\n"
+      "garbage\n");
+  REQUIRE(s.size() == 2);
+  CHECK(s.at("wlan0").link == 35);
+  CHECK(*s.at("wlan0").level_dbm == -75);
+  CHECK(caora::net::wifi_signal_weak(s.at("wlan0")));
+  CHECK_FALSE(s.at("wlp2s0").level_dbm);
+  CHECK_FALSE(caora::net::wifi_signal_weak(s.at("wlp2s0")));
+  CHECK(caora::net::wifi_signal_weak({20, std::nullopt}));
+}

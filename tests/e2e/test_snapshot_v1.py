@@ -31,11 +31,32 @@ def run_json(args):
         raise AssertionError("not one JSON document from %s (exit %d): %s" % (args, rc, err))
 
 
+# Probes declared after /1: a /1 file cannot hold them, so a cause probed by one is
+# compared by its status alone (the /2 copy's evidence names the probe, the /1's the answer).
+NEWER_PROBES = ("net.wifi.signal_weak",)
+
+
 def outcome(doc):
     """What a diagnose run decided (leaving out the time a ticket was made)."""
+    def evidence(c):
+        ev = c.get("evidence") or []
+        return None if any(p in line for p in NEWER_PROBES for line in ev) else ev
     return {"status": doc.get("status"),
-            "causes": [(c.get("id"), c.get("status"), c.get("evidence")) for c in doc.get("causes", [])],
+            "causes": [(c.get("id"), c.get("status"), evidence(c)) for c in doc.get("causes", [])],
             "actions": doc.get("actions")}
+
+
+def without_newer_probes(doc):
+    """A doctor document less the findings a newer probe decides (unknown from a /1 file,
+    decided from its /2 copy), with the summary counted again over the rest."""
+    if not isinstance(doc, dict) or "findings" not in doc:
+        return doc
+    doc = dict(doc)
+    doc["findings"] = [f for f in doc["findings"]
+                       if not any(p in line for p in NEWER_PROBES for line in f.get("evidence") or [])]
+    if "summary" in doc:
+        doc["summary"] = {k: sum(1 for f in doc["findings"] if f.get("status") == k) for k in doc["summary"]}
+    return doc
 
 
 class OldSnapshotsReplay(unittest.TestCase):
@@ -69,7 +90,7 @@ class OldSnapshotsReplay(unittest.TestCase):
                     rc1, old = run_json(["--json", "--site", os.path.join(V1, name)] + command)
                     rc2, new = run_json(["--json", "--site", v2_of(name)] + command)
                     self.assertEqual(rc1, rc2)
-                    self.assertEqual(old, new)
+                    self.assertEqual(without_newer_probes(old), without_newer_probes(new))
 
 
 if __name__ == "__main__":

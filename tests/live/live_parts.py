@@ -4,7 +4,7 @@ it may write to, a terminal's /etc and /run of its own, a stand-in for the
 kernel's RNDIS unbind/bind, and a stand-in for shutdown(8).
 
 Nothing here touches the machine: every path caora writes is under a
-temporary folder (CAORA_SYSFS_ROOT, CAORA_ETC_ROOT, CAORA_RUN_ROOT), and the
+temporary folder (CAORA_SYSFS_ROOT, CAORA_ETC_ROOT, CAORA_RUN_ROOT, CAORA_PROC_ROOT), and the
 `shutdown` caora finds first in PATH only writes the schedule file.
 """
 import json
@@ -43,6 +43,13 @@ class Terminal:
         os.makedirs(os.path.join(self.etc, "systemd", "system"))
         self.run_dir = os.path.join(self.dir, "run")
         os.makedirs(self.run_dir)
+        # The fixture's wlan0 (rndis-ok) with a good signal, as /proc/net/wireless shows it.
+        self.proc = os.path.join(self.dir, "proc")
+        os.makedirs(os.path.join(self.proc, "net"))
+        with open(os.path.join(self.proc, "net", "wireless"), "w") as f:
+            f.write("Inter-| sta-|   Quality        |   Discarded packets               | Missed | WE\n"
+                    " face | tus | link level noise |  nwid  crypt   frag  retry   misc | beacon | 22\n"
+                    " wlan0: 0000   62.  -48.  -256        0      0      0      0      0        0\n")
         self.state = os.path.join(self.dir, "state")
         self.bin = os.path.join(self.dir, "bin")
         os.makedirs(self.bin)
@@ -55,6 +62,7 @@ class Terminal:
         e["CAORA_SYSFS_ROOT"] = self.sys
         e["CAORA_ETC_ROOT"] = self.etc
         e["CAORA_RUN_ROOT"] = self.run_dir
+        e["CAORA_PROC_ROOT"] = self.proc
         e["PATH"] = self.bin + os.pathsep + e.get("PATH", "/usr/bin:/bin")
         # Keep the machine's own pcscd out unless a test brings one.
         e.setdefault("PCSCLITE_CSOCK_NAME", os.path.join(self.dir, "no-pcscd.comm"))

@@ -61,6 +61,8 @@ LinuxPaths linux_paths_from_environment() {
     p.use_systemctl = false;
   }
   if (const char* s = std::getenv("CAORA_RUN_ROOT"); s && *s) p.run = fs::u8path(s);
+  // A sysfs fixture's Wi-Fi is not this machine's: its signal then comes from CAORA_PROC_ROOT.
+  if (const char* s = std::getenv("CAORA_PROC_ROOT"); s && *s) p.proc = fs::u8path(s);
   return p;
 }
 
@@ -125,6 +127,7 @@ const ProbeTable<LinuxHost>& LinuxHost::probes() {
         {"host.restart.pending", &LinuxHost::probe_restart_pending},
         {"host.restart.scheduled", &LinuxHost::probe_restart_scheduled},
         {"net.uplink.connected", &LinuxHost::probe_uplink},
+        {"net.wifi.signal_weak", &LinuxHost::probe_wifi_weak},
     };
     bind_shared_probes(t);
     // What Linux does not read (declared for Windows only in vocabulary.cc): unknown, saying why.
@@ -175,6 +178,42 @@ ProbeResult LinuxHost::probe_uplink() {
   }
   if (ev.empty()) ev.push_back("no wired Ethernet interface besides the units' adapters");
   return ProbeResult::of(connected, ev);
+}
+
+// Wi-Fi in use (up, with a carrier) and how strong, from /proc/net/wireless. No Wi-Fi
+// in use: the cause "the wireless LAN's signal is weak" is absent.
+ProbeResult LinuxHost::probe_wifi_weak() {
+  const NetView& n = net_view();
+  if (n.error) return ProbeResult::unknown(from_error(*n.error));
+  std::vector<std::string> in_use;
+  for (const auto& i : n.interfaces)
+    if (i.wireless && i.admin_up && i.carrier.value_or(false)) in_use.push_back(i.name);
+  if (in_use.empty()) return ProbeResult::of(false, {"no wireless interface is up with a carrier"});
+  fs::path file = paths_.proc / "net" / "wireless";
+  auto text = read_file(file);
+  if (!text)
+    return ProbeResult::unknown({"無線LANを使っていますが、電波の強さ（" + file.string() + "）を読めません",
+                                 "Wi-Fi is in use but its signal strength (" + file.string() + ") cannot be read"},
+                                in_use);
+  auto signals = net::parse_proc_net_wireless(text.value());
+  bool weak = false;
+  std::vector<std::string> ev;
+  for (const auto& name : in_use) {
+    auto it = signals.find(name);
+    if (it == signals.end())
+      return ProbeResult::unknown({name + " の電波の強さが " + file.string() + " にありません",
+                                   name + ": no signal figures in " + file.string()},
+                                  ev);
+    const auto& s = it->second;
+    bool w = net::wifi_signal_weak(s);
+    weak = weak || w;
+    char buf[160];
+    std::snprintf(buf, sizeof buf, "%s: link quality %.0f/70%s, %s (weak: below -70 dBm, else below 35/70)", name.c_str(), s.link,
+                  s.level_dbm ? (", level " + std::to_string(static_cast<int>(*s.level_dbm)) + " dBm").c_str() : "",
+                  w ? "weak" : "not weak");
+    ev.push_back(buf);
+  }
+  return ProbeResult::of(weak, ev);
 }
 
 RndisView LinuxHost::rndis_view() {

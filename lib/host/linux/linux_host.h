@@ -40,7 +40,8 @@ struct LinuxPaths {
 };
 
 // The real paths. CAORA_SYSFS_ROOT overrides /sys, CAORA_ETC_ROOT /etc (and then
-// systemctl is not asked: the fixture's files are the truth), CAORA_RUN_ROOT /run.
+// systemctl is not asked: the fixture's files are the truth), CAORA_RUN_ROOT /run,
+// CAORA_PROC_ROOT /proc (for /proc/net/wireless).
 LinuxPaths linux_paths_from_environment();
 
 class LinuxHost : public Host {
@@ -87,6 +88,7 @@ class LinuxHost : public Host {
   // Every probe Linux answers (or says why it cannot), bound once.
   static const ProbeTable<LinuxHost>& probes();
   ProbeResult probe_uplink();
+  ProbeResult probe_wifi_weak();
   ProbeResult probe_os(const std::string& name);
   ProbeResult probe_sleep();
   ProbeResult probe_rdp_session();

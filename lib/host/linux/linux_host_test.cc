@@ -461,3 +461,30 @@ TEST_CASE("linux host: answers every probe but the install root's; what the voca
   }
   CHECK_FALSE(rig.host->provides_probe("usb.units.no_such_probe"));
 }
+
+TEST_CASE("linux host: Wi-Fi in use and its signal, for the weak-signal cause") {
+  {
+    Rig wired("two-units");  // no wireless interface at all
+    ProbeResult r = wired.host->probe("net.wifi.signal_weak");
+    REQUIRE(r.known);
+    CHECK(r.value == false);
+  }
+  Rig rig;  // rndis-ok: wlan0 up with a carrier
+  ProbeResult unread = rig.host->probe("net.wifi.signal_weak");
+  CHECK_FALSE(unread.known);  // no proc/net/wireless in the rig yet
+  const std::string head =
+      "Inter-| sta-|   Quality        |   Discarded packets               | Missed | WE\n"
+      " face | tus | link level noise |  nwid  crypt   frag  retry   misc | beacon | 22\n";
+  rig.put("proc/net/wireless", head + " wlan0: 0000   22.  -81.  -256        0      0      0      0     12        0\n");
+  rig.host->forget();
+  ProbeResult weak = rig.host->probe("net.wifi.signal_weak");
+  REQUIRE(weak.known);
+  CHECK(weak.value == true);
+  CHECK(has(weak, "wlan0: link quality 22/70, level -81 dBm, weak"));
+  rig.put("proc/net/wireless", head + " wlan0: 0000   60.  -48.  -256        0      0      0      0      0        0\n");
+  rig.host->forget();
+  CHECK(rig.host->probe("net.wifi.signal_weak").value == false);
+  rig.put("proc/net/wireless", head);  // wlan0 missing from the table
+  rig.host->forget();
+  CHECK_FALSE(rig.host->probe("net.wifi.signal_weak").known);
+}

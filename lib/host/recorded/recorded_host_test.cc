@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <set>
+
 #include "core/fs.h"
 #include "host/recorded/snapshot_v1.h"
 #include "host/records.h"
@@ -92,6 +94,9 @@ TEST_CASE("snapshot /1 fixtures replay as their /2 copies") {
     CHECK(old.meta() == now.meta());
     for (const auto& spec : probe_specs()) {
       INFO(entry.path().filename().string() << " " << spec.name);
+      // Probes declared after /1 are recorded in the /2 copies only.
+      static const std::set<std::string> newer = {"net.wifi.signal_weak"};
+      if (newer.count(spec.name) && !old.provides_probe(spec.name)) continue;
       REQUIRE(old.provides_probe(spec.name) == now.provides_probe(spec.name));
       if (!now.provides_probe(spec.name)) continue;
       ProbeResult a = old.probe(spec.name), b = now.probe(spec.name);

@@ -101,6 +101,7 @@ class WindowsHost : public Host {
   // Every probe Windows answers, bound once.
   static const ProbeTable<WindowsHost>& probes();
   ProbeResult probe_uplink();
+  ProbeResult probe_wifi_weak();
   ProbeResult probe_os(const std::string& name);
   ProbeResult probe_rdp_enabled();
   ProbeResult probe_rdp_session();

@@ -410,3 +410,20 @@ TEST_CASE("WindowsHost: answers every probe but the install root's", "[windows]"
     if (!site) CHECK((spec.platforms & kWindows));
   }
 }
+
+TEST_CASE("WindowsHost: Wi-Fi in use or not, for the weak-signal cause", "[windows]") {
+  Terminal t;
+  // Wired only: the wireless LAN cannot be what fails.
+  ProbeResult wired = t.probe("net.wifi.signal_weak");
+  REQUIRE(wired.known);
+  CHECK(wired.value == false);
+  // A connected Wi-Fi adapter: its signal is not read, so the recipe asks.
+  t.sys->adapter_list.push_back(adapter("{CCCCCCCC-0000-0000-0000-000000000001}", "Wi-Fi", "192.168.1.30/24", 71));
+  ProbeResult wifi = t.probe("net.wifi.signal_weak");
+  CHECK_FALSE(wifi.known);
+  REQUIRE_FALSE(wifi.evidence.empty());
+  CHECK(wifi.evidence.at(0).find("\"Wi-Fi\": Wi-Fi, connected") != std::string::npos);
+  // Disconnected Wi-Fi is not in use.
+  t.sys->adapter_list.back().up = false;
+  CHECK(t.probe("net.wifi.signal_weak").value == false);
+}
