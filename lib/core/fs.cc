@@ -239,7 +239,14 @@ Status write_file_atomic(const fs::path& path, const std::string& bytes, const W
     remove_path(tmp);
     return errno_error(err ? err : EIO, path, "書き込み", "write");
   }
-  // Replaces the target in one step, as rename(2) does on POSIX.
+  // An existing file is replaced with ReplaceFileW, which gives the new file
+  // the old one's ACL, owner and attributes (a plain move would leave the
+  // temp file's, inherited from the folder). When it cannot, or there is no
+  // file yet, MoveFileExW replaces the target in one step, as rename(2) does.
+  std::error_code ec;
+  if (fs::exists(target, ec) &&
+      ReplaceFileW(target.c_str(), tmp.c_str(), nullptr, REPLACEFILE_IGNORE_MERGE_ERRORS, nullptr, nullptr))
+    return ok_status();
   if (!MoveFileExW(tmp.c_str(), target.c_str(), MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH)) {
     DWORD e = GetLastError();
     remove_path(tmp);
