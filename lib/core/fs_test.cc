@@ -120,3 +120,24 @@ TEST_CASE("a symlinked file is written through and stays a link") {
   CHECK(write_target(d / "link.bat") == fs::canonical(d / "real" / "target.bat"));
 }
 #endif
+
+#ifdef _WIN32
+#include <windows.h>
+#include <aclapi.h>
+
+TEST_CASE("the state folder gets a protected ACL for SYSTEM, Administrators and the owner") {
+  fs::path d = temp_dir("acl") / "state";
+  REQUIRE(make_private_dirs(d).ok());
+  PACL dacl = nullptr;
+  PSECURITY_DESCRIPTOR sd = nullptr;
+  REQUIRE(GetNamedSecurityInfoW(d.c_str(), SE_FILE_OBJECT, DACL_SECURITY_INFORMATION, nullptr, nullptr, &dacl, nullptr, &sd) ==
+          ERROR_SUCCESS);
+  SECURITY_DESCRIPTOR_CONTROL control = 0;
+  DWORD revision = 0;
+  REQUIRE(GetSecurityDescriptorControl(sd, &control, &revision));
+  CHECK((control & SE_DACL_PROTECTED) != 0);  // nothing inherited from ProgramData
+  REQUIRE(dacl != nullptr);
+  CHECK(dacl->AceCount == 3);
+  LocalFree(sd);
+}
+#endif

@@ -117,6 +117,7 @@ static Status restore(const json& change, const fs::path& state_dir) {
     std::error_code ec;
     fs::remove(path, ec);
     if (ec) return fs_error(ec, path, "削除", "remove");
+    sync_dir(path.parent_path());
     return ok_status();
   }
   fs::path backup = state_dir / fs::u8path(json_string(change, "backup"));
@@ -205,6 +206,7 @@ Expected<std::string> Journal::apply(const std::string& action, const json& para
         if (ec) done = fs_error(ec, c.path, "削除", "remove");
         break;
     }
+    if (done && c.op != FileChange::Op::Modify) sync_dir(c.path.parent_path());  // the removal is on disk
     if (!done) {
       // Put back what was already changed, newest first.
       for (size_t k = i + 1; k-- > 0;) (void)restore(recorded[k], dir_);
