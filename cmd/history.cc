@@ -22,9 +22,9 @@ void setup_history(CLI::App& app, Context& ctx) {
       const bool ja = ctx.lang() == Lang::Ja;
       for (const auto& e : *entries) {
         ctx.out(e.id + "  " + e.time + "  " + e.action + "  [" + e.state + "]\n");
-        // An entry still begun (or undoing) was interrupted, or is being made
-        // right now: which of its files were written tells how far it got.
-        const bool unfinished = e.state == "begun" || e.state == "undoing";
+        // An entry still begun was interrupted, or is being made right now:
+        // which of its files were written tells how far it got.
+        const bool unfinished = e.state == "begun";
         for (const auto& c : e.changes) {
           std::string mark;
           if (unfinished) {
