@@ -7,8 +7,7 @@ on a copy, running the command again) brings the whole site to the old (or
 the new) state; and no temp file survives that next run.
 
 The commands: `set-startup-delay 777` (two files rewritten), a `diagnose
-FUJ906 xxxxC02-4 --fix` that removes a corrupt unit ini, and `undo` of a
-set-startup-delay change."""
+FUJ906 xxxxC02-4 --fix` that removes a corrupt unit ini, and `undo` of each."""
 import json
 import os
 import shutil
@@ -88,23 +87,28 @@ class RemoveCorruptIni(Scenario):
         return {CORRUPT_INI: None, INI_DIR + "/CJKA2113001.ini": GOOD_INI}
 
 
-class UndoStartupDelay(StartupDelay):
-    """The undo of a finished set-startup-delay: its "old" is the changed site."""
-    name = "undo"
+class Undo(Scenario):
+    """The undo of a finished change: its "old" is the changed site."""
+
+    def __init__(self, change):
+        self.change = change
+        self.name = "undo of " + change.name
+        self.files = change.files
 
     def prepare(self, site):
-        code, _, err = site.run("--yes", "set-startup-delay", "777")
-        assert code == 0, err
-        self.id = site.history()[-1]["id"]
+        self.change.prepare(site)
+        code, out, err = site.run(*self.change.args(site))
+        assert code == 0, out + err
+        self.id = [e for e in site.history() if e["changes"]][-1]["id"]
 
     def args(self, site):
         return ("--yes", "undo", self.id)
 
     def old(self):
-        return super().new()
+        return self.change.new()
 
     def new(self):
-        return super().old()
+        return self.change.old()
 
     def rerun(self, site):
         # Killed after its last journal line (printing the result): nothing is left to finish.
@@ -132,12 +136,12 @@ class CrashConsistencyTest(unittest.TestCase):
         ran = False
         for e in reversed(site.history()):
             if e["state"] in ("begun", "undoing", "applied") and e["changes"]:
-                if isinstance(scenario, UndoStartupDelay) and e["id"] == scenario.id:
+                if isinstance(scenario, Undo) and e["id"] == scenario.id:
                     continue
                 code, out, err = site.run("--yes", "undo", e["id"])
                 self.assertEqual(code, 0, "%s: undo %s: %s" % (where, e["state"], out + err))
                 ran = True
-        if isinstance(scenario, UndoStartupDelay):
+        if isinstance(scenario, Undo):
             code, out, err = scenario.rerun(site)
             self.assertEqual(code, 0, "%s: undo again: %s" % (where, out + err))
             ran = ran or bool(out + err)
@@ -195,8 +199,11 @@ class CrashConsistencyTest(unittest.TestCase):
     def test_diagnose_fix_removing_a_file(self):
         self.run_scenario(RemoveCorruptIni())
 
-    def test_undo(self):
-        self.run_scenario(UndoStartupDelay())
+    def test_undo_of_set_startup_delay(self):
+        self.run_scenario(Undo(StartupDelay()))
+
+    def test_undo_of_a_removal(self):
+        self.run_scenario(Undo(RemoveCorruptIni()))
 
 
 if __name__ == "__main__":
