@@ -1,6 +1,7 @@
 #include "core/fs.h"
 
 #include <cctype>
+#include <chrono>
 #include <cerrno>
 #include <cstdlib>
 #include <cstdio>
@@ -205,14 +206,29 @@ static long temp_file_pid(const std::string& name) {
   return pid;
 }
 
+// ".NAME.caora-HEX.tmp", as caora named temp files before the pid was in the
+// name: whose they are cannot be told, only that no write takes an hour.
+static bool legacy_temp_file(const std::string& name, const fs::path& path) {
+  if (name.size() < 6 || name[0] != '.' || name.compare(name.size() - 4, 4, ".tmp") != 0) return false;
+  size_t at = name.rfind(".caora-");
+  if (at == std::string::npos || at + 7 >= name.size() - 4) return false;
+  for (size_t i = at + 7; i < name.size() - 4; ++i)
+    if (!std::isxdigit(static_cast<unsigned char>(name[i]))) return false;
+  std::error_code ec;
+  auto age = fs::file_time_type::clock::now() - fs::last_write_time(path, ec);
+  return !ec && age > std::chrono::hours(1);
+}
+
 int remove_stale_temp_files(const fs::path& dir) {
   int removed = 0;
   std::error_code ec;
   fs::directory_iterator it(dir.empty() ? fs::path(".") : dir, ec), end;
   for (; !ec && it != end; it.increment(ec)) {
-    long pid = temp_file_pid(it->path().filename().u8string());
+    std::string name = it->path().filename().u8string();
+    long pid = temp_file_pid(name);
+    bool legacy = pid == 0 && legacy_temp_file(name, it->path());
     // A live writer's file is its own business; ours is never left behind.
-    if (pid == 0 || pid == current_pid() || process_alive(pid)) continue;
+    if (!legacy && (pid == 0 || pid == current_pid() || process_alive(pid))) continue;
     std::error_code rm;
     if (it->is_regular_file(rm) && fs::remove(it->path(), rm)) ++removed;
   }

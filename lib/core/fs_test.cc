@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <chrono>
 
 #ifndef _WIN32
 #include <sys/stat.h>
@@ -64,6 +65,15 @@ TEST_CASE("a dead writer's temp files are removed by the next write in the folde
   CHECK(std::find(names.begin(), names.end(), live) != names.end());
   CHECK(std::find(names.begin(), names.end(), other) != names.end());
   CHECK(remove_stale_temp_files(d) == 0);
+}
+
+TEST_CASE("an older caora's temp files (no pid in the name) are removed once they are an hour old") {
+  fs::path d = temp_dir("legacy");
+  REQUIRE(write_file_atomic(d / ".StartUpEnv.bat.caora-9f8e7d6c5b4a3921.tmp", "old").ok());
+  REQUIRE(write_file_atomic(d / ".StartUpEnv.bat.caora-1a2b3c4d5e6f7081.tmp", "recent").ok());
+  fs::last_write_time(d / ".StartUpEnv.bat.caora-9f8e7d6c5b4a3921.tmp", fs::file_time_type::clock::now() - std::chrono::hours(2));
+  CHECK(remove_stale_temp_files(d) == 1);
+  CHECK(names_in(d) == std::vector<std::string>{".StartUpEnv.bat.caora-1a2b3c4d5e6f7081.tmp"});
 }
 
 TEST_CASE("a rewrite keeps the file's mode") {
