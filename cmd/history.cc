@@ -19,9 +19,26 @@ void setup_history(CLI::App& app, Context& ctx) {
         return kExitOk;
       }
       if (entries->empty()) ctx.out(ctx.lang() == Lang::Ja ? "記録された変更はありません\n" : "no changes recorded\n");
+      const bool ja = ctx.lang() == Lang::Ja;
       for (const auto& e : *entries) {
         ctx.out(e.id + "  " + e.time + "  " + e.action + "  [" + e.state + "]\n");
-        for (const auto& c : e.changes) ctx.out("    " + json_string(c, "op") + " " + json_string(c, "path") + "\n");
+        // An entry still begun was interrupted, or is being made right now:
+        // which of its files were written tells how far it got.
+        const bool unfinished = e.state == "begun";
+        for (const auto& c : e.changes) {
+          std::string mark;
+          if (unfinished) {
+            bool written = c.contains("written") && c["written"] == true;
+            mark = written ? (ja ? "  （書き込み済み）" : "  (written)") : (ja ? "  （未記録）" : "  (not recorded as written)");
+          }
+          ctx.out("    " + json_string(c, "op") + " " + json_string(c, "path") + mark + "\n");
+        }
+        if (e.state == "begun" && !e.changes.empty())
+          ctx.out(ja ? "    途中で止まった変更です。caora undo " + e.id + " で書き込まれた分を元に戻せます\n"
+                     : "    this change did not finish: caora undo " + e.id + " puts back what was written\n");
+        if (e.state == "undoing")
+          ctx.out(ja ? "    元に戻す途中で止まりました。caora undo " + e.id + " で完了します\n"
+                     : "    its undo did not finish: caora undo " + e.id + " finishes it\n");
       }
       return kExitOk;
     };

@@ -2,7 +2,14 @@
 #include "core/json_util.h"
 
 #include <cstdio>
+#include <cstdlib>
+#include <optional>
 #include <random>
+
+#ifndef _WIN32
+#include <fcntl.h>
+#include <unistd.h>
+#endif
 
 #include "core/archive.h"
 #include "core/state.h"
@@ -39,17 +46,68 @@ static std::string new_id() {
   return compact + "-" + suffix;
 }
 
+// bench/journal_fsync.sh measures the journal's own flushes apart from the
+// file writes' (CAORA_BENCH_NO_FSYNC=journal); nothing else sets it.
+static bool journal_sync_skipped() {
+  static const bool skip = [] {
+    const char* v = std::getenv("CAORA_BENCH_NO_FSYNC");
+    return v && std::string(v) == "journal";
+  }();
+  return skip;
+}
+
+static bool journal_sync(int fd) { return journal_sync_skipped() || sync_fd(fd); }
+
 Status Journal::append(const json& event) {
-  Status dirs = make_dirs(dir_);
+  Status dirs = make_private_dirs(dir_);
   if (!dirs) return dirs;
   fs::path path = dir_ / "journal.jsonl";
-  FILE* f = std::fopen(path.string().c_str(), "ab");
-  if (f == nullptr) return errno_error(errno, path, "ジャーナルに書き込み", "append to the journal");
   std::string line = event.dump() + "\n";
-  bool ok = std::fwrite(line.data(), 1, line.size(), f) == line.size() && std::fflush(f) == 0;
+#ifdef _WIN32
+  FILE* f = _wfopen(path.c_str(), L"ab");
+  if (f == nullptr) return errno_error(errno, path, "ジャーナルに書き込み", "append to the journal");
+  bool ok = std::fwrite(line.data(), 1, line.size(), f) == line.size() && std::fflush(f) == 0 && journal_sync(_fileno(f));
   ok = std::fclose(f) == 0 && ok;
   if (!ok) return errno_error(errno, path, "ジャーナルに書き込み", "append to the journal");
+#else
+  bool created = !fs::exists(path);
+  int fd = open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd < 0) return errno_error(errno, path, "ジャーナルに書き込み", "append to the journal");
+  // One write(2) per line: O_APPEND keeps a line whole at the end even if
+  // something else appended meanwhile.
+  ssize_t n = write(fd, line.data(), line.size());
+  // The line is on disk before the change it announces is made.
+  bool ok = n == static_cast<ssize_t>(line.size()) && journal_sync(fd);
+  int err = errno;
+  ok = close(fd) == 0 && ok;
+  if (!ok) return errno_error(err ? err : EIO, path, "ジャーナルに書き込み", "append to the journal");
+  if (created && !journal_sync_skipped()) sync_dir(dir_);
+#endif
   return ok_status();
+}
+
+// The journal's paths are absolute: an undo run from another folder must reach
+// the same files. Entries from before that carry relative ones.
+static bool recorded_path_is_absolute(const json& change) {
+  return fs::u8path(json_string(change, "path")).is_absolute();
+}
+
+static Error relative_entry(const std::string& id, const json& change, const fs::path& state_dir) {
+  std::string p = json_string(change, "path");
+  std::string backups = display_path(state_dir / "backups" / id);
+  return make_error(ErrorKind::NeedsTechnician,
+                    "記録 " + id + " のパス " + p + " は実行時のフォルダからの相対パスです（古い caora の記録）。どのインストールを変更したか特定できないため戻しません。バックアップ " + backups + " から手で戻してください",
+                    "journal entry " + id + " records " + p + " relative to the folder caora ran in (an older caora's entry): " +
+                        "which install it changed cannot be told, so it is not undone. Its backups are in " + backups + "; restore by hand");
+}
+
+static std::optional<FileMeta> recorded_meta(const json& change) {
+  if (!change.contains("mode") || !change["mode"].is_number_unsigned()) return std::nullopt;
+  FileMeta m;
+  m.mode = change["mode"].get<unsigned>();
+  m.uid = change.contains("uid") && change["uid"].is_number_integer() ? change["uid"].get<long>() : -1;
+  m.gid = change.contains("gid") && change["gid"].is_number_integer() ? change["gid"].get<long>() : -1;
+  return m;
 }
 
 static Status restore(const json& change, const fs::path& state_dir) {
@@ -59,6 +117,7 @@ static Status restore(const json& change, const fs::path& state_dir) {
     std::error_code ec;
     fs::remove(path, ec);
     if (ec) return fs_error(ec, path, "削除", "remove");
+    sync_dir(path.parent_path());
     return ok_status();
   }
   fs::path backup = state_dir / fs::u8path(json_string(change, "backup"));
@@ -69,19 +128,37 @@ static Status restore(const json& change, const fs::path& state_dir) {
   }
   auto bytes = read_file(backup);
   if (!bytes) return bytes.error();
-  return write_file_atomic(path, *bytes);
+  WriteOptions opts;
+  opts.create_meta = recorded_meta(change);  // a removed file comes back as it was
+  return write_file_atomic(path, *bytes, opts);
 }
 
 Expected<std::string> Journal::apply(const std::string& action, const json& params,
                                      const std::vector<FileChange>& changes) {
   std::string id = new_id();
   fs::path backups = dir_ / "backups" / id;
-  Status dirs = make_dirs(backups);
+  Status dirs = make_private_dirs(dir_);
+  if (dirs) dirs = make_private_dirs(dir_ / "backups");
+  if (dirs) dirs = make_private_dirs(backups);
   if (!dirs) return dirs.error();
+  remove_stale_temps();
+
+  // Absolute, and a link's file rather than the link: undo must find the same
+  // file from any folder, and a link stays a link.
+  std::vector<FileChange> resolved = changes;
+  for (auto& c : resolved) {
+    std::error_code ec;
+    c.path = fs::absolute(c.path, ec).lexically_normal();
+    if (c.op == FileChange::Op::Modify) c.path = write_target(c.path);
+    if (c.op != FileChange::Op::Modify && fs::is_symlink(c.path, ec))
+      return make_error(ErrorKind::Usage, display_path(c.path) + " はシンボリックリンクのため削除しません",
+                        "not removing " + display_path(c.path) + ": it is a symbolic link");
+  }
+  const std::vector<FileChange>& changes_ = resolved;
 
   json recorded = json::array();
-  for (size_t i = 0; i < changes.size(); ++i) {
-    const FileChange& c = changes[i];
+  for (size_t i = 0; i < changes_.size(); ++i) {
+    const FileChange& c = changes_[i];
     json rec = {{"op", op_name(c.op)}, {"path", c.path.u8string()}};
     if (c.op == FileChange::Op::RemoveTree) {
       fs::path zip = backups / (std::to_string(i) + ".zip");
@@ -96,10 +173,17 @@ Expected<std::string> Journal::apply(const std::string& action, const json& para
       auto original = read_file(c.path);
       if (!original) return original.error();
       fs::path bak = backups / (std::to_string(i) + ".bak");
-      Status w = write_file_atomic(bak, *original);
+      WriteOptions priv;
+      priv.private_mode = true;
+      Status w = write_file_atomic(bak, *original, priv);
       if (!w) return w.error();
       rec["backup"] = fs::relative(bak, dir_).generic_u8string();
       rec["before"] = content_hash(*original);
+      if (auto meta = file_meta(c.path); meta && meta->mode != 0) {
+        rec["mode"] = meta->mode;
+        rec["uid"] = meta->uid;
+        rec["gid"] = meta->gid;
+      }
       if (c.op == FileChange::Op::Modify) rec["after"] = content_hash(c.new_bytes);
     }
     recorded.push_back(rec);
@@ -108,8 +192,8 @@ Expected<std::string> Journal::apply(const std::string& action, const json& para
                          {"params", params}, {"changes", recorded}});
   if (!begun) return begun.error();
 
-  for (size_t i = 0; i < changes.size(); ++i) {
-    const FileChange& c = changes[i];
+  for (size_t i = 0; i < changes_.size(); ++i) {
+    const FileChange& c = changes_[i];
     Status done = ok_status();
     std::error_code ec;
     switch (c.op) {
@@ -122,12 +206,17 @@ Expected<std::string> Journal::apply(const std::string& action, const json& para
         if (ec) done = fs_error(ec, c.path, "削除", "remove");
         break;
     }
+    if (done && c.op != FileChange::Op::Modify) sync_dir(c.path.parent_path());  // the removal is on disk
     if (!done) {
       // Put back what was already changed, newest first.
       for (size_t k = i + 1; k-- > 0;) (void)restore(recorded[k], dir_);
       (void)append({{"event", "failed"}, {"id", id}, {"time", now_iso8601()}});
       return done.error();
     }
+    // Which files of the entry are written: an interrupted run's entry says
+    // how far it got (caora history), and undo knows what to put back.
+    Status noted = append({{"event", "wrote"}, {"id", id}, {"change", i}});
+    if (!noted) return noted.error();
   }
   Status applied = append({{"event", "applied"}, {"id", id}, {"time", now_iso8601()}});
   if (!applied) return applied.error();
@@ -187,8 +276,17 @@ Expected<std::vector<JournalEntry>> Journal::entries() const {
       out.push_back(e);
       continue;
     }
-    for (auto& e : out)
-      if (e.id == id) e.state = event;
+    for (auto& e : out) {
+      if (e.id != id) continue;
+      if (event == "wrote") {
+        if (ev.contains("change") && ev["change"].is_number_unsigned() && ev["change"].get<size_t>() < e.changes.size())
+          e.changes[ev["change"].get<size_t>()]["written"] = true;
+      } else if (event == "undo-begun") {
+        e.state = "undoing";
+      } else {
+        e.state = event;
+      }
+    }
   }
   return out;
 }
@@ -210,32 +308,90 @@ Status Journal::undo(const std::string& id, bool force) {
   if (entry->state == "failed")
     return make_error(ErrorKind::Usage, id + " は失敗し、自動的に元に戻されています", id + " failed and was rolled back already");
 
-  // Check first, change after: an undo either happens whole or not at all.
+  if (entry->changes.empty() && entry->state != "applied")
+    return make_error(ErrorKind::NeedsTechnician,
+                      id + " は途中で中断されたため、変更が行われたか分かりません。診断を再実行して現在の状態を確認してください",
+                      id + " was interrupted before caora knew whether the change took effect; run the diagnosis again to see the site as it is");
+
+  remove_stale_temps();
+
+  // Check first, change after. Each file is either as caora left it (restore
+  // it) or as it was before (an interrupted run never got to it, or an
+  // interrupted undo already put it back: nothing to do). Anything else was
+  // changed by someone else since, and only --force overwrites that.
+  const bool interrupted = entry->state == "begun" || entry->state == "undoing";
+  std::vector<const json*> to_restore;
   for (const auto& change : entry->changes) {
     fs::path path = fs::u8path(json_string(change, "path"));
     std::string op = json_string(change, "op");
     if (path.empty() || op.empty() || (op != "create" && json_string(change, "backup").empty()))
       return make_error(ErrorKind::Parse, "ジャーナルの記録 " + id + " が壊れているため戻せません",
                         "journal entry " + id + " is damaged and cannot be undone");
+    if (!recorded_path_is_absolute(change)) return relative_entry(id, change, dir_);
     std::error_code ec;
-    bool exists = fs::exists(path, ec);
-    if (op == "modify" || op == "create") {
+    bool exists = fs::exists(path, ec) || fs::is_symlink(path, ec);
+    std::optional<std::string> now_hash;
+    if (exists && op != "remove-tree") {
       auto now = read_file(path);
-      std::string expect = json_string(change, "after");
-      if (!force && (!now || content_hash(*now) != expect))
-        return make_error(ErrorKind::Usage,
-                          display_path(path) + " は caora の変更後に別途変更されています。--force で上書きして戻せます",
-                          display_path(path) + " was changed again after caora changed it; --force restores it anyway");
-    } else if (exists && !force) {
-      return make_error(ErrorKind::Usage, display_path(path) + " がすでに存在します。--force で置き換えて戻せます",
-                        display_path(path) + " exists again; --force replaces it with the backup");
+      if (now) now_hash = content_hash(*now);
     }
+    const std::string before = json_string(change, "before"), after = json_string(change, "after");
+    bool as_left = false, as_before = false;
+    if (op == "modify") {
+      as_left = now_hash && *now_hash == after;
+      as_before = now_hash && *now_hash == before;
+    } else if (op == "create") {
+      as_left = now_hash && *now_hash == after;
+      as_before = !exists;
+    } else if (op == "remove") {
+      as_left = !exists;
+      as_before = now_hash && *now_hash == before;
+    } else {  // remove-tree: a tree half removed by an interrupted run is put back whole
+      as_left = !exists || interrupted;
+    }
+    if (as_left) {
+      to_restore.push_back(&change);
+      continue;
+    }
+    if (as_before) continue;
+    if (!force) {
+      if (op == "remove" || op == "remove-tree")
+        return make_error(ErrorKind::Usage, display_path(path) + " がすでに存在します。--force で置き換えて戻せます",
+                          display_path(path) + " exists again; --force replaces it with the backup");
+      return make_error(ErrorKind::Usage,
+                        display_path(path) + " は caora の変更後に別途変更されています。--force で上書きして戻せます",
+                        display_path(path) + " was changed again after caora changed it; --force restores it anyway");
+    }
+    to_restore.push_back(&change);
   }
-  for (auto it = entry->changes.rbegin(); it != entry->changes.rend(); ++it) {
-    Status s = restore(*it, dir_);
+  // Marked before anything is put back: an undo that is interrupted in turn
+  // shows as "undoing", and the next plain undo finishes it.
+  TRY(append({{"event", "undo-begun"}, {"id", id}, {"time", now_iso8601()}}));
+  for (auto it = to_restore.rbegin(); it != to_restore.rend(); ++it) {
+    Status s = restore(**it, dir_);
     if (!s) return s;
   }
   return append({{"event", "undone"}, {"id", id}, {"time", now_iso8601()}});
+}
+
+void Journal::remove_stale_temps() const {
+  // An interrupted entry may have left a temp file in any folder it writes in,
+  // including ones this run does not write in.
+  if (auto all = entries()) {
+    for (const auto& e : *all) {
+      if (e.state != "begun" && e.state != "undoing") continue;
+      for (const auto& c : e.changes) {
+        fs::path p = fs::u8path(json_string(c, "path"));
+        if (p.is_absolute()) remove_stale_temp_files(p.parent_path());
+      }
+    }
+  }
+  std::error_code ec;
+  fs::directory_iterator it(dir_ / "backups", ec), end;
+  for (; !ec && it != end; it.increment(ec)) {
+    std::error_code dir_ec;
+    if (it->is_directory(dir_ec)) remove_stale_temp_files(it->path());
+  }
 }
 
 }  // namespace caora

@@ -1,8 +1,11 @@
 // The journal of changes caora made to a site: every change is backed up and
 // recorded before it happens, and `caora undo <id>` restores it.
 //
-// Layout in the state folder: journal.jsonl (one event per line, append-only)
-// and backups/<id>/ (original bytes, or a zip for removed folders).
+// Layout in the state folder: journal.jsonl (one event per line, append-only,
+// each flushed to disk before what it announces happens: begin, wrote N,
+// applied | failed, undo-begun, undone) and backups/<id>/ (original bytes, or a
+// zip for removed folders). Paths are absolute. The folder and its files are
+// owner-only.
 #pragma once
 
 #include <string>
@@ -26,8 +29,8 @@ struct JournalEntry {
   std::string time;
   std::string action;
   nlohmann::json params;
-  nlohmann::json changes;  // as recorded
-  std::string state;       // begun | applied | failed | undone
+  nlohmann::json changes;  // as recorded, each with "written": true once it was made
+  std::string state;       // begun | applied | failed | undoing | undone
 };
 
 class Journal {
@@ -40,13 +43,19 @@ class Journal {
   Expected<std::string> apply(const std::string& action, const nlohmann::json& params,
                               const std::vector<FileChange>& changes);
   Expected<std::vector<JournalEntry>> entries() const;
-  // Restores what entry `id` changed. Refuses when a file was changed again
-  // since, unless `force`.
+  // Restores what entry `id` changed: an applied entry, one interrupted while
+  // it was being made (begun: what was written is put back), or one whose undo
+  // was interrupted (undoing: finished). Refuses when a file was changed by
+  // someone else since, unless `force`, and entries recorded with relative
+  // paths (older caora).
   Status undo(const std::string& id, bool force);
 
  private:
   friend class SystemChange;
   Status append(const nlohmann::json& event);
+  // Leftover temp files of killed runs: in backups/*/ and in the folders of
+  // interrupted entries (write_file_atomic cleans only the folder it writes in).
+  void remove_stale_temps() const;
   fs::path dir_;
 };
 

@@ -72,7 +72,7 @@ Expected<Inventory> load_inventory(const fs::path& state_dir) {
 }
 
 Status save_inventory(const fs::path& state_dir, const Inventory& inv) {
-  Status d = make_dirs(state_dir);
+  Status d = make_private_dirs(state_dir);
   if (!d) return d;
   return write_file_atomic(inventory_path(state_dir), inventory_text(inv));
 }

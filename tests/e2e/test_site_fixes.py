@@ -163,11 +163,15 @@ class StartupDelayTest(unittest.TestCase):
         self.assertEqual(self.site.snapshot_tree(), before)
 
     def test_lock_held_by_another_run(self):
-        holder = subprocess.Popen(["sleep", "60"])
+        # The lock is an flock held for the run; the pid in the file is for the message.
+        os.makedirs(self.site.state, exist_ok=True)
+        holder = subprocess.Popen(
+            ["python3", "-c", "import fcntl, os, sys, time\n"
+             "fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT, 0o600)\nfcntl.flock(fd, fcntl.LOCK_EX)\n"
+             "os.write(fd, b'%d 2026-11-21T00:00:00+09:00\\n' % os.getpid())\nprint('held', flush=True)\ntime.sleep(60)\n",
+             os.path.join(self.site.state, "lock")], stdout=subprocess.PIPE)
         try:
-            os.makedirs(self.site.state, exist_ok=True)
-            with open(os.path.join(self.site.state, "lock"), "w") as f:
-                f.write("%d 2026-11-21T00:00:00+09:00\n" % holder.pid)
+            self.assertEqual(holder.stdout.readline().strip(), b"held")
             before = self.site.snapshot_tree()
             code, _, err = self.site.run("--yes", "set-startup-delay", "120")
             self.assertEqual(code, 3)
@@ -176,7 +180,8 @@ class StartupDelayTest(unittest.TestCase):
         finally:
             holder.kill()
             holder.wait()
-        # The holder is gone: its lock is stale and taken over.
+            holder.stdout.close()
+        # The holder is gone: the system dropped its lock.
         code, _, err = self.site.run("--yes", "set-startup-delay", "120")
         self.assertEqual(code, 0, err)
 

@@ -2,6 +2,8 @@
 // so each is a list of file changes: the journal backs them up, writes them
 // and restores them on undo; there is nothing for the backend to act or
 // reverse by itself.
+#include <optional>
+
 #include "core/strings.h"
 #include "host/install_root/file_site.h"
 
@@ -18,6 +20,28 @@ std::string describe_one(const FileChange& c, const std::string& rel_path, const
     case FileChange::Op::RemoveTree: return "archive to the state folder, then remove " + rel_path;
   }
   return rel_path;
+}
+
+// Where a change would really land: every symbolic link on the way resolved.
+// A change whose file is outside the install root is refused, whatever the
+// link; a file that is itself a link inside the root is written through (the
+// link stays a link) but not removed, since undo could not bring a link back.
+std::optional<Text> refusal_for(const fs::path& root, const FileChange& c) {
+  std::error_code ec;
+  fs::path real_root = fs::weakly_canonical(fs::absolute(root, ec), ec);
+  fs::path real = fs::weakly_canonical(fs::absolute(c.path, ec), ec);
+  if (ec) return Text{"変更先を確認できません: " + display_path(c.path), "cannot resolve where " + display_path(c.path) + " leads: " + ec.message()};
+  fs::path rel = real.lexically_relative(real_root);
+  bool inside = !rel.empty() && *rel.begin() != "..";
+  if (!inside)
+    return Text{display_path(c.path) + " はシンボリックリンクを通してインストールフォルダの外（" + display_path(real) +
+                    "）を指しているため、変更しません",
+                "refusing to change " + display_path(c.path) + ": a symbolic link leads it out of the install root (to " +
+                    display_path(real) + ")"};
+  if (c.op != FileChange::Op::Modify && fs::is_symlink(c.path, ec))
+    return Text{display_path(c.path) + " はシンボリックリンクのため削除しません（元に戻せないため）",
+                "refusing to remove " + display_path(c.path) + ": it is a symbolic link, which undo could not bring back"};
+  return std::nullopt;
 }
 
 }  // namespace
@@ -104,6 +128,8 @@ Expected<std::vector<FileChange>> FileSite::Actions::archive_leftover() {
 PreparedAction FileSite::Actions::prepared(const std::string& action, const json& params,
                                            Expected<std::vector<FileChange>> changes, const std::string& detail) {
   if (!changes) return cannot(changes.error().message, changes.error().kind);
+  for (const auto& c : *changes)
+    if (auto why = refusal_for(site.root_, c)) return cannot(*why, ErrorKind::Permission);
   PreparedAction p;
   p.plan.applicable = true;
   for (const auto& c : *changes)
@@ -116,7 +142,8 @@ PreparedAction FileSite::Actions::prepared(const std::string& action, const json
   }
   p.files = std::move(*changes);
   p.record = params;
-  p.record["root"] = site.root_.u8string();
+  std::error_code ec;
+  p.record["root"] = fs::absolute(site.root_, ec).lexically_normal().u8string();
   // The vendor's software reads these files when it starts.
   p.outcome.needs_restart = action != "site.install.archive_leftover";
   return p;
