@@ -256,6 +256,43 @@ static bool informative(const std::string& folded) {
   return distinct.size() >= 2;
 }
 
+// A query typed in English (no letter outside ASCII) is matched by its words as well:
+// character bigrams of English ("th", "in", "al") stand in almost every recipe, so a
+// recipe must hold at least half of the query's content words, each as a word or the
+// start of one ("reader" in "readers"). Without this, any English phrase found
+// something.
+static bool ascii_only(const std::string& s) {
+  for (unsigned char c : s)
+    if (c >= 0x80) return false;
+  return true;
+}
+
+static std::vector<std::string> content_words(const std::vector<std::string>& ws) {
+  static const std::set<std::string> kStop = {"the", "and", "for", "not", "all", "any", "are", "was", "can", "does",
+                                              "with", "from", "what", "how", "why", "when", "this", "that", "does", "into"};
+  std::vector<std::string> out;
+  for (const auto& w : ws)
+    if (w.size() >= 3 && !kStop.count(w)) out.push_back(w);
+  return out;
+}
+
+static bool holds_word(const std::string& field, const std::string& w) {
+  for (size_t at = field.find(w); at != std::string::npos; at = field.find(w, at + 1))
+    if (at == 0 || !std::isalnum(static_cast<unsigned char>(field[at - 1]))) return true;
+  return false;
+}
+
+static bool holds_enough_words(const std::vector<RankedField>& fields, const std::vector<std::string>& cwords) {
+  size_t hit = 0;
+  for (const auto& w : cwords)
+    for (const auto& f : fields)
+      if (holds_word(f.folded, w)) {
+        ++hit;
+        break;
+      }
+  return 2 * hit >= cwords.size();
+}
+
 std::vector<Candidate> rank_text(const RecipeSet& set, const std::string& text, size_t limit) {
   std::string query = trim(fold(text));
   if (!informative(query)) return {};
@@ -285,8 +322,10 @@ std::vector<Candidate> rank_text(const RecipeSet& set, const std::string& text, 
     idf[i] = std::log((recipes.size() + 1.0) / (df[i] + 0.5));
     idf_total += idf[i];
   }
+  std::vector<std::string> cwords = ascii_only(query) ? content_words(qwords) : std::vector<std::string>{};
   std::vector<Candidate> out;
   for (size_t r = 0; r < recipes.size(); ++r) {
+    if (!cwords.empty() && !holds_enough_words(fields[r], cwords)) continue;
     double best = 0, strong = 0;
     for (const auto& f : fields[r]) {
       double s = field_score(query, qgrams, qwords, f.folded, f.grams) * f.weight;

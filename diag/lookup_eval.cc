@@ -27,9 +27,7 @@ Expected<std::vector<LookupQuery>> parse_lookup_queries(const std::string& tsv) 
     q.text = line.substr(0, t1);
     q.expected = trim(line.substr(t1 + 1, t2 == std::string::npos ? std::string::npos : t2 - t1 - 1));
     std::string rest = t2 == std::string::npos ? "" : line.substr(t2 + 1);
-    size_t t3 = rest.find('\t');
-    q.origin = trim(rest.substr(0, t3));
-    q.top3_only = t3 != std::string::npos && trim(rest.substr(t3 + 1)) == "top3";
+    q.origin = trim(rest);
     q.line = line_no;
     out.push_back(q);
   }

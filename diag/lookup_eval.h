@@ -15,7 +15,6 @@ struct LookupQuery {
   std::string text;
   std::string expected;  // recipe id
   std::string origin;    // seed:… or variant:…
-  bool top3_only = false;  // fourth column "top3": not yet ranked first
   size_t line = 0;
 };
 

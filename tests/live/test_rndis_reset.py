@@ -146,7 +146,8 @@ class RecipeResetTest(unittest.TestCase):
         rc, d, err = self.t.caora("root-port", "--json", "diagnose", *query)
         self.assertEqual(cause(d, "rndis-driver-glitch")["status"], "present")
         self.assertEqual(k.events, [])
-        rc, d, err = self.t.caora("root-port", "--yes", "--json", "diagnose", *query, "--fix")
+        # --yes alone never restarts the terminal: the restart step waits for --reboot.
+        rc, d, err = self.t.caora("root-port", "--yes", "--json", "diagnose", *query, "--fix", "--reboot")
         c = cause(d, "rndis-driver-glitch")
         self.assertEqual(c["status"], "present", c)
         self.assertIn("verified: absent after the fix", c["evidence"])
