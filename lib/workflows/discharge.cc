@@ -102,19 +102,15 @@ json discharge_state_json(const DischargeState& s) {
           {"warnings", s.warnings}};
 }
 
-Expected<std::optional<DischargeState>> load_discharge_state(const fs::path& state_dir) {
-  fs::path p = discharge_state_path(state_dir);
-  std::error_code ec;
-  if (!fs::exists(p, ec)) return std::optional<DischargeState>();
-  auto bytes = read_file(p, 1 << 20);
-  if (!bytes) return bytes.error();
+Expected<DischargeState> parse_discharge_state(const std::string& text, const std::string& where) {
   auto bad = [&](const std::string& why) {
-    return make_error(ErrorKind::Io, "放電作業の状態ファイルを使えません（" + why + "）: " + p.string() + "。caora discharge-guide --cancel で消せます",
-                      "the discharge state file cannot be used (" + why + "): " + p.string() +
+    return make_error(ErrorKind::Io, "放電作業の状態ファイルを使えません（" + why + "）: " + where + "。caora discharge-guide --cancel で消せます",
+                      "the discharge state file cannot be used (" + why + "): " + where +
                           "; caora discharge-guide --cancel removes it");
   };
-  json j = json::parse(*bytes, nullptr, false);
-  if (j.is_discarded() || !j.is_object() || j.value("schema", "") != "caora.discharge-state/1") return bad("not caora.discharge-state/1");
+  json j = json::parse(text, nullptr, false);
+  if (j.is_discarded() || !j.is_object() || !j.contains("schema") || j["schema"] != "caora.discharge-state/1")
+    return bad("not caora.discharge-state/1");
   DischargeState s;
   try {
     s.run_id = j.at("run_id").get<std::string>();
@@ -128,7 +124,18 @@ Expected<std::optional<DischargeState>> load_discharge_state(const fs::path& sta
     return bad("a field is missing or of the wrong type");
   }
   if (s.step > discharge_steps().size()) return bad("step out of range");
-  return std::optional<DischargeState>(s);
+  return s;
+}
+
+Expected<std::optional<DischargeState>> load_discharge_state(const fs::path& state_dir) {
+  fs::path p = discharge_state_path(state_dir);
+  std::error_code ec;
+  if (!fs::exists(p, ec)) return std::optional<DischargeState>();
+  auto bytes = read_file(p, 1 << 20);
+  if (!bytes) return bytes.error();
+  auto s = parse_discharge_state(*bytes, p.string());
+  if (!s) return s.error();
+  return std::optional<DischargeState>(*s);
 }
 
 Status save_discharge_state(const fs::path& state_dir, const DischargeState& s) {
@@ -315,6 +322,7 @@ void run_discharge(Host& host, Clock& clock, DischargeIo& io, const fs::path& st
     r.status = DischargeStatus::TimedOut;
     r.message = {ja + "（" + mmss(waited) + " 待ちました）", en + " (waited " + mmss(waited) + ")"};
   };
+  const size_t first = s.step;
   for (size_t i = s.step; i < steps.size(); ++i) {
     const DischargeStepSpec& st = steps[i];
     io.instruct(i, st);
@@ -330,7 +338,7 @@ void run_discharge(Host& host, Clock& clock, DischargeIo& io, const fs::path& st
       }
       case StepCheck::TimerGone: {
         if (!gone_at) {
-          if (r.resumed && i == s.step) warn("再開したため、1分を数え直します", "resumed: the minute is counted again");
+          if (r.resumed && i == first) warn("再開したため、1分を数え直します", "resumed: the minute is counted again");
           gone_at = clock.now();
         }
         const double minute = *st.wait_s;
@@ -355,7 +363,9 @@ void run_discharge(Host& host, Clock& clock, DischargeIo& io, const fs::path& st
         break;
       }
       case StepCheck::Person: {
-        if (!io.confirm(st)) {
+        // Resumed at the restart step: the restart is what ended the last run.
+        bool restarted = r.resumed && i == first && st.id == "restart";
+        if (!restarted && !io.confirm(st)) {
           r.status = DischargeStatus::Stopped;
           r.message = {"中断しました。caora discharge-guide --resume でこの手順から続けます",
                        "stopped; caora discharge-guide --resume continues from this step"};

@@ -55,6 +55,7 @@ struct DischargeState {
 };
 std::string new_discharge_run_id();
 fs::path discharge_state_path(const fs::path& state_dir);
+Expected<DischargeState> parse_discharge_state(const std::string& text, const std::string& where);
 // nullopt when there is no run; an error when the file cannot be used.
 Expected<std::optional<DischargeState>> load_discharge_state(const fs::path& state_dir);
 Status save_discharge_state(const fs::path& state_dir, const DischargeState& s);

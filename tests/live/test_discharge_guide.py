@@ -105,13 +105,20 @@ class RestartablePcscd(pcsc_parts.Pcscd):
             time.sleep(0.02)
 
     def stop(self):
-        super().stop()
+        # Pcscd.stop() also removes its folder: keep it (the config and the socket's folder).
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.log.close()
         if os.path.exists(self.socket):
             os.remove(self.socket)
 
     def cleanup(self):
         super().stop()
-        shutil.rmtree(self.dir, ignore_errors=True)
 
 
 class Guide:
@@ -149,8 +156,15 @@ class Guide:
                 self.on_step(n)
 
     def wait(self, timeout=60):
-        out, _ = self.p.communicate(timeout=timeout)
+        # stdout only: stderr belongs to the reader thread.
+        timer = threading.Timer(timeout, self.p.kill)
+        timer.start()
+        out = self.p.stdout.read()
+        self.p.wait()
+        timer.cancel()
         self.reader.join(5)
+        self.p.stdout.close()
+        self.p.stderr.close()
         return self.p.returncode, json.loads(out.decode())
 
 
