@@ -1,6 +1,7 @@
 #include "workflows/watch.h"
 
 #include <algorithm>
+#include <cmath>
 #include <thread>
 
 namespace caora {
@@ -45,7 +46,8 @@ WatchResult watch_until(const WatchLoop& loop) {
       return r;
     }
     auto step = std::min<double>(loop.poll_ms, remaining * 1000.0);
-    clock.sleep_for(std::chrono::milliseconds(std::max<long>(1, static_cast<long>(step))));
+    // Rounded up, so the look after the last sleep is at or past the deadline.
+    clock.sleep_for(std::chrono::milliseconds(std::max<long>(1, static_cast<long>(std::ceil(step)))));
   }
 }
 
