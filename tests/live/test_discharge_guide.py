@@ -205,7 +205,7 @@ class DischargeGuideTest(unittest.TestCase):
         unplugged = dict(self.unit.events)["unplug"]
         self.assertGreaterEqual(g.steps[3] - unplugged, 60 / SCALE)
         self.assertGreaterEqual(g.steps[5] - g.steps[3], 60 / SCALE)
-        self.assertLess(g.steps[5] - g.steps[3], 60 / SCALE + 1.0)
+        self.assertLess(g.steps[5] - g.steps[3], 60 / SCALE + 3.0)  # slack for a loaded machine
         # It ends with pair's findings for the unit, reader and address included.
         self.assertEqual(d["pair"]["schema"], "caora.pair/1")
         self.assertEqual(d["pair"]["units"][0]["reader"], UNIT_READER + " 00 00")
