@@ -26,6 +26,7 @@ void setup_set_startup_delay(CLI::App&, Context&);
 void setup_selftest(CLI::App&, Context&);
 void setup_pair(CLI::App&, Context&);
 void setup_rndis_reset(CLI::App&, Context&);
+void setup_discharge_guide(CLI::App&, Context&);
 
 const std::vector<CommandSpec>& command_table() {
   static const std::vector<CommandSpec> table = {
@@ -40,6 +41,7 @@ const std::vector<CommandSpec>& command_table() {
       {"selftest", {"自己診断: card（カードの置き方・券面OCR・照合番号B・ICチップ）と face（撮影品質・顔照合）、各段階の時間", "Self-test the pipeline: card (placement, card-face OCR, verification number B, chip) and face (capture quality, match), with timings"}, setup_selftest},
       {"pair", {"Caoraの接続を確認し、台帳（シリアル・ポート・リーダー）を記録する", "Check how the units are connected and keep their inventory"}, setup_pair},
       {"rndis-reset", {"CaoraのRNDISアダプターを作り直し、戻るまで待つ", "Recreate the units' RNDIS adapters and wait until they are back"}, setup_rndis_reset},
+      {"discharge-guide", {"Caoraの放電作業を手順ごとに確認しながら案内する（1分の待ちを計時）", "Guide the unit's discharge step by step, checking each step and timing the one-minute waits"}, setup_discharge_guide},
   };
   return table;
 }

@@ -7,7 +7,7 @@
 # Kept in step with the CLI by tests/e2e/test_docs_drift.py: every subcommand
 # and option of `caora --dump-cli` must be here, and nothing else.
 
-_caora_commands=(diagnose explain list doctor snapshot history undo set-startup-delay selftest pair rndis-reset)
+_caora_commands=(diagnose explain list doctor snapshot history undo set-startup-delay selftest pair rndis-reset discharge-guide)
 
 # Global options work before and after the subcommand.
 _caora_global_options=(
@@ -25,6 +25,7 @@ _caora_subcommand_options()
         undo) printf '%s\n' --force ;;
         pair) printf '%s\n' --licences ;;
         rndis-reset) printf '%s\n' --device --timeout --reboot ;;
+        discharge-guide) printf '%s\n' --device --resume --status --cancel --timeout ;;
         set-startup-delay) printf '%s\n' --show ;;
         selftest) printf '%s\n' --threshold --models --annotate --reader --photo --force ;;
         explain | doctor | history) ;;

@@ -6,7 +6,7 @@
 # Kept in step with the CLI by tests/e2e/test_docs_drift.py: every subcommand
 # and option of `caora --dump-cli` must be here, and nothing else.
 
-set -l caora_commands diagnose explain list doctor snapshot history undo set-startup-delay selftest pair rndis-reset
+set -l caora_commands diagnose explain list doctor snapshot history undo set-startup-delay selftest pair rndis-reset discharge-guide
 
 # The caora to ask for codes and journal ids: the one being completed if it
 # runs, else the one on PATH. Prints it with the options that say where the
@@ -130,6 +130,7 @@ complete -c caora -n "not __fish_seen_subcommand_from $caora_commands" -a set-st
 complete -c caora -n "not __fish_seen_subcommand_from $caora_commands" -a selftest -d 'Self-test the card stage (placement, OCR, chip) or the face stage (quality, match)'
 complete -c caora -n "not __fish_seen_subcommand_from $caora_commands" -a pair -d 'Check how the units are connected and keep their inventory'
 complete -c caora -n "not __fish_seen_subcommand_from $caora_commands" -a rndis-reset -d "Recreate the units' RNDIS adapters and wait until they are back"
+complete -c caora -n "not __fish_seen_subcommand_from $caora_commands" -a discharge-guide -d "Guide the unit's discharge step by step, checking each step and timing the waits"
 
 # Global options (before or after the subcommand).
 complete -c caora -s h -l help -d 'Print help and exit'
@@ -190,3 +191,10 @@ complete -c caora -n '__fish_seen_subcommand_from pair' -l licences -x -d 'Numbe
 complete -c caora -n '__fish_seen_subcommand_from rndis-reset' -l device -x -d 'Only the unit with this serial number'
 complete -c caora -n '__fish_seen_subcommand_from rndis-reset' -l timeout -x -d 'Seconds to wait for the adapter to come back (default 60)'
 complete -c caora -n '__fish_seen_subcommand_from rndis-reset' -l reboot -d 'Schedule a restart of the terminal if the OS needs one'
+
+# discharge-guide
+complete -c caora -n '__fish_seen_subcommand_from discharge-guide' -l device -x -d 'Serial number of the unit to discharge'
+complete -c caora -n '__fish_seen_subcommand_from discharge-guide' -l resume -d 'Continue a guide that was interrupted'
+complete -c caora -n '__fish_seen_subcommand_from discharge-guide' -l status -d 'Show the guide in progress'
+complete -c caora -n '__fish_seen_subcommand_from discharge-guide' -l cancel -d 'Cancel the guide in progress'
+complete -c caora -n '__fish_seen_subcommand_from discharge-guide' -l timeout -x -d 'Seconds to wait for each step a person does (default 600)'

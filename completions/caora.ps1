@@ -24,6 +24,7 @@ Register-ArgumentCompleter -Native -CommandName caora, caora.exe -ScriptBlock {
         'selftest'          = 'Self-test the card stage (placement, OCR, chip) or the face stage (quality, match)'
         'pair'              = 'Check how the units are connected and keep their inventory'
         'rndis-reset'       = "Recreate the units' RNDIS adapters and wait until they are back"
+        'discharge-guide'   = "Guide the unit's discharge step by step, checking each step and timing the waits"
     }
 
     # c: the subcommand ('' = global: before or after the subcommand),
@@ -66,6 +67,11 @@ Register-ArgumentCompleter -Native -CommandName caora, caora.exe -ScriptBlock {
         @{ c = 'rndis-reset'; o = '--device'; v = $true; d = 'Only the unit with this serial number' }
         @{ c = 'rndis-reset'; o = '--timeout'; v = $true; d = 'Seconds to wait for the adapter to come back (default 60)' }
         @{ c = 'rndis-reset'; o = '--reboot'; v = $false; d = 'Schedule a restart of the terminal if the OS needs one' }
+        @{ c = 'discharge-guide'; o = '--device'; v = $true; d = 'Serial number of the unit to discharge' }
+        @{ c = 'discharge-guide'; o = '--resume'; v = $false; d = 'Continue a guide that was interrupted' }
+        @{ c = 'discharge-guide'; o = '--status'; v = $false; d = 'Show the guide in progress' }
+        @{ c = 'discharge-guide'; o = '--cancel'; v = $false; d = 'Cancel the guide in progress' }
+        @{ c = 'discharge-guide'; o = '--timeout'; v = $true; d = 'Seconds to wait for each step a person does (default 600)' }
     )
 
     # Used when caora cannot be run to ask: the official codes, detail codes

@@ -11,6 +11,7 @@ cmake -S . -B "$build" -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=
 # Every target, built and run from this one list.
 targets=(lookup recipe startup_bat unit_ini version snapshot tlv japanese_date inventory windows_ids face_manifest
          card_fields frame_header)
+targets+=(discharge_state)
 cmake --build "$build" --target "${targets[@]/#/fuzz_}"
 
 corpus=$build/corpus
@@ -53,6 +54,9 @@ printf '[{"paths":["w.bin"],"weights":[{"name":"q","shape":[2,2],"dtype":"float3
 if [ -f /usr/local/share/caora/models/face_recognition_model-weights_manifest.json ]; then
   cp /usr/local/share/caora/models/face_recognition_model-weights_manifest.json "$corpus/face_manifest/real"
 fi
+
+printf '{"schema":"caora.discharge-state/1","run_id":"1a2b","serial":"2113001","port":"1-2","step":7,"started_at":"2026-12-04T10:00:00+09:00","updated_at":"2026-12-04T10:03:00+09:00","warnings":[]}' > "$corpus/discharge_state/a"
+printf '{"schema":"caora.discharge-state/1","run_id":"x","serial":null,"step":0}' > "$corpus/discharge_state/b"
 
 passed=0
 failed=0

@@ -116,6 +116,15 @@ journal=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['actio
 run undo-901 0 "$exe" --lang en undo "$journal" --yes --json --state-dir "$log_dir/state"
 [ "$(rdp)" = 0x0 ] || { echo "windows: FAIL undo left fDenyTSConnections at $(rdp)"; failed+=("undo-901-registry"); }
 
+# discharge-guide on the live Windows backend: the plan, the refusal without a
+# terminal (every step still listed), and the state folder's --status/--cancel.
+run discharge-plan 0 "$exe" --lang en --json --dry-run discharge-guide --device 2113001 --state-dir "$log_dir/dstate"
+check discharge-plan "doc['schema'] == 'caora.discharge-guide/1' and [s['wait_s'] for s in doc['steps']] == [None, 60, None, 60, None, None, None, None, None]"
+run discharge-refused 3 "$exe" --lang en --json discharge-guide --device 2113001 --state-dir "$log_dir/dstate"
+check discharge-refused "doc['status'] == 'refused' and len(doc['steps']) == 9"
+run discharge-status 0 "$exe" --lang en --json discharge-guide --status --state-dir "$log_dir/dstate"
+check discharge-status "doc['status'] == 'none'"
+
 expect version "names caora and every cross-built source package at its version" \
   awk -F'\t' -v out="$log_dir/version.txt" 'BEGIN { while ((getline l < out) > 0) v = v "\n" l; ok = v ~ /^\ncaora / }
     NR > 1 && index(v, "  " $1 " " $2 " (") == 0 { ok = 0 } END { exit !ok }' "$build/dist/dependencies.tsv"

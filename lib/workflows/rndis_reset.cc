@@ -1,11 +1,11 @@
 #include "workflows/rndis_reset.h"
 
-#include <chrono>
+#include <algorithm>
 #include <sstream>
-#include <thread>
 
 #include "core/strings.h"
 #include "host/records.h"
+#include "workflows/watch.h"
 
 namespace caora {
 
@@ -90,7 +90,9 @@ RndisResetResult prepare_rndis_reset(Host& host, const RndisResetOptions& opts) 
 
 void run_rndis_reset(Host& host, Journal& journal, const RndisResetOptions& opts, RndisResetResult& r,
                      const std::function<void(const Text&)>& progress) {
-  auto start = std::chrono::steady_clock::now();
+  SteadyClock own_clock;
+  Clock& clock = opts.clock ? *opts.clock : own_clock;
+  auto start = clock.now();
   progress({"RNDISアダプターを作り直しています", "resetting the RNDIS adapter"});
   auto outcome = host.apply("rndis.reset", action_params(opts), journal);
   if (!outcome) {
@@ -119,8 +121,11 @@ void run_rndis_reset(Host& host, Journal& journal, const RndisResetOptions& opts
     return;
   }
   // Watch until every reset unit has an enabled adapter with an IPv4 address.
-  auto deadline = start + std::chrono::seconds(opts.timeout_s);
-  while (true) {
+  WatchLoop loop;
+  loop.clock = &clock;
+  loop.timeout_s = std::max(0.0, opts.timeout_s - seconds_between(start, loop.clock->now()));
+  loop.poll_ms = opts.poll_ms;
+  loop.look = [&] {
     host.forget();
     ProbeResult adapters = host.probe("net.rndis.adapters");
     r.seen.clear();
@@ -143,17 +148,19 @@ void run_rndis_reset(Host& host, Journal& journal, const RndisResetOptions& opts
       r.seen.push_back(label(t) + ": " + state);
       if (ok) ++ready;
     }
-    auto now = std::chrono::steady_clock::now();
-    r.waited_s = std::chrono::duration<double>(now - start).count();
-    if (ready == r.targets.size()) {
-      r.status = RndisResetStatus::Done;
-      r.message = {"RNDISアダプターが戻り、IPv4アドレスがあることを確認しました", "the RNDIS adapter is back and has its IPv4 address"};
-      return;
-    }
-    if (now >= deadline) break;
+    return ready == r.targets.size();
+  };
+  loop.tick = [&](double) {
     progress({"アダプターが戻るのを待っています（最大 " + std::to_string(opts.timeout_s) + " 秒）",
               "waiting for the adapter to come back (up to " + std::to_string(opts.timeout_s) + " s)"});
-    std::this_thread::sleep_for(std::chrono::milliseconds(opts.poll_ms));
+    return true;
+  };
+  WatchResult w = watch_until(loop);
+  r.waited_s = seconds_between(start, loop.clock->now());
+  if (w.end == WatchEnd::Seen) {
+    r.status = RndisResetStatus::Done;
+    r.message = {"RNDISアダプターが戻り、IPv4アドレスがあることを確認しました", "the RNDIS adapter is back and has its IPv4 address"};
+    return;
   }
   r.status = RndisResetStatus::TimedOut;
   r.message = {std::to_string(opts.timeout_s) + " 秒待ちましたが、アダプターがアドレス付きで戻りません。USBケーブルを抜き差しするか、端末を再起動してください",

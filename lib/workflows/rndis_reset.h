@@ -14,6 +14,7 @@
 
 #include "core/journal.h"
 #include "host/host.h"
+#include "workflows/watch.h"
 
 namespace caora {
 
@@ -22,6 +23,7 @@ struct RndisResetOptions {
   int timeout_s = 60;
   bool reboot = false;  // schedule a restart of the terminal when the OS needs one
   int poll_ms = 500;
+  Clock* clock = nullptr;  // the steady clock when null
 };
 
 enum class RndisResetStatus {
