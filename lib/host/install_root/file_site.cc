@@ -150,7 +150,7 @@ const ProbeTable<FileSite>& FileSite::probes() {
       {"site.ini.corrupt_files", in_root([](FileSite& s) { return s.probe_ini_corrupt(true); })},
       {"site.firmware.version", in_root(&FileSite::probe_firmware_version)},
       {"site.reader_software.outdated", in_root([](FileSite& s) {
-         return s.probe_outdated("reader_software", s.probe_version(s.version_file()));
+         return s.probe_outdated("reader_software", s.probe_version(s.version_file(), "reader_software"));
        })},
       {"site.firmware.outdated",
        in_root([](FileSite& s) { return s.probe_outdated("firmware", s.probe_firmware_version()); })},
