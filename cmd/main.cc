@@ -26,6 +26,7 @@ void setup_set_startup_delay(CLI::App&, Context&);
 void setup_selftest(CLI::App&, Context&);
 void setup_pair(CLI::App&, Context&);
 void setup_rndis_reset(CLI::App&, Context&);
+void setup_register(CLI::App&, Context&);
 
 const std::vector<CommandSpec>& command_table() {
   static const std::vector<CommandSpec> table = {
@@ -40,6 +41,7 @@ const std::vector<CommandSpec>& command_table() {
       {"selftest", {"自己診断: card（カードの置き方・券面OCR・照合番号B・ICチップ）と face（撮影品質・顔照合）、各段階の時間", "Self-test the pipeline: card (placement, card-face OCR, verification number B, chip) and face (capture quality, match), with timings"}, setup_selftest},
       {"pair", {"Caoraの接続を確認し、台帳（シリアル・ポート・リーダー）を記録する", "Check how the units are connected and keep their inventory"}, setup_pair},
       {"rndis-reset", {"CaoraのRNDISアダプターを作り直し、戻るまで待つ", "Recreate the units' RNDIS adapters and wait until they are back"}, setup_rndis_reset},
+      {"register", {"ログイン名管理ツールでの登録: 状況、登録前の重複確認、接続情報の撤去、証明書変更時の判断", "Registration with the login-name tool: status, a check before registering, removal of the connection info, the certificate-change decision"}, setup_register},
   };
   return table;
 }

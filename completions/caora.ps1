@@ -24,6 +24,7 @@ Register-ArgumentCompleter -Native -CommandName caora, caora.exe -ScriptBlock {
         'selftest'          = 'Self-test the card stage (placement, OCR, chip) or the face stage (quality, match)'
         'pair'              = 'Check how the units are connected and keep their inventory'
         'rndis-reset'       = "Recreate the units' RNDIS adapters and wait until they are back"
+        'register'          = 'Registration with the login-name tool: status, check, remove, cert-change'
     }
 
     # c: the subcommand ('' = global: before or after the subcommand),
@@ -66,6 +67,15 @@ Register-ArgumentCompleter -Native -CommandName caora, caora.exe -ScriptBlock {
         @{ c = 'rndis-reset'; o = '--device'; v = $true; d = 'Only the unit with this serial number' }
         @{ c = 'rndis-reset'; o = '--timeout'; v = $true; d = 'Seconds to wait for the adapter to come back (default 60)' }
         @{ c = 'rndis-reset'; o = '--reboot'; v = $false; d = 'Schedule a restart of the terminal if the OS needs one' }
+        @{ c = 'register'; o = '--account'; v = $true; d = 'Face-auth account login ID (starts with F0)' }
+        @{ c = 'register'; o = '--reader'; v = $true; d = 'Reader name' }
+        @{ c = 'register'; o = '--env'; v = $true; d = 'verification or production (remove: also both)' }
+        @{ c = 'register'; o = '--update'; v = $false; d = 'Check an update instead of a new registration' }
+        @{ c = 'register'; o = '--ledger'; v = $true; d = "The institution's registration ledger (CSV)" }
+        @{ c = 'register'; o = '--device'; v = $true; d = "The unit's serial number" }
+        @{ c = 'register'; o = '--institution-code-changed'; v = $false; d = 'The institution code changes too (QA 32)' }
+        @{ c = 'register'; o = '--face-dll'; v = $true; d = 'The face-auth DLL version' }
+        @{ c = 'register'; o = '--answer'; v = $true; d = 'Answer a question: ID=yes|no' }
     )
 
     # Used when caora cannot be run to ask: the official codes, detail codes
@@ -203,6 +213,7 @@ Register-ArgumentCompleter -Native -CommandName caora, caora.exe -ScriptBlock {
         $values = $null
         switch ($option) {
             '--lang' { $values = Select-CaoraPrefix $current @('ja', 'en') }
+            '--env' { $values = Select-CaoraPrefix $current @('verification', 'production', 'both') }
             '--kind' { $values = Select-CaoraPrefix $current @('error', 'screen', 'qa', 'faq') }
             '--audience' { $values = Select-CaoraPrefix $current @('patient', 'staff', 'technician', 'desk') }
             '--ticket' { $values = Select-CaoraPrefix $current ($ticketFields | ForEach-Object { "$_=" }) }
@@ -215,7 +226,7 @@ Register-ArgumentCompleter -Native -CommandName caora, caora.exe -ScriptBlock {
             { $_ -in '--root', '--recipes', '--state-dir', '--models' } {
                 if (-not $prefix) { return Get-CaoraPath $current $true }
             }
-            { $_ -in '--profile', '--log-file', '-o', '--output', '--annotate', '--photo' } {
+            { $_ -in '--profile', '--log-file', '-o', '--output', '--annotate', '--photo', '--ledger' } {
                 if (-not $prefix) { return Get-CaoraPath $current $false }
             }
             '--site' {
@@ -278,6 +289,11 @@ Register-ArgumentCompleter -Native -CommandName caora, caora.exe -ScriptBlock {
                 Select-CaoraPrefix $wordToComplete @('face', 'card') | ForEach-Object { Get-CaoraResult $_ 'ParameterValue' "The $_ stage" }
             } else {
                 return Get-CaoraPath $wordToComplete $false
+            }
+        }
+        'register' {
+            if ($positional -eq 0) {
+                Select-CaoraPrefix $wordToComplete @('status', 'check', 'remove', 'cert-change') | ForEach-Object { Get-CaoraResult $_ 'ParameterValue' $_ }
             }
         }
     }
