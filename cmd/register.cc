@@ -337,6 +337,8 @@ int run_cert_change(Context& ctx, const RegisterOpts& o) {
   text += "  " + out.reason.in(lang) + "\n";
   if (out.decision == CertDecision::Ask)
     text += std::string(ja ? "  答えが分かったら --answer " : "  Once known, give --answer ") + kQuestionId + "=yes|no\n";
+  if (out.decision == CertDecision::Ask && !out.plan.empty())
+    text += ja ? "必要な場合の手順:\n" : "If it is needed:\n";
   int n = 1;
   for (const auto& p : out.plan) text += "  " + std::to_string(n++) + ". " + p.in(lang) + "\n";
   ctx.out(text);
