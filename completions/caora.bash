@@ -7,7 +7,7 @@
 # Kept in step with the CLI by tests/e2e/test_docs_drift.py: every subcommand
 # and option of `caora --dump-cli` must be here, and nothing else.
 
-_caora_commands=(diagnose explain list doctor snapshot history undo set-startup-delay selftest pair rndis-reset discharge-guide)
+_caora_commands=(diagnose explain list doctor snapshot history undo set-startup-delay selftest pair rndis-reset discharge-guide register)
 
 # Global options work before and after the subcommand.
 _caora_global_options=(
@@ -26,6 +26,7 @@ _caora_subcommand_options()
         pair) printf '%s\n' --licences ;;
         rndis-reset) printf '%s\n' --device --timeout --reboot ;;
         discharge-guide) printf '%s\n' --device --resume --status --cancel --timeout ;;
+        register) printf '%s\n' --account --reader --env --update --ledger --device --institution-code-changed --face-dll --answer ;;
         set-startup-delay) printf '%s\n' --show ;;
         selftest) printf '%s\n' --threshold --models --annotate --reader --photo --force ;;
         explain | doctor | history) ;;
@@ -40,6 +41,7 @@ _caora_takes_value()
         --answer | --ticket | --kind | --audience | -o | --output) return 0 ;;
         --threshold | --models | --annotate | --reader | --photo) return 0 ;;
         --licences | --device | --timeout) return 0 ;;
+        --account | --env | --ledger | --face-dll) return 0 ;;
     esac
     return 1
 }
@@ -196,6 +198,8 @@ _caora()
     if [[ $prev == -* ]] && _caora_takes_value "$prev"; then
         case $prev in
             --lang) _caora_compreply_words "$cur" ja en ;;
+            --env) _caora_compreply_words "$cur" verification production both ;;
+            --ledger) _caora_complete_files "$cur" 0 ;;
             --kind) _caora_compreply_words "$cur" error screen qa faq ;;
             --audience) _caora_compreply_words "$cur" patient staff technician desk ;;
             --root | --recipes | --state-dir | --models) _caora_complete_files "$cur" 1 ;;
@@ -268,6 +272,9 @@ _caora()
             else
                 _caora_complete_files "$cur" 0
             fi
+            ;;
+        register)
+            ((npos == 0)) && _caora_compreply_words "$cur" status check remove cert-change
             ;;
         *) COMPREPLY=() ;;
     esac

@@ -6,7 +6,7 @@
 # Kept in step with the CLI by tests/e2e/test_docs_drift.py: every subcommand
 # and option of `caora --dump-cli` must be here, and nothing else.
 
-set -l caora_commands diagnose explain list doctor snapshot history undo set-startup-delay selftest pair rndis-reset discharge-guide
+set -l caora_commands diagnose explain list doctor snapshot history undo set-startup-delay selftest pair rndis-reset discharge-guide register
 
 # The caora to ask for codes and journal ids: the one being completed if it
 # runs, else the one on PATH. Prints it with the options that say where the
@@ -116,6 +116,16 @@ function __caora_selftest_positional
     end
 end
 
+# After `register`: true until its action is given.
+function __caora_register_action
+    set -l tokens (commandline -opc)
+    contains -- register $tokens; or return 1
+    for action in status check remove cert-change
+        contains -- $action $tokens; and return 1
+    end
+    return 0
+end
+
 complete -c caora -f
 
 # Subcommands.
@@ -131,6 +141,7 @@ complete -c caora -n "not __fish_seen_subcommand_from $caora_commands" -a selfte
 complete -c caora -n "not __fish_seen_subcommand_from $caora_commands" -a pair -d 'Check how the units are connected and keep their inventory'
 complete -c caora -n "not __fish_seen_subcommand_from $caora_commands" -a rndis-reset -d "Recreate the units' RNDIS adapters and wait until they are back"
 complete -c caora -n "not __fish_seen_subcommand_from $caora_commands" -a discharge-guide -d "Guide the unit's discharge step by step, checking each step and timing the waits"
+complete -c caora -n "not __fish_seen_subcommand_from $caora_commands" -a register -d 'Registration with the login-name tool: status, check, remove, cert-change'
 
 # Global options (before or after the subcommand).
 complete -c caora -s h -l help -d 'Print help and exit'
@@ -198,3 +209,14 @@ complete -c caora -n '__fish_seen_subcommand_from discharge-guide' -l resume -d 
 complete -c caora -n '__fish_seen_subcommand_from discharge-guide' -l status -d 'Show the guide in progress'
 complete -c caora -n '__fish_seen_subcommand_from discharge-guide' -l cancel -d 'Cancel the guide in progress'
 complete -c caora -n '__fish_seen_subcommand_from discharge-guide' -l timeout -x -d 'Seconds to wait for each step a person does (default 600)'
+# register: the action, then its options
+complete -c caora -n '__caora_register_action' -a 'status check remove cert-change'
+complete -c caora -n '__fish_seen_subcommand_from register' -l account -x -d 'Face-auth account login ID (starts with F0)'
+complete -c caora -n '__fish_seen_subcommand_from register' -l reader -x -d 'Reader name'
+complete -c caora -n '__fish_seen_subcommand_from register' -l env -x -a 'verification production both' -d 'Environment'
+complete -c caora -n '__fish_seen_subcommand_from register' -l update -d 'Check an update instead of a new registration'
+complete -c caora -n '__fish_seen_subcommand_from register' -l ledger -r -F -d "The institution's registration ledger (CSV)"
+complete -c caora -n '__fish_seen_subcommand_from register' -l device -x -d "The unit's serial number"
+complete -c caora -n '__fish_seen_subcommand_from register' -l institution-code-changed -d 'The institution code changes too (QA 32)'
+complete -c caora -n '__fish_seen_subcommand_from register' -l face-dll -x -d 'The face-auth DLL version'
+complete -c caora -n '__fish_seen_subcommand_from register' -l answer -x -a '(__caora_answers)' -d 'Answer a question: ID=yes|no'

@@ -25,6 +25,7 @@ Register-ArgumentCompleter -Native -CommandName caora, caora.exe -ScriptBlock {
         'pair'              = 'Check how the units are connected and keep their inventory'
         'rndis-reset'       = "Recreate the units' RNDIS adapters and wait until they are back"
         'discharge-guide'   = "Guide the unit's discharge step by step, checking each step and timing the waits"
+        'register'          = 'Registration with the login-name tool: status, check, remove, cert-change'
     }
 
     # c: the subcommand ('' = global: before or after the subcommand),
@@ -72,6 +73,15 @@ Register-ArgumentCompleter -Native -CommandName caora, caora.exe -ScriptBlock {
         @{ c = 'discharge-guide'; o = '--status'; v = $false; d = 'Show the guide in progress' }
         @{ c = 'discharge-guide'; o = '--cancel'; v = $false; d = 'Cancel the guide in progress' }
         @{ c = 'discharge-guide'; o = '--timeout'; v = $true; d = 'Seconds to wait for each step a person does (default 600)' }
+        @{ c = 'register'; o = '--account'; v = $true; d = 'Face-auth account login ID (starts with F0)' }
+        @{ c = 'register'; o = '--reader'; v = $true; d = 'Reader name' }
+        @{ c = 'register'; o = '--env'; v = $true; d = 'verification or production (remove: also both)' }
+        @{ c = 'register'; o = '--update'; v = $false; d = 'Check an update instead of a new registration' }
+        @{ c = 'register'; o = '--ledger'; v = $true; d = "The institution's registration ledger (CSV)" }
+        @{ c = 'register'; o = '--device'; v = $true; d = "The unit's serial number" }
+        @{ c = 'register'; o = '--institution-code-changed'; v = $false; d = 'The institution code changes too (QA 32)' }
+        @{ c = 'register'; o = '--face-dll'; v = $true; d = 'The face-auth DLL version' }
+        @{ c = 'register'; o = '--answer'; v = $true; d = 'Answer a question: ID=yes|no' }
     )
 
     # Used when caora cannot be run to ask: the official codes, detail codes
@@ -209,6 +219,7 @@ Register-ArgumentCompleter -Native -CommandName caora, caora.exe -ScriptBlock {
         $values = $null
         switch ($option) {
             '--lang' { $values = Select-CaoraPrefix $current @('ja', 'en') }
+            '--env' { $values = Select-CaoraPrefix $current @('verification', 'production', 'both') }
             '--kind' { $values = Select-CaoraPrefix $current @('error', 'screen', 'qa', 'faq') }
             '--audience' { $values = Select-CaoraPrefix $current @('patient', 'staff', 'technician', 'desk') }
             '--ticket' { $values = Select-CaoraPrefix $current ($ticketFields | ForEach-Object { "$_=" }) }
@@ -221,7 +232,7 @@ Register-ArgumentCompleter -Native -CommandName caora, caora.exe -ScriptBlock {
             { $_ -in '--root', '--recipes', '--state-dir', '--models' } {
                 if (-not $prefix) { return Get-CaoraPath $current $true }
             }
-            { $_ -in '--profile', '--log-file', '-o', '--output', '--annotate', '--photo' } {
+            { $_ -in '--profile', '--log-file', '-o', '--output', '--annotate', '--photo', '--ledger' } {
                 if (-not $prefix) { return Get-CaoraPath $current $false }
             }
             '--site' {
@@ -284,6 +295,11 @@ Register-ArgumentCompleter -Native -CommandName caora, caora.exe -ScriptBlock {
                 Select-CaoraPrefix $wordToComplete @('face', 'card') | ForEach-Object { Get-CaoraResult $_ 'ParameterValue' "The $_ stage" }
             } else {
                 return Get-CaoraPath $wordToComplete $false
+            }
+        }
+        'register' {
+            if ($positional -eq 0) {
+                Select-CaoraPrefix $wordToComplete @('status', 'check', 'remove', 'cert-change') | ForEach-Object { Get-CaoraResult $_ 'ParameterValue' $_ }
             }
         }
     }

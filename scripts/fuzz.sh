@@ -10,7 +10,7 @@ cmake -S . -B "$build" -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=
   -DCAORA_FUZZ=ON -DCAORA_TESTS=OFF >/dev/null
 # Every target, built and run from this one list.
 targets=(lookup recipe startup_bat unit_ini version snapshot tlv japanese_date inventory windows_ids face_manifest
-         card_fields frame_header)
+         card_fields frame_header ledger)
 targets+=(discharge_state)
 cmake --build "$build" --target "${targets[@]/#/fuzz_}"
 
@@ -38,6 +38,7 @@ printf 'port=1-2 serial=2113001 speed=high hub=no id=04c5:1526' > "$corpus/inven
 printf 'port=1-2 name=usb0 driver=rndis_host enabled=yes ipv4=192.168.250.2/24 overlaps=eth0:192.168.0.20/16' > "$corpus/inventory/adapter"
 # windows_ids: "instance|location path|hardware IDs|compatible IDs|parent USB device" per line.
 printf 'USB\\VID_04C5&PID_1526\\2113001|PCIROOT(0)#PCI(1400)#USBROOT(0)#USB(2)#USB(3)|USB\\VID_04C5&PID_1526&REV_0100|USB\\Class_E0&SubClass_01&Prot_03|USB\\VID_04C5&PID_1526\\2113001\n' > "$corpus/windows_ids/unit"
+printf 'account,reader,serial,environment,registered_at\r\nF0000001,CaoraA,2113001,verification,2026-11-01\r\nF0000002,"Caora, ""B""",,production,\r\n' > "$corpus/ledger/a"
 printf '\377\040\202\000\020\337\042\010\061\071\070\060\060\062\061\067\337\047\002\377\117' > "$corpus/tlv/ef0002"
 for d in '昭和55年2月17日生' '令和元年5月1日' '平成31年4月30日' '大正１５年１２月２４日'; do
   printf '%s' "$d" > "$corpus/japanese_date/$(printf '%s' "$d" | md5sum | cut -c1-8)"

@@ -115,6 +115,22 @@ rdp() { "$wine" reg query "$ts" /v fDenyTSConnections 2>/dev/null | tr -d '\r' |
 journal=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['actions'][0]['journal'])" "$log_dir/fix-901.txt" 2>/dev/null)
 run undo-901 0 "$exe" --lang en undo "$journal" --yes --json --state-dir "$log_dir/state"
 [ "$(rdp)" = 0x0 ] || { echo "windows: FAIL undo left fDenyTSConnections at $(rdp)"; failed+=("undo-901-registry"); }
+# register: a check against the terminal's connection info (the site profile's
+# assumed layout), then its removal and the undo, compared byte for byte.
+regroot="$log_dir/root"
+conn="$regroot/OnlineAuthApp/App/Execute/bin/Connection/Production"
+mkdir -p "$conn"
+printf '; Caora\r\nLoginId=F0000001\r\nReaderName=CaoraA\r\n' > "$conn/CJKA2113001.conn"
+cp "$conn/CJKA2113001.conn" "$log_dir/conn.orig"
+run register-check 1 "$exe" --lang en --root "$regroot" --json register check --account F0000001 --reader CaoraZ \
+  --env production
+run register-usage 2 "$exe" --lang en --root "$regroot" register check --account X0000001 --reader CaoraZ --env production
+run register-remove 0 "$exe" --lang en --root "$regroot" --state-dir "$log_dir/state" --yes --json register remove \
+  --device 2113001 --env production
+[ ! -e "$conn/CJKA2113001.conn" ] || { echo "windows: FAIL register-remove left the file"; failed+=("register-remove-file"); }
+journal=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['journal'])" "$log_dir/register-remove.txt" 2>/dev/null)
+run register-undo 0 "$exe" --lang en --state-dir "$log_dir/state" undo "$journal" --yes
+cmp -s "$log_dir/conn.orig" "$conn/CJKA2113001.conn" || { echo "windows: FAIL register undo is not byte for byte"; failed+=("register-undo-bytes"); }
 
 # discharge-guide on the live Windows backend: the plan, the refusal without a
 # terminal (every step still listed), and the state folder's --status/--cancel.
@@ -143,6 +159,7 @@ expect list "lists error-008" grep -q "^error-008 " "$log_dir/list.txt"
 check explain 'doc["schema"] == "caora.explain/1" and doc["code"] == "008"'
 check fix-901 'doc["status"] == "resolved" and doc["actions"][0]["id"] == "host.rdp.disable" and doc["actions"][0]["applied"]'
 check undo-901 'doc["schema"] == "caora.undo/1" and doc["undone"] and "fDenyTSConnections = 0" in doc["reversed"][0]'
+check register-check 'doc["schema"] == "caora.register/1" and [(f["case"], f["detail"]) for f in doc["findings"]] == [(1, "0x81000001")]'
 check diagnose-site 'doc["schema"] == "caora.diagnose/1" and any(c["id"] == "remote-desktop-session" and c["status"] == "present" for c in doc["causes"])'
 # The live backend under Wine: every cause decided or unknown with a reason, none from a crash.
 check diagnose-live 'doc["schema"] == "caora.diagnose/1" and any("SM_REMOTESESSION" in e for c in doc["causes"] for e in c["evidence"])'

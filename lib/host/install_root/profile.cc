@@ -33,6 +33,20 @@ Expected<SiteProfile> parse_site_profile(const std::string& text, const std::str
   get("firmware", "ini_key", &p.firmware_ini_key);
   get("reader_software", "version_file", &p.reader_software_version_file);
   get("face_dll", "version_file", &p.face_dll_version_file);
+  // Optional section: an override profile written before it keeps the defaults.
+  auto opt = [&](const char* key, std::string* out) {
+    if (j.contains("registration") && j["registration"].is_object() && j["registration"].contains(key) &&
+        j["registration"][key].is_string())
+      *out = j["registration"][key].get<std::string>();
+  };
+  opt("dir", &p.registration_dir);
+  opt("verification", &p.registration_verification);
+  opt("production", &p.registration_production);
+  opt("prefix", &p.registration_prefix);
+  opt("suffix", &p.registration_suffix);
+  opt("account_key", &p.registration_account_key);
+  opt("reader_key", &p.registration_reader_key);
+  opt("active_file", &p.registration_active_file);
   if (!missing.empty())
     return make_error(ErrorKind::Parse, name + ": " + missing + " がありません（文字列が必要です）",
                       name + ": " + missing + " is missing (a string is required)");

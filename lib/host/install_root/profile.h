@@ -24,6 +24,16 @@ struct SiteProfile {
   std::string reader_software_version_file;
   std::string face_dll_version_file;
   std::optional<std::string> delivery_date;  // YYYY-MM-DD
+  // Where each environment's registration (connection info) lives: assumed.
+  // Defaults match data/site-profile.json, so an older override file still loads.
+  std::string registration_dir = "OnlineAuthApp/App/Execute/bin/Connection";
+  std::string registration_verification = "Verification";
+  std::string registration_production = "Production";
+  std::string registration_prefix = "CJKA";
+  std::string registration_suffix = ".conn";
+  std::string registration_account_key = "LoginId";
+  std::string registration_reader_key = "ReaderName";
+  std::string registration_active_file = "OnlineAuthApp/App/Execute/bin/Connection/Environment.txt";
   nlohmann::json raw;                         // as loaded
   // The section ("reader_software", "firmware", ...) is marked "assumed": true.
   bool assumed(const std::string& section) const {
