@@ -82,10 +82,13 @@ newest_first() {  # versions on stdin, one a line; Debian's ordering, not sort -
   done
   [ ${#vs[@]} -eq 0 ] || printf '%s\n' "${vs[@]}"
 }
+# Pipelines here end in `sed -n 1p`, not `head -1`: head exits after one line, and the
+# writer before it then dies of SIGPIPE, which pipefail turns into a silent exit of the
+# whole script whenever two binaries share a source (libfmt9 and libfmt-dev).
 fetch_source() {  # source-package-name
   local name=$1 installed listed v why_not=""
   installed=$(dpkg-query -W -f='${db:Status-Abbrev} ${source:Package} ${source:Version}\n' 2>/dev/null |
-    awk -v n="$name" '$1 == "ii" && $2 == n {print $3}' | newest_first | head -1)
+    awk -v n="$name" '$1 == "ii" && $2 == n {print $3}' | sort -u | newest_first | sed -n 1p)
   listed=$(apt-cache showsrc --only-source "$name" 2>/dev/null | sed -n 's/^Version: //p' | newest_first | uniq)
   if [ -z "$listed" ]; then
     log "FAIL: apt-cache showsrc lists no source package $name (no deb-src lines?)"
@@ -115,7 +118,7 @@ fetch_source() {  # source-package-name
   log "FAIL: no listed version of $name downloads: $(echo $listed)"
   exit 1
 }
-srcdir() { find "$work/src-$1" -mindepth 1 -maxdepth 1 -type d | head -1; }
+srcdir() { find "$work/src-$1" -mindepth 1 -maxdepth 1 -type d | sed -n 1p; }
 for name in zlib libusb-1.0 libzip fmtlib spdlog curl; do fetch_source "$name"; done
 cd "$work"
 
