@@ -136,18 +136,26 @@ NormalisedQuery normalise_query(const std::string& raw) {
   return q;
 }
 
+// Each UTF-8 character of `s` packed into an integer (its bytes, big-endian).
+static std::vector<uint32_t> packed_chars(const std::string& s) {
+  std::vector<uint32_t> out;
+  for (size_t i = 0; i < s.size();) {
+    unsigned char c = s[i];
+    size_t len = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+    uint32_t packed = 0;
+    for (size_t k = 0; k < len && i + k < s.size(); ++k) packed = (packed << 8) | static_cast<unsigned char>(s[i + k]);
+    i += len;
+    out.push_back(packed);
+  }
+  return out;
+}
+
 // Character bigrams of an already folded string (UTF-8 aware; blanks
 // dropped), each packed into an integer, sorted and unique.
 static std::vector<uint64_t> bigrams(const std::string& folded) {
   std::vector<uint32_t> chars;
-  for (size_t i = 0; i < folded.size();) {
-    unsigned char c = folded[i];
-    size_t len = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
-    uint32_t packed = 0;
-    for (size_t k = 0; k < len && i + k < folded.size(); ++k) packed = (packed << 8) | static_cast<unsigned char>(folded[i + k]);
-    i += len;
+  for (uint32_t packed : packed_chars(folded))
     if (packed != ' ' && packed != '\t') chars.push_back(packed);
-  }
   std::vector<uint64_t> out;
   for (size_t i = 0; i + 1 < chars.size(); ++i) out.push_back((uint64_t{chars[i]} << 32) | chars[i + 1]);
   if (chars.size() == 1) out.push_back(chars[0]);
@@ -244,15 +252,8 @@ static std::vector<RankedField> ranked_fields(const Recipe& r) {
 // Enough to rank on: two different letters at least ("xxxxxxxx" or "----" says nothing).
 static bool informative(const std::string& folded) {
   std::set<uint32_t> distinct;
-  for (size_t i = 0; i < folded.size();) {
-    unsigned char c = folded[i];
-    size_t len = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
-    uint32_t packed = 0;
-    for (size_t k = 0; k < len && i + k < folded.size(); ++k) packed = (packed << 8) | static_cast<unsigned char>(folded[i + k]);
-    i += len;
-    bool letter = c >= 0x80 || std::isalnum(c);
-    if (letter) distinct.insert(packed);
-  }
+  for (uint32_t packed : packed_chars(folded))
+    if (packed >= 0x80 || std::isalnum(static_cast<int>(packed))) distinct.insert(packed);
   return distinct.size() >= 2;
 }
 
