@@ -114,6 +114,7 @@ const std::vector<ProbeSpec>& probe_specs() {
       {"host.certpropsvc.running", V::Bool, {"証明書伝達サービス（CertPropSvc）が動作中", "The Certificate Propagation service (CertPropSvc) is running"}, kWindows, false},
       {"host.biometric.present", V::Bool, {"生体認証デバイス（指紋センサーなど）が有効", "A biometric device (fingerprint sensor etc.) is enabled"}, kWindows, false},
       {"host.nic.arp_offload.enabled", V::Bool, {"NICのARPオフロードが有効", "ARP offload is enabled on the terminal's NIC"}, kWindows, false},
+      {"host.dotnet4.missing", V::Bool, {".NET Framework 4 の登録（レジストリの NDP\\v4\\Full の Release）がない", "The .NET Framework 4 is not registered (no Release under NDP\\v4\\Full in the registry)"}, kWindows, false},
       {"host.restart.pending", V::Bool, {"OSが再起動を待っている", "The OS is waiting for a restart"}, kAnyPlatform, false},
       {"host.restart.scheduled", V::Bool, {"資格確認端末の再起動が予約されている", "A restart of the terminal is scheduled"}, kAnyPlatform, false},
       // USB topology.
@@ -131,6 +132,7 @@ const std::vector<ProbeSpec>& probe_specs() {
       // One record per adapter of a unit.
       {"net.rndis.adapters", V::RecordList, {"CaoraごとのRNDISアダプター（名前・ドライバー・有効か・IPv4・重なるサブネット）", "Each unit's RNDIS adapters: name, driver, enabled, IPv4, overlapping subnets"}, kAnyPlatform, true, adapter_fields()},
       {"net.wifi.signal_weak", V::Bool, {"資格確認端末が無線LANでつながっていて、その電波が弱い", "The terminal is on Wi-Fi and its signal is weak"}, kAnyPlatform, true},
+      {"net.uplink.settings_missing", V::Bool, {"つながっている院内LAN側のアダプターに、IPv4アドレス・デフォルトゲートウェイ・DNSサーバーのどれかがない", "The connected uplink lacks an IPv4 address, a default gateway or a DNS server"}, kAnyPlatform, true},
       {"net.uplink.connected", V::Bool, {"院内LAN（オンライン資格確認等システム側）の有線接続がつながっている", "The wired uplink towards the online qualification system is up"}, kAnyPlatform, true},
       // PC/SC.
       {"pcsc.units.visible", V::Bool, {"どのCaoraもPC/SCリーダーとして見える", "Every unit is visible as a PC/SC reader"}, kAnyPlatform, true},

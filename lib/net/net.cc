@@ -215,4 +215,47 @@ bool wifi_signal_weak(const WifiSignal& s) {
   return s.link < 35;
 }
 
+std::map<std::string, std::string> parse_proc_net_route_defaults(const std::string& text) {
+  std::map<std::string, std::string> out;
+  std::istringstream in(text);
+  std::string line;
+  constexpr unsigned long kRtfUp = 0x1, kRtfGateway = 0x2;
+  while (std::getline(in, line)) {
+    std::istringstream f(line);
+    std::string iface, dest, gw, flags, refcnt, use, metric, mask;
+    if (!(f >> iface >> dest >> gw >> flags >> refcnt >> use >> metric >> mask)) continue;
+    if (iface == "Iface") continue;
+    char* end = nullptr;
+    unsigned long d = std::strtoul(dest.c_str(), &end, 16);
+    if (*end != '\0') continue;
+    unsigned long g = std::strtoul(gw.c_str(), &end, 16);
+    if (*end != '\0') continue;
+    unsigned long fl = std::strtoul(flags.c_str(), &end, 16);
+    if (*end != '\0') continue;
+    unsigned long m = std::strtoul(mask.c_str(), &end, 16);
+    if (*end != '\0') continue;
+    if (d != 0 || m != 0 || !(fl & kRtfUp) || !(fl & kRtfGateway) || g == 0) continue;
+    // Little-endian: the first octet is the low byte.
+    std::string addr = std::to_string(g & 0xff) + "." + std::to_string((g >> 8) & 0xff) + "." +
+                       std::to_string((g >> 16) & 0xff) + "." + std::to_string((g >> 24) & 0xff);
+    out.emplace(iface, addr);
+  }
+  return out;
+}
+
+std::vector<std::string> parse_resolv_conf_nameservers(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) {
+    std::istringstream f(line);
+    std::string key, value;
+    if (!(f >> key >> value) || key != "nameserver") continue;
+    out.push_back(value);
+  }
+  return out;
+}
+
+bool is_resolved_stub(const std::string& nameserver) { return nameserver == "127.0.0.53" || nameserver == "127.0.0.54"; }
+
 }  // namespace caora::net

@@ -67,6 +67,16 @@ std::map<std::string, WifiSignal> parse_proc_net_wireless(const std::string& tex
 // The thresholds are the project's advice (common Wi-Fi guidance), not the vendor's.
 bool wifi_signal_weak(const WifiSignal& s);
 
+// IPv4 default routes through a gateway, from /proc/net/route: interface name →
+// gateway ("a.b.c.d"). The kernel prints addresses as little-endian hex words.
+std::map<std::string, std::string> parse_proc_net_route_defaults(const std::string& text);
+// The `nameserver` addresses of a resolv.conf, in order (comments and other
+// keywords skipped).
+std::vector<std::string> parse_resolv_conf_nameservers(const std::string& text);
+// systemd-resolved's stub (127.0.0.53/54): the real servers are then in
+// /run/systemd/resolve/resolv.conf.
+bool is_resolved_stub(const std::string& nameserver);
+
 // Addresses by interface name.
 using AddressMap = std::map<std::string, std::vector<Ipv4>>;
 Expected<AddressMap> read_ipv4_getifaddrs();

@@ -115,3 +115,26 @@ TEST_CASE("/proc/net/wireless: link quality and level by interface") {
   CHECK_FALSE(caora::net::wifi_signal_weak(s.at("wlp2s0")));
   CHECK(caora::net::wifi_signal_weak({20, std::nullopt}));
 }
+
+TEST_CASE("/proc/net/route: the default routes through a gateway, by interface") {
+  auto r = caora::net::parse_proc_net_route_defaults(
+      "Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT\n"
+      "eth0\t00000000\t0100A8C0\t0003\t0\t0\t100\t00000000\t0\t0\t0\n"
+      "eth0\t0000A8C0\t00000000\t0001\t0\t0\t100\t00FFFFFF\t0\t0\t0\n"
+      "usb0\t00000000\t00000000\t0001\t0\t0\t0\t00000000\t0\t0\t0\n"  // default, no gateway
+      "wlan0\t00000000\t0101A8C0\t0002\t0\t0\t0\t00000000\t0\t0\t0\n"  // not up
+      "broken line\n");
+  REQUIRE(r.size() == 1);
+  CHECK(r.at("eth0") == "192.168.0.1");
+}
+
+TEST_CASE("resolv.conf: nameserver lines, and systemd-resolved's stub") {
+  auto ns = caora::net::parse_resolv_conf_nameservers(
+      "# Generated\nsearch clinic.local\nnameserver 192.168.0.1\n  nameserver\t8.8.8.8 \n#nameserver 1.1.1.1\noptions edns0\n");
+  REQUIRE(ns.size() == 2);
+  CHECK(ns[0] == "192.168.0.1");
+  CHECK(ns[1] == "8.8.8.8");
+  CHECK(caora::net::parse_resolv_conf_nameservers("").empty());
+  CHECK(caora::net::is_resolved_stub("127.0.0.53"));
+  CHECK_FALSE(caora::net::is_resolved_stub("192.168.0.1"));
+}

@@ -20,6 +20,12 @@ std::string utf8(const wchar_t* w) {
   return out;
 }
 
+std::string dotted(const sockaddr* sa) {
+  uint32_t a = ntohl(reinterpret_cast<const sockaddr_in*>(sa)->sin_addr.s_addr);
+  return std::to_string(a >> 24) + "." + std::to_string((a >> 16) & 0xff) + "." + std::to_string((a >> 8) & 0xff) + "." +
+         std::to_string(a & 0xff);
+}
+
 }  // namespace
 
 Expected<std::vector<WindowsAdapter>> read_windows_adapters() {
@@ -29,7 +35,7 @@ Expected<std::vector<WindowsAdapter>> read_windows_adapters() {
   ULONG rv = ERROR_BUFFER_OVERFLOW;
   for (int attempt = 0; attempt < 4 && rv == ERROR_BUFFER_OVERFLOW; ++attempt) {
     buf.resize(size);
-    rv = GetAdaptersAddresses(AF_INET, GAA_FLAG_SKIP_ANYCAST | GAA_FLAG_SKIP_MULTICAST | GAA_FLAG_SKIP_DNS_SERVER,
+    rv = GetAdaptersAddresses(AF_INET, GAA_FLAG_SKIP_ANYCAST | GAA_FLAG_SKIP_MULTICAST | GAA_FLAG_INCLUDE_GATEWAYS,
                               nullptr, reinterpret_cast<IP_ADAPTER_ADDRESSES*>(buf.data()), &size);
   }
   std::vector<WindowsAdapter> out;
@@ -51,6 +57,14 @@ Expected<std::vector<WindowsAdapter>> read_windows_adapters() {
       ip.addr = ntohl(reinterpret_cast<const sockaddr_in*>(sa)->sin_addr.s_addr);
       ip.prefix = std::min<int>(u->OnLinkPrefixLength, 32);
       w.ipv4.push_back(ip);
+    }
+    for (auto* g = a->FirstGatewayAddress; g; g = g->Next) {
+      const sockaddr* sa = g->Address.lpSockaddr;
+      if (sa != nullptr && sa->sa_family == AF_INET) w.gateways.push_back(dotted(sa));
+    }
+    for (auto* d = a->FirstDnsServerAddress; d; d = d->Next) {
+      const sockaddr* sa = d->Address.lpSockaddr;
+      if (sa != nullptr && sa->sa_family == AF_INET) w.dns_servers.push_back(dotted(sa));
     }
     out.push_back(std::move(w));
   }

@@ -18,9 +18,12 @@ struct WindowsAdapter {
   unsigned if_type = 0;       // IF_TYPE_*: 6 Ethernet, 24 loopback, 71 Wi-Fi
   bool up = false;            // IfOperStatusUp
   std::vector<Ipv4> ipv4;
+  std::vector<std::string> gateways;     // IPv4 default gateways ("a.b.c.d")
+  std::vector<std::string> dns_servers;  // IPv4 DNS servers ("a.b.c.d")
 };
 
-// Every adapter with its IPv4 unicast addresses; an error when Windows will not say.
+// Every adapter with its IPv4 unicast addresses, gateways and DNS servers; an
+// error when Windows will not say.
 Expected<std::vector<WindowsAdapter>> read_windows_adapters();
 
 }  // namespace caora::net

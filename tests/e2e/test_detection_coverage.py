@@ -50,6 +50,21 @@ class DetectionCoverage(unittest.TestCase):
             self.assertEqual([c["probe"] for c in cause["detect"]["checks"]], ["net.wifi.signal_weak"])
             self.assertIn("question", cause["detect"])
 
+    def test_the_settings_causes_are_probed_and_still_ask(self):
+        for name, cause_id, probe in (("011", "ip-dns-misconfigured", "net.uplink.settings_missing"),
+                                      ("FUJ905", "ip-dns-misconfigured", "net.uplink.settings_missing"),
+                                      ("FUJP55", "ip-dns-misconfigured", "net.uplink.settings_missing"),
+                                      ("FUJ906", "os-or-dotnet-damaged", "host.dotnet4.missing")):
+            with open(os.path.join(SOURCE_DIR, "recipes", "errors", name + ".json"), encoding="utf-8") as f:
+                recipe = json.load(f)
+            cause = next(c for c in recipe["causes"] if c["id"] == cause_id)
+            checks = cause["detect"]["checks"]
+            self.assertEqual([c["probe"] for c in checks], [probe])
+            # Present only when something is missing; "all set" proves nothing, so it asks.
+            self.assertEqual(checks[0]["present_if"], {"eq": True})
+            self.assertEqual(checks[0]["unknown_if"], {"eq": False})
+            self.assertIn("question", cause["detect"])
+
     def test_every_probe_named_in_a_detect_is_declared(self):
         with open(os.path.join(SOURCE_DIR, "lib", "host", "vocabulary.cc"), encoding="utf-8") as f:
             declared = set(re.findall(r'\{"([a-z_]+(?:\.[a-z_0-9]+)+)", V::', f.read()))

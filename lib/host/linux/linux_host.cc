@@ -1,5 +1,6 @@
 #include "host/linux/linux_host.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
@@ -128,11 +129,13 @@ const ProbeTable<LinuxHost>& LinuxHost::probes() {
         {"host.restart.scheduled", &LinuxHost::probe_restart_scheduled},
         {"net.uplink.connected", &LinuxHost::probe_uplink},
         {"net.wifi.signal_weak", &LinuxHost::probe_wifi_weak},
+        {"net.uplink.settings_missing", &LinuxHost::probe_uplink_settings},
     };
     bind_shared_probes(t);
     // What Linux does not read (declared for Windows only in vocabulary.cc): unknown, saying why.
     bind_unreadable(t, "host.rdp.enabled", windows_only({"リモートデスクトップの設定", "the Remote Desktop setting"}));
     bind_unreadable(t, "host.certpropsvc.running", windows_only({"証明書伝達サービス", "the Certificate Propagation service"}));
+    bind_unreadable(t, "host.dotnet4.missing", windows_only({".NET Framework のレジストリ", "the .NET Framework's registry entry"}));
     bind_unreadable(t, "host.nic.arp_offload.enabled", windows_only({"NICドライバーの設定", "a NIC driver setting"}));
     bind_unreadable(t, "host.screen_lock.enabled",
                     {"Linuxでは画面ロックはデスクトップ（GNOME、KDE、Xfceなど）ごとの設定で、ここからは確実に読めません。デスクトップの設定で確認してください",
@@ -214,6 +217,65 @@ ProbeResult LinuxHost::probe_wifi_weak() {
     ev.push_back(buf);
   }
   return ProbeResult::of(weak, ev);
+}
+
+// The network settings the vendor names for 011/FUJ905/FUJP55 ("IPアドレスやDNSなどの
+// 設定"), as far as the terminal holds them: each connected uplink (wired, not a
+// unit's; or Wi-Fi in use) needs an IPv4 address and a default gateway, and the
+// terminal a DNS server. Something missing is present evidence; all there does not
+// prove the values right, so the recipe still asks then.
+ProbeResult LinuxHost::probe_uplink_settings() {
+  const NetView& n = net_view();
+  if (n.error) return ProbeResult::unknown(from_error(*n.error));
+  // A sysfs fixture's interfaces are not in this machine's route table.
+  if (paths_.sysfs != fs::path("/sys") && paths_.proc == fs::path("/proc"))
+    return ProbeResult::unknown({"別の sysfs を読んでいるため、この機械の経路表は使えません（CAORA_PROC_ROOT を指定してください）",
+                                 "another sysfs root is read, so this machine's route table does not apply (set CAORA_PROC_ROOT)"});
+  std::set<std::string> unit_ports;
+  for (const auto& u : usb_view().units) unit_ports.insert(u.device.port_path());
+  std::vector<const net::Interface*> in_use;
+  for (const auto& i : n.interfaces) {
+    if (i.loopback || !i.physical || i.driver == "rndis_host" || (!i.usb_port.empty() && unit_ports.count(i.usb_port))) continue;
+    if (!i.wireless && i.type != 1) continue;
+    if (i.admin_up && i.carrier.value_or(false)) in_use.push_back(&i);
+  }
+  if (in_use.empty())
+    return ProbeResult::unknown({"院内LAN側のアダプターがつながっていないため、設定を確かめられません",
+                                 "no uplink adapter is connected, so its settings cannot be checked"},
+                                {"no wired or Wi-Fi interface is up with a carrier"});
+  fs::path route_file = paths_.proc / "net" / "route";
+  auto routes = read_small(route_file);
+  if (!routes)
+    return ProbeResult::unknown({"経路表（" + route_file.string() + "）を読めません", "the route table (" + route_file.string() + ") cannot be read"});
+  auto gateways = net::parse_proc_net_route_defaults(*routes);
+  fs::path resolv = paths_.etc / "resolv.conf";
+  auto text = read_small(resolv);
+  if (!text)
+    return ProbeResult::unknown({resolv.string() + " を読めません", resolv.string() + " cannot be read"});
+  auto servers = net::parse_resolv_conf_nameservers(*text);
+  bool stub_only = !servers.empty() && std::all_of(servers.begin(), servers.end(), net::is_resolved_stub);
+  if (stub_only) {
+    // systemd-resolved: its own list of the servers it forwards to.
+    resolv = paths_.run / "systemd" / "resolve" / "resolv.conf";
+    auto upstream = read_small(resolv);
+    if (!upstream)
+      return ProbeResult::unknown({"systemd-resolved のDNSサーバー一覧（" + resolv.string() + "）を読めません",
+                                   "systemd-resolved's list of DNS servers (" + resolv.string() + ") cannot be read"});
+    servers = net::parse_resolv_conf_nameservers(*upstream);
+  }
+  std::vector<std::string> ev;
+  bool one_complete = false;
+  for (const auto* i : in_use) {
+    std::vector<std::string> addrs;
+    for (const auto& a : i->ipv4)
+      if ((a.addr >> 16) != 0xA9FE) addrs.push_back(a.str());
+    auto gw = gateways.find(i->name);
+    one_complete = one_complete || (!addrs.empty() && gw != gateways.end());
+    ev.push_back(i->name + (i->wireless ? " (Wi-Fi)" : "") + ": IPv4 " + (addrs.empty() ? "none" : join(addrs, ", ")) +
+                 ", default gateway " + (gw == gateways.end() ? "none" : gw->second));
+  }
+  ev.push_back("DNS servers (" + resolv.string() + "): " + (servers.empty() ? "none" : join(servers, ", ")));
+  return ProbeResult::of(!one_complete || servers.empty(), ev);
 }
 
 RndisView LinuxHost::rndis_view() {

@@ -41,7 +41,7 @@ struct LinuxPaths {
 
 // The real paths. CAORA_SYSFS_ROOT overrides /sys, CAORA_ETC_ROOT /etc (and then
 // systemctl is not asked: the fixture's files are the truth), CAORA_RUN_ROOT /run,
-// CAORA_PROC_ROOT /proc (for /proc/net/wireless).
+// CAORA_PROC_ROOT /proc (for /proc/net/wireless and /proc/net/route).
 LinuxPaths linux_paths_from_environment();
 
 class LinuxHost : public Host {
@@ -89,6 +89,7 @@ class LinuxHost : public Host {
   static const ProbeTable<LinuxHost>& probes();
   ProbeResult probe_uplink();
   ProbeResult probe_wifi_weak();
+  ProbeResult probe_uplink_settings();
   ProbeResult probe_os(const std::string& name);
   ProbeResult probe_sleep();
   ProbeResult probe_rdp_session();

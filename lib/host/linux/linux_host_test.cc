@@ -488,3 +488,45 @@ TEST_CASE("linux host: Wi-Fi in use and its signal, for the weak-signal cause") 
   rig.host->forget();
   CHECK_FALSE(rig.host->probe("net.wifi.signal_weak").known);
 }
+
+TEST_CASE("linux host: the uplink's IPv4 address, default gateway and DNS server") {
+  Rig rig;  // rndis-ok: eth0 192.168.1.10/24 and wlan0 10.0.0.5/24 up with a carrier; usb0 is the unit's
+  // Nothing to read yet: unknown, never "missing".
+  ProbeResult unread = rig.host->probe("net.uplink.settings_missing");
+  CHECK_FALSE(unread.known);
+  const std::string head = "Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT\n";
+  rig.put("proc/net/route", head + "eth0\t00000000\t0101A8C0\t0003\t0\t0\t100\t00000000\t0\t0\t0\n"
+                                   "eth0\t0001A8C0\t00000000\t0001\t0\t0\t100\t00FFFFFF\t0\t0\t0\n");
+  rig.put("etc/resolv.conf", "nameserver 192.168.1.1\n");
+  rig.host->forget();
+  ProbeResult ok = rig.host->probe("net.uplink.settings_missing");
+  REQUIRE(ok.known);
+  CHECK(ok.value == false);
+  CHECK(has(ok, "eth0: IPv4 192.168.1.10/24, default gateway 192.168.1.1"));
+  CHECK(has(ok, "wlan0 (Wi-Fi): IPv4 10.0.0.5/24, default gateway none"));
+  // No DNS server at all.
+  rig.put("etc/resolv.conf", "# empty\n");
+  rig.host->forget();
+  ProbeResult no_dns = rig.host->probe("net.uplink.settings_missing");
+  REQUIRE(no_dns.known);
+  CHECK(no_dns.value == true);
+  CHECK(has(no_dns, "DNS servers (" + (rig.tmp / "etc" / "resolv.conf").string() + "): none"));
+  // systemd-resolved's stub: the servers it forwards to decide.
+  rig.put("etc/resolv.conf", "nameserver 127.0.0.53\noptions edns0\n");
+  rig.host->forget();
+  CHECK_FALSE(rig.host->probe("net.uplink.settings_missing").known);  // its list is not there
+  rig.put("run/systemd/resolve/resolv.conf", "nameserver 192.168.1.1\n");
+  rig.host->forget();
+  CHECK(rig.host->probe("net.uplink.settings_missing").value == false);
+  // No default gateway on any connected uplink.
+  rig.put("proc/net/route", head + "eth0\t0001A8C0\t00000000\t0001\t0\t0\t100\t00FFFFFF\t0\t0\t0\n");
+  rig.host->forget();
+  ProbeResult no_gw = rig.host->probe("net.uplink.settings_missing");
+  REQUIRE(no_gw.known);
+  CHECK(no_gw.value == true);
+  CHECK(has(no_gw, "eth0: IPv4 192.168.1.10/24, default gateway none"));
+  // Windows-only facts say so.
+  ProbeResult dotnet = rig.host->probe("host.dotnet4.missing");
+  CHECK_FALSE(dotnet.known);
+  CHECK(dotnet.reason.en.find("Windows only") != std::string::npos);
+}

@@ -192,6 +192,8 @@ const ProbeTable<WindowsHost>& WindowsHost::probes() {
         {"host.restart.scheduled", &WindowsHost::probe_restart_scheduled},
         {"net.uplink.connected", &WindowsHost::probe_uplink},
         {"net.wifi.signal_weak", &WindowsHost::probe_wifi_weak},
+        {"net.uplink.settings_missing", &WindowsHost::probe_uplink_settings},
+        {"host.dotnet4.missing", &WindowsHost::probe_dotnet4},
     };
     bind_shared_probes(t);
     return t;
@@ -243,6 +245,49 @@ ProbeResult WindowsHost::probe_wifi_weak() {
   return ProbeResult::unknown({"無線LANで接続しています。電波の強さはここでは読めません（タスクバーの無線LANアイコンで確認してください）",
                                "Wi-Fi is connected; its signal strength is not read here (check the Wi-Fi icon in the taskbar)"},
                               ev);
+}
+
+// The network settings the vendor names for 011/FUJ905/FUJP55 ("IPアドレスやDNSなどの
+// 設定"), as far as the terminal holds them: a connected uplink (the wired NIC, or
+// Wi-Fi in use) with an IPv4 address, a default gateway and a DNS server. Something
+// missing is present evidence; all there does not prove the values right, so the
+// recipe still asks then.
+ProbeResult WindowsHost::probe_uplink_settings() {
+  const NetView& n = net_view();
+  if (n.error) return ProbeResult::unknown(n.error->message);
+  if (n.adapters_error) return ProbeResult::unknown(n.adapters_error->message);
+  std::vector<const net::WindowsAdapter*> in_use;
+  for (const auto* node : uplink_nics())
+    for (const auto& a : n.adapters)
+      if (!node->net_guid.empty() && same_nocase(a.guid, node->net_guid) && a.up && !node->disabled) in_use.push_back(&a);
+  for (const auto& a : n.adapters)
+    if (a.if_type == kIfTypeWifi && a.up) in_use.push_back(&a);
+  if (in_use.empty())
+    return ProbeResult::unknown({"院内LAN側のアダプターがつながっていないため、設定を確かめられません",
+                                 "no uplink adapter is connected, so its settings cannot be checked"},
+                                {"no wired or Wi-Fi adapter is connected"});
+  bool one_complete = false;
+  std::vector<std::string> ev;
+  for (const auto* a : in_use) {
+    bool has_address = false;
+    for (const auto& ip : a->ipv4) has_address = has_address || !link_local(ip);
+    one_complete = one_complete || (has_address && !a->gateways.empty() && !a->dns_servers.empty());
+    ev.push_back("\"" + a->friendly_name + "\"" + (a->if_type == kIfTypeWifi ? " (Wi-Fi)" : "") + ": IPv4 " + addresses(a) +
+                 ", default gateway " + (a->gateways.empty() ? "none" : join(a->gateways, ", ")) + ", DNS servers " +
+                 (a->dns_servers.empty() ? "none" : join(a->dns_servers, ", ")));
+  }
+  return ProbeResult::of(!one_complete, ev);
+}
+
+// The .NET Framework 4 registers its build as `Release` (4.5 and later; 4.8 is 528040
+// or more). No key or no value: the framework the reader software runs on is missing
+// or its registration damaged. A value does not prove the files sound, so the recipe
+// still asks then.
+ProbeResult WindowsHost::probe_dotnet4() {
+  auto release = reg().read_dword(winreg::kNetFx4Full, "Release");
+  if (!release) return unreadable(release.error(), at(winreg::kNetFx4Full, "Release"));
+  if (!*release) return ProbeResult::of(true, {at(winreg::kNetFx4Full, "Release") + ": absent"});
+  return ProbeResult::of(false, {at(winreg::kNetFx4Full, "Release") + " = " + std::to_string(**release)});
 }
 
 RndisView WindowsHost::rndis_view() {

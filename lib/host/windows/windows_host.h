@@ -41,6 +41,8 @@ inline constexpr const char* kCbsRebootPending =
 inline constexpr const char* kWuRebootRequired =
     "HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\WindowsUpdate\\Auto Update\\RebootRequired";
 inline constexpr const char* kSessionManager = "HKLM\\SYSTEM\\CurrentControlSet\\Control\\Session Manager";
+// The .NET Framework 4.5+ registers its build here (`Release`, a DWORD).
+inline constexpr const char* kNetFx4Full = "HKLM\\SOFTWARE\\Microsoft\\NET Framework Setup\\NDP\\v4\\Full";
 inline constexpr const char* kClassRoot = "HKLM\\SYSTEM\\CurrentControlSet\\Control\\Class";
 }  // namespace winreg
 
@@ -102,6 +104,8 @@ class WindowsHost : public Host {
   static const ProbeTable<WindowsHost>& probes();
   ProbeResult probe_uplink();
   ProbeResult probe_wifi_weak();
+  ProbeResult probe_uplink_settings();
+  ProbeResult probe_dotnet4();
   ProbeResult probe_os(const std::string& name);
   ProbeResult probe_rdp_enabled();
   ProbeResult probe_rdp_session();

@@ -427,3 +427,48 @@ TEST_CASE("WindowsHost: Wi-Fi in use or not, for the weak-signal cause", "[windo
   t.sys->adapter_list.back().up = false;
   CHECK(t.probe("net.wifi.signal_weak").value == false);
 }
+
+TEST_CASE("WindowsHost: the uplink's IPv4 address, default gateway and DNS servers", "[windows]") {
+  Terminal t;
+  auto& wired = t.sys->adapter_list.at(1);  // "Ethernet": the wired NIC
+  // An address but no gateway and no DNS server: the settings are missing.
+  ProbeResult bare = t.probe("net.uplink.settings_missing");
+  REQUIRE(bare.known);
+  CHECK(bare.value == true);
+  REQUIRE_FALSE(bare.evidence.empty());
+  CHECK(bare.evidence.at(0) == "\"Ethernet\": IPv4 192.168.0.20/24, default gateway none, DNS servers none");
+  wired.gateways = {"192.168.0.1"};
+  CHECK(t.probe("net.uplink.settings_missing").value == true);  // still no DNS server
+  wired.dns_servers = {"192.168.0.1", "8.8.8.8"};
+  ProbeResult ok = t.probe("net.uplink.settings_missing");
+  REQUIRE(ok.known);
+  CHECK(ok.value == false);
+  CHECK(ok.evidence.at(0) == "\"Ethernet\": IPv4 192.168.0.20/24, default gateway 192.168.0.1, DNS servers 192.168.0.1, 8.8.8.8");
+  // DHCP got no answer: a link-local address is no address.
+  wired.ipv4 = {*net::parse_ipv4("169.254.10.20/16")};
+  CHECK(t.probe("net.uplink.settings_missing").value == true);
+  // Not connected at all: nothing to judge, so the recipe asks.
+  wired.up = false;
+  CHECK_FALSE(t.probe("net.uplink.settings_missing").known);
+  // A connected Wi-Fi adapter with everything set counts as the uplink.
+  auto wifi = adapter("{CCCCCCCC-0000-0000-0000-000000000001}", "Wi-Fi", "192.168.1.30/24", 71);
+  wifi.gateways = {"192.168.1.1"};
+  wifi.dns_servers = {"192.168.1.1"};
+  t.sys->adapter_list.push_back(wifi);
+  CHECK(t.probe("net.uplink.settings_missing").value == false);
+}
+
+TEST_CASE("WindowsHost: the .NET Framework 4's Release in the registry", "[windows]") {
+  Terminal t;
+  ProbeResult none = t.probe("host.dotnet4.missing");
+  REQUIRE(none.known);
+  CHECK(none.value == true);
+  CHECK(none.evidence.at(0) == std::string(winreg::kNetFx4Full) + " Release: absent");
+  t.reg->set_dword(winreg::kNetFx4Full, "Release", 533320);  // 4.8.1
+  ProbeResult there = t.probe("host.dotnet4.missing");
+  REQUIRE(there.known);
+  CHECK(there.value == false);
+  CHECK(there.evidence.at(0) == std::string(winreg::kNetFx4Full) + " Release = 533320");
+  t.reg->denied.insert(winreg::kNetFx4Full);
+  CHECK_FALSE(t.probe("host.dotnet4.missing").known);
+}
