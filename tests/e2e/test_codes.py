@@ -199,6 +199,10 @@ FAULTS = [
       {"reader-software-outdated": "detail:21700C26-2"}),
     S("FUJ906", "21200M23-F12", "FUJ906-21200M23-F12-reinstall-did-not-help.json", yes("reinstall-did-not-help"), 1,
       "problem", {"os-or-dotnet-damaged": "answer:reinstall-did-not-help"}, unknown=["reader-app-damaged"]),
+    # The .NET Framework 4 not registered: the probe decides the OS/.NET cause for each of its details
+    *[S("FUJ906", d, "FUJ906-dotnet-missing.json", [], 1, "problem", {"os-or-dotnet-damaged": "host.dotnet4.missing"},
+        unknown=["reader-app-damaged"])
+      for d in ("21200M23-F12", "21200M24-F11", "21600M63-F12", "31150M24-F12")],
     # FUJP55
     S("FUJP55", None, "FUJP55-lan-cable-unplugged.json", [], 1, "problem",
       {"lan-cable-unplugged": "net.uplink.connected"}),
