@@ -30,9 +30,13 @@ printf 'USEC=%s000000\\nWARN_WALL=1\\nMODE=reboot\\n' "$(( $(date +%s) + 120 ))"
 """
 
 
+ROUTE_HEAD = "Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT\n"
+
+
 class Terminal:
     """A temporary terminal: sysfs copied from tests/data/sysfs/<case>, an /etc
-    with systemd's folder, a /run, a state folder and a shutdown stand-in."""
+    with systemd's folder and a resolv.conf, a /proc with the route table and
+    Wi-Fi signal, a /run, a state folder and a shutdown stand-in."""
 
     def __init__(self, sysfs_case):
         self.dir = tempfile.mkdtemp(prefix="caora-terminal-")
@@ -50,6 +54,14 @@ class Terminal:
             f.write("Inter-| sta-|   Quality        |   Discarded packets               | Missed | WE\n"
                     " face | tus | link level noise |  nwid  crypt   frag  retry   misc | beacon | 22\n"
                     " wlan0: 0000   62.  -48.  -256        0      0      0      0      0        0\n")
+        # What a real terminal has: the kernel's IPv4 route table (always, with IPv4) and
+        # a resolver configuration (the vendor's IP/DNS settings cause assumes one). Here eth0 (the fixture's wired uplink, 192.168.1.10/24) has the
+        # default route through 192.168.1.1, and that router is the DNS server.
+        with open(os.path.join(self.proc, "net", "route"), "w") as f:
+            f.write(ROUTE_HEAD + "eth0\t00000000\t0101A8C0\t0003\t0\t0\t100\t00000000\t0\t0\t0\n"
+                                 "eth0\t0001A8C0\t00000000\t0001\t0\t0\t100\t00FFFFFF\t0\t0\t0\n")
+        with open(os.path.join(self.etc, "resolv.conf"), "w") as f:
+            f.write("nameserver 192.168.1.1\n")
         self.state = os.path.join(self.dir, "state")
         self.bin = os.path.join(self.dir, "bin")
         os.makedirs(self.bin)

@@ -224,12 +224,60 @@ class DoctorTest(unittest.TestCase):
         self.assertGreater(len(checked), 10)
         for f in checked:
             if any(e.startswith(("pcsc.", "host.rdp.enabled", "host.screen_lock", "host.certpropsvc", "host.nic.",
-                                 "host.biometric", "site.")) for e in f["evidence"]):
+                                 "host.biometric", "host.dotnet4.", "site.")) for e in f["evidence"]):
                 continue
-            self.assertNotEqual(f["status"], "unknown", f)
+            if f["status"] == "unknown":
+                # Read, but a value the recipe leaves open (diagnose asks): never unread.
+                self.assertTrue(all(": undecided (" in e for e in f["evidence"] if e.startswith(live)), f)
+                self.assertFalse(any(e.startswith(live) and ": unknown (" in e for e in f["evidence"]), f)
+        # The uplink's settings are read from the terminal's route table and resolv.conf:
+        # all set, so the IP/DNS cause is undecided (their values may still be wrong).
+        ip_dns = finding(d, "error-011", "ip-dns-misconfigured")
+        self.assertEqual(ip_dns["status"], "unknown", ip_dns)
+        self.assertIn("net.uplink.settings_missing = false: undecided (an IPv4 address, a default gateway and a DNS server "
+                      "are set, but whether the values are right cannot be read on the terminal)", ip_dns["evidence"])
         # Sleep is on in this terminal's /etc (no masks): the sleep causes are present.
         sleep = [f for f in d["findings"] if "host.sleep.enabled = true" in f["evidence"]]
         self.assertTrue(sleep)
+
+    def test_uplink_settings_unread_are_unknown_with_the_reason(self):
+        """Without the route table or resolv.conf the IP/DNS cause is unknown, naming the
+        file it could not read: never absent, never a crash."""
+        for missing in (("proc", "net", "route"), ("etc", "resolv.conf")):
+            with self.subTest(missing=os.path.join(*missing)):
+                t = live_parts.Terminal("rndis-ok")
+                try:
+                    path = os.path.join(t.dir, *missing)
+                    os.remove(path)
+                    rc, d, err = t.caora("root-port", "--json", "doctor")
+                    rc_011, diag, err_011 = t.caora("root-port", "--json", "diagnose", "011",
+                                                    "--answer", "ip-dns-misconfigured=no")
+                finally:
+                    t.cleanup()
+                self.assertIn(rc, (0, 1), err)
+                f = finding(d, "error-011", "ip-dns-misconfigured")
+                self.assertEqual(f["status"], "unknown", f)
+                self.assertIn(path, f["reason"]["en"])
+                self.assertIn(path, f["reason"]["ja"])
+                self.assertTrue(any(e.startswith("net.uplink.settings_missing: unknown (") for e in f["evidence"]), f)
+                # diagnose then asks: the technician's answer decides it, not a silent default.
+                self.assertIn(rc_011, (0, 1, 3), err_011)
+                c = cause(diag, "ip-dns-misconfigured")
+                self.assertEqual(c["status"], "absent", c)
+                self.assertIn("answer ip-dns-misconfigured = no", c["evidence"])
+
+    def test_uplink_settings_missing_gateway_is_present(self):
+        t = live_parts.Terminal("rndis-ok")
+        try:
+            with open(os.path.join(t.proc, "net", "route"), "w") as f:
+                f.write(live_parts.ROUTE_HEAD + "eth0\t0001A8C0\t00000000\t0001\t0\t0\t100\t00FFFFFF\t0\t0\t0\n")
+            rc, d, err = t.caora("root-port", "--json", "doctor")
+        finally:
+            t.cleanup()
+        self.assertEqual(rc, 1, err)
+        f = finding(d, "error-011", "ip-dns-misconfigured")
+        self.assertEqual(f["status"], "present", f)
+        self.assertIn("  eth0: IPv4 192.168.1.10/24, default gateway none", f["evidence"])
 
     def test_hub_and_speed(self):
         rc, d, err = run("behind-hub", "no-adapter", "doctor")
