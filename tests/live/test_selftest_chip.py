@@ -147,11 +147,12 @@ class LiveReader(unittest.TestCase):
 
 
 class ChipTest(LiveReader):
-    def stage(self, reader=READER, number=NUMBER, force=False):
-        """The chip stage through the library's live driver; its caora.selftest.card/1 "chip" object."""
+    def stage(self, reader=READER, number=NUMBER, force=False, ready=""):
+        """The chip stage through the library's live driver; its caora.selftest.card/1 "chip" object.
+        `ready`: a file the driver writes just before the stage starts."""
         out = os.path.join(self.tmp, "chip-%d.json" % time.monotonic_ns())
         env = dict(self.env, CAORA_LIVE_READER=reader, CAORA_LIVE_NUMBER=number, CAORA_LIVE_OUT=out,
-                   CAORA_LIVE_FORCE="1" if force else "0")
+                   CAORA_LIVE_FORCE="1" if force else "0", CAORA_LIVE_READY=ready)
         p = subprocess.run([UNIT_TESTS, "[.pcsc-live]"], env=env, capture_output=True, text=True, timeout=60)
         self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
         with open(out) as f:
@@ -319,16 +320,30 @@ class ChipTest(LiveReader):
         self.assertLess(chip["timings_ms"]["connect"], 4500)
 
     def test_card_put_in_while_waiting(self):
+        # The card goes in a second after the driver says it is about to wait, not a
+        # second after this script starts the driver: under load the driver's own start
+        # can take most of that second, and the wait measured would then be shorter.
+        ready = os.path.join(self.tmp, "ready-%d" % time.monotonic_ns())
         cards = []
-        later = threading.Timer(1.0, lambda: cards.append(mynumber_card.MyNumberCard(self.port)))
+
+        def put_in_when_waiting():
+            deadline = time.monotonic() + 30
+            while not os.path.exists(ready) and time.monotonic() < deadline:
+                time.sleep(0.01)
+            time.sleep(1.0)
+            cards.append(mynumber_card.MyNumberCard(self.port))
+
+        later = threading.Thread(target=put_in_when_waiting)
         later.start()
         try:
-            chip = self.stage(reader=SLOT)
+            chip = self.stage(reader=SLOT, ready=ready)
         finally:
             later.join()
             for c in cards:
                 self.take_out(c)
+        self.assertTrue(cards, "the driver never said it was waiting")
         self.assert_code(chip, "ok", None, None)
+        # A second from the driver's signal; 100 ms for the signal's own write.
         self.assertGreaterEqual(chip["timings_ms"]["connect"], 900)
 
 
