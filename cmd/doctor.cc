@@ -15,7 +15,7 @@ void setup_doctor(CLI::App& app, Context& ctx) {
       DoctorReport report = run_doctor(*set, *site->host, io);
       io.progress({"", ""});
       if (ctx.json) ctx.print_json(doctor_json(report));
-      else ctx.out(doctor_text(report, ctx.lang()));
+      else ctx.out(doctor_text(report, ctx.lang(), ctx.verbose));
       return report.present > 0 ? kExitProblem : kExitOk;
     };
   });

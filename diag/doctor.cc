@@ -72,6 +72,8 @@ json doctor_json(const DoctorReport& d) {
               {"evidence", f.result.evidence},
               {"probes", probes_json(*f.result.cause)}};
     if (f.result.status == CauseStatus::Unknown) j["reason"] = text_json(f.result.reason);
+    if (f.result.undecided) j["undecided"] = true;
+    if (rests_on_advice(f.result)) j["advice"] = true;
     findings.push_back(j);
   }
   return {{"schema", "caora.doctor/1"},
@@ -80,7 +82,11 @@ json doctor_json(const DoctorReport& d) {
           {"findings", findings}};
 }
 
-std::string doctor_text(const DoctorReport& d, Lang lang) {
+static std::string finding_head(const Finding& f, Lang lang) {
+  return (f.recipe->codes.empty() ? "" : f.recipe->codes.front() + " ") + f.recipe->title.in(lang) + "  [" + f.recipe->id + "]";
+}
+
+std::string doctor_text(const DoctorReport& d, Lang lang, bool list_unknown) {
   bool ja = lang == Lang::Ja;
   std::ostringstream o;
   const Recipe* current = nullptr;
@@ -88,16 +94,39 @@ std::string doctor_text(const DoctorReport& d, Lang lang) {
     if (f.result.status != CauseStatus::Present) continue;
     if (f.recipe != current) {
       current = f.recipe;
-      o << (f.recipe->codes.empty() ? "" : f.recipe->codes.front() + " ") << f.recipe->title.in(lang) << "  [" << f.recipe->id << "]\n";
+      o << finding_head(f, lang) << "\n";
     }
-    o << "  ✗ " << f.result.cause->title.in(lang) << "\n";
+    o << "  ✗ " << f.result.cause->title.in(lang) << advice_mark(rests_on_advice(f.result), lang) << "\n";
     for (const auto& e : f.result.evidence) o << "      " << e << "\n";
   }
   if (d.present > 0) o << (ja ? "\n詳しくは caora diagnose <コード> で確認してください。\n" : "\nRun caora diagnose <code> for the steps.\n");
   o << (ja ? "\n確認結果: 問題あり " : "\nChecked: present ") << d.present << (ja ? " / 問題なし " : " / absent ") << d.absent
     << (ja ? " / 確認できず " : " / could not check ") << d.unknown << "\n";
-  if (d.unknown > 0)
-    o << (ja ? "（確認できなかった項目は --json で理由とともに一覧できます）\n" : "(--json lists what could not be checked, with the reason)\n");
+  if (d.unknown == 0) return o.str();
+  // Unknowns are many on a healthy site (Windows-only facts on Linux, values only a
+  // person can judge): counted after the findings, so they never push those out of sight.
+  std::vector<const Finding*> open, unread;
+  for (const auto& f : d.findings)
+    if (f.result.status == CauseStatus::Unknown) (f.result.undecided ? open : unread).push_back(&f);
+  const Text open_title = {"端末の情報だけでは決まらない（caora diagnose <コード> が質問します）",
+                           "read, but the value leaves the cause open (caora diagnose <code> asks)"};
+  const Text unread_title = {"ここでは確かめられない", "could not be checked here"};
+  if (!list_unknown) {
+    if (!open.empty()) o << "  " << open.size() << " " << open_title.in(lang) << "\n";
+    if (!unread.empty()) o << "  " << unread.size() << " " << unread_title.in(lang) << "\n";
+    o << (ja ? "（-v または --json で、確認できなかった項目を理由とともに一覧できます）\n"
+             : "(-v or --json lists what could not be checked, with the reason)\n");
+    return o.str();
+  }
+  for (const auto* group : {&open, &unread}) {
+    if (group->empty()) continue;
+    o << "\n" << (group == &open ? open_title : unread_title).in(lang) << " (" << group->size() << "):\n";
+    for (const auto* f : *group) {
+      o << "  ? " << f->result.cause->title.in(lang) << advice_mark(rests_on_advice(f->result), lang) << "  ["
+        << (f->recipe->codes.empty() ? f->recipe->id : f->recipe->codes.front()) << "]\n";
+      if (!f->result.reason.in(lang).empty()) o << "      " << f->result.reason.in(lang) << "\n";
+    }
+  }
   return o.str();
 }
 

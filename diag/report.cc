@@ -16,9 +16,21 @@ json source_json(const Recipe& r) { return {{"document", r.source_document}, {"i
 static json opt(const std::optional<std::string>& s) { return s ? json(*s) : json(nullptr); }
 
 // What the vendor's documents do not give is shown as the project's advice, wherever it appears.
-static std::string advice_mark(bool advice, Lang lang) {
+std::string advice_mark(bool advice, Lang lang) {
   if (!advice) return "";
   return lang == Lang::Ja ? "  〔本プロジェクトの助言（ベンダー資料に記載なし）〕" : "  [the project's advice, not in the vendor's documents]";
+}
+
+bool rests_on_advice(const CauseResult& c) {
+  if (c.cause->advice) return true;
+  if (c.status != CauseStatus::Present || !c.cause->detect) return false;
+  for (const auto& ch : c.cause->detect->checks)
+    if (const ProbeSpec* s = find_probe_spec(ch.probe); s && s->advice) {
+      // Only when that probe's own line is among the evidence: it took part in the decision.
+      for (const auto& e : c.evidence)
+        if (e.rfind(ch.probe + " = ", 0) == 0) return true;
+    }
+  return false;
 }
 
 static json conflicts_json(const Recipe& r) {
@@ -51,7 +63,7 @@ json diagnose_json(const Report& r, const RecipeSet& set) {
     json j = {{"id", c.cause->id}, {"title", text_json(c.cause->title)}, {"status", cause_status_name(c.status)},
               {"evidence", c.evidence}, {"resolved", c.resolved}};
     if (c.status == CauseStatus::Unknown) j["reason"] = text_json(c.reason);
-    if (c.cause->advice) j["advice"] = true;
+    if (rests_on_advice(c)) j["advice"] = true;
     causes.push_back(j);
   }
   json actions = json::array();
@@ -146,7 +158,7 @@ std::string diagnose_text(const Report& r, const RecipeSet& set, Lang lang) {
   o << r.recipe->summary.in(lang) << "\n\n";
   if (!r.causes.empty()) o << (ja ? "原因（ベンダーの記載順）:\n" : "Causes (in the vendor's order):\n");
   for (const auto& c : r.causes) {
-    o << "  " << mark(c) << " " << c.cause->title.in(lang) << advice_mark(c.cause->advice, lang);
+    o << "  " << mark(c) << " " << c.cause->title.in(lang) << advice_mark(rests_on_advice(c), lang);
     if (c.resolved) o << (ja ? "  — 修正済み" : "  — fixed");
     o << "\n";
     if (c.status == CauseStatus::Unknown && !c.reason.in(lang).empty()) o << "      " << c.reason.in(lang) << "\n";

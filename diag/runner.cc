@@ -164,6 +164,7 @@ CauseResult detect_cause(const Cause& cause, Host& host, Interaction& io, const 
     CauseResult c = evaluate_checks(cause.detect->checks, cause.detect->match_all, host, &undecided);
     if (undecided) undecided_why = c.reason;
     r.status = c.status;
+    r.undecided = undecided && c.status == CauseStatus::Unknown;
     r.evidence = c.evidence;
     r.reason = c.reason;
     r.assumed = c.assumed;

@@ -68,6 +68,7 @@ struct CauseResult {
   Text reason;             // why unknown
   bool resolved = false;   // was present, absent after the fix
   std::vector<AssumedFact> assumed;  // assumed locations the finding rests on
+  bool undecided = false;  // unknown only because a read value leaves the cause open (a question decides)
 };
 
 // The --answer id that confirms an assumed fact ("assumed-reader_software").

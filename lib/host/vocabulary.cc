@@ -131,7 +131,7 @@ const std::vector<ProbeSpec>& probe_specs() {
       {"net.rndis.subnet_overlap", V::Bool, {"RNDISアダプターのサブネットが他のネットワークと重なっている", "An RNDIS subnet overlaps another interface's subnet"}, kAnyPlatform, true},
       // One record per adapter of a unit.
       {"net.rndis.adapters", V::RecordList, {"CaoraごとのRNDISアダプター（名前・ドライバー・有効か・IPv4・重なるサブネット）", "Each unit's RNDIS adapters: name, driver, enabled, IPv4, overlapping subnets"}, kAnyPlatform, true, adapter_fields()},
-      {"net.wifi.signal_weak", V::Bool, {"資格確認端末が無線LANでつながっていて、その電波が弱い", "The terminal is on Wi-Fi and its signal is weak"}, kAnyPlatform, true},
+      {"net.wifi.signal_weak", V::Bool, {"資格確認端末が無線LANでつながっていて、その電波が弱い", "The terminal is on Wi-Fi and its signal is weak"}, kAnyPlatform, true, {}, true},
       {"net.uplink.settings_missing", V::Bool, {"つながっている院内LAN側のアダプターに、IPv4アドレス・デフォルトゲートウェイ・DNSサーバーのどれかがない", "The connected uplink lacks an IPv4 address, a default gateway or a DNS server"}, kAnyPlatform, true},
       {"net.uplink.connected", V::Bool, {"院内LAN（オンライン資格確認等システム側）の有線接続がつながっている", "The wired uplink towards the online qualification system is up"}, kAnyPlatform, true},
       // PC/SC.

@@ -47,6 +47,9 @@ struct ProbeSpec {
   bool slow;
   // RecordList only: each record's fields.
   std::vector<FieldSpec> fields = {};
+  // The rule that turns what is read into the value is the project's (a threshold
+  // the vendor's documents do not give): a finding it decides is the project's advice.
+  bool advice = false;
 };
 
 struct ActionSpec {

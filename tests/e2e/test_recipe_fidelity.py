@@ -83,11 +83,13 @@ FAQ_QUESTIONS = {
 }
 
 
-def run_caora(args, lang="en", timeout=120):
+def run_caora(args, lang="en", timeout=120, env_extra=None):
     """Runs the binary without a terminal, in a fresh state folder."""
     state = tempfile.mkdtemp(prefix="caora-e2e-state-")
     try:
         env = dict(os.environ)
+        env.pop("CAORA_TODAY", None)
+        env.update(env_extra or {})
         env.pop("CAORA_ROOT", None)
         env.pop("CAORA_SITE_PROFILE", None)
         env["LANG"] = "C.UTF-8"
@@ -263,6 +265,29 @@ class VendorFacts(unittest.TestCase):
                                      "--profile", site.profile("2021-03-15")])
             c = causes_of(doc)["maintenance-expired"]
             self.assertFalse(any("extended" in e for e in c["evidence"]), c)
+            # On the clock (CAORA_TODAY): a May 2026 end is covered on 2026-09-15 and over
+            # on 2026-10-01; without the extension it would have been over in June.
+            profile = site.profile("2021-05-15")  # five years: covered until 2026-05-31
+            for today, status in (("2026-06-15", "absent"), ("2026-09-15", "absent"), ("2026-09-30", "absent"),
+                                  ("2026-10-01", "present")):
+                with self.subTest(today=today):
+                    rc, doc, err = run_json(["diagnose", "faq-42", "--root", site.root, "--profile", profile],
+                                            env_extra={"CAORA_TODAY": today})
+                    c = causes_of(doc)["maintenance-expired"]
+                    self.assertEqual(c["status"], status, c)
+                    self.assertIn("  today " + today, c["evidence"])
+            rc, out, err = run_caora(["diagnose", "faq-42", "--root", site.root, "--profile", profile],
+                                     env_extra={"CAORA_TODAY": "2026-09-15"})
+            self.assertEqual(rc, 0, out + err)
+            rc, out, err = run_caora(["diagnose", "faq-42", "--root", site.root, "--profile", profile],
+                                     env_extra={"CAORA_TODAY": "2026-10-01"})
+            self.assertNotEqual(rc, 0, out)
+            # A date that is not one: unknown, naming the variable; never a guess.
+            rc, doc, err = run_json(["diagnose", "faq-42", "--root", site.root, "--profile", profile],
+                                    env_extra={"CAORA_TODAY": "2026-13-01"})
+            c = causes_of(doc)["maintenance-expired"]
+            self.assertEqual(c["status"], "unknown", c)
+            self.assertIn("CAORA_TODAY must be YYYY-MM-DD: 2026-13-01", c["reason"]["en"])
         finally:
             site.close()
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 
 #include "core/state.h"
 #include "core/strings.h"
@@ -239,7 +240,15 @@ ProbeResult FileSite::probe_maintenance() {
                                  "delivery date not recorded (site profile maintenance.delivery_date)"});
   auto end = maintenance_end(*profile_.delivery_date);
   if (!end) return ProbeResult::unknown(end.error().message);
+  // CAORA_TODAY=YYYY-MM-DD stands in for the clock (tests, and support checking a
+  // date that matters, such as the end of the vendor's extension).
   std::string today = today_iso();
+  if (const char* set = std::getenv("CAORA_TODAY"); set && *set) {
+    if (!maintenance_end(set))
+      return ProbeResult::unknown({std::string("CAORA_TODAY は YYYY-MM-DD で書いてください: ") + set,
+                                   std::string("CAORA_TODAY must be YYYY-MM-DD: ") + set});
+    today = set;
+  }
   std::vector<std::string> evidence = {"delivered " + *profile_.delivery_date + ", five years: covered until the day before " + *end};
   if (auto extended = maintenance_extension(*end)) {
     evidence.push_back("extended by the vendor (maintenance ending April-August 2026 runs until 2026-09-30): covered until the day before " +
