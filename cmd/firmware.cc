@@ -172,7 +172,6 @@ int run_download(Context& ctx, const FirmwareOpts& o) {
     Error e = r.error();
     if (e.kind == ErrorKind::Permission || e.kind == ErrorKind::Io) {
       // A mismatch or a stopped transfer is a problem found, not an internal error.
-      FailureDetail d;
       std::cerr << "caora: " << e.message.in(lang) << "\n";
       if (ctx.json) ctx.print_json(error_json(e, kExitProblem));
       return kExitProblem;

@@ -3,13 +3,65 @@
 #include <cstdio>
 #include <cctype>
 #include <cerrno>
-#include <mutex>
 
 #include <curl/curl.h>
+#ifndef _WIN32
+#include <dlfcn.h>
+#endif
 
 namespace caora {
 
 namespace {
+
+// libcurl, loaded the first time a download starts rather than at every start
+// of caora: Debian's libcurl brings OpenSSL, nghttp2, libssh2, Kerberos and LDAP
+// along (tests/e2e/test_startup.py keeps it out of `ldd caora`). The Windows
+// build links its static libcurl directly.
+struct CurlApi {
+  CURLcode (*global_init)(long);
+  CURL* (*easy_init)();
+  void (*easy_cleanup)(CURL*);
+  CURLcode (*easy_setopt)(CURL*, CURLoption, ...);
+  CURLcode (*easy_perform)(CURL*);
+  CURLcode (*easy_getinfo)(CURL*, CURLINFO, ...);
+  const char* (*easy_strerror)(CURLcode);
+};
+
+const CurlApi* curl_api() {
+  static const CurlApi* api = []() -> const CurlApi* {
+    static CurlApi a;
+#ifdef _WIN32
+    a = {curl_global_init, curl_easy_init, curl_easy_cleanup, curl_easy_setopt, curl_easy_perform, curl_easy_getinfo,
+         curl_easy_strerror};
+#else
+    void* lib = dlopen(CAORA_LIBCURL_SONAME, RTLD_NOW | RTLD_LOCAL);
+    if (lib == nullptr) return nullptr;
+    auto sym = [lib](const char* name) { return dlsym(lib, name); };
+    a.global_init = reinterpret_cast<decltype(a.global_init)>(sym("curl_global_init"));
+    a.easy_init = reinterpret_cast<decltype(a.easy_init)>(sym("curl_easy_init"));
+    a.easy_cleanup = reinterpret_cast<decltype(a.easy_cleanup)>(sym("curl_easy_cleanup"));
+    a.easy_setopt = reinterpret_cast<decltype(a.easy_setopt)>(sym("curl_easy_setopt"));
+    a.easy_perform = reinterpret_cast<decltype(a.easy_perform)>(sym("curl_easy_perform"));
+    a.easy_getinfo = reinterpret_cast<decltype(a.easy_getinfo)>(sym("curl_easy_getinfo"));
+    a.easy_strerror = reinterpret_cast<decltype(a.easy_strerror)>(sym("curl_easy_strerror"));
+    if (!a.global_init || !a.easy_init || !a.easy_cleanup || !a.easy_setopt || !a.easy_perform || !a.easy_getinfo ||
+        !a.easy_strerror)
+      return nullptr;
+#endif
+    if (a.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) return nullptr;
+    return &a;
+  }();
+  return api;
+}
+
+Error no_curl() {
+#ifdef _WIN32
+  const char* name = "libcurl";
+#else
+  const char* name = "libcurl (" CAORA_LIBCURL_SONAME ")";
+#endif
+  return make_error(ErrorKind::Unsupported, std::string(name) + " を読み込めません", std::string(name) + " could not be loaded");
+}
 
 Error refuse_plain(const std::string& url) {
   return make_error(ErrorKind::Usage, "HTTPS 以外の URL は使いません（接続していません）: " + url.substr(0, 200),
@@ -17,43 +69,42 @@ Error refuse_plain(const std::string& url) {
 }
 
 struct Easy {
+  const CurlApi* api = curl_api();
   CURL* h = nullptr;
   Easy() {
-    static std::once_flag once;
-    std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-    h = curl_easy_init();
+    if (api) h = api->easy_init();
   }
   ~Easy() {
-    if (h) curl_easy_cleanup(h);
+    if (h) api->easy_cleanup(h);
   }
   Easy(const Easy&) = delete;
   Easy& operator=(const Easy&) = delete;
 };
 
-void common_options(CURL* h, const std::string& url, const HttpsOptions& opts, char* errbuf) {
-  curl_easy_setopt(h, CURLOPT_URL, url.c_str());
+void common_options(const CurlApi* api, CURL* h, const std::string& url, const HttpsOptions& opts, char* errbuf) {
+  api->easy_setopt(h, CURLOPT_URL, url.c_str());
 #if LIBCURL_VERSION_NUM >= 0x075500
-  curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "https");
-  curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "https");
+  api->easy_setopt(h, CURLOPT_PROTOCOLS_STR, "https");
+  api->easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "https");
 #else
-  curl_easy_setopt(h, CURLOPT_PROTOCOLS, static_cast<long>(CURLPROTO_HTTPS));
-  curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS, static_cast<long>(CURLPROTO_HTTPS));
+  api->easy_setopt(h, CURLOPT_PROTOCOLS, static_cast<long>(CURLPROTO_HTTPS));
+  api->easy_setopt(h, CURLOPT_REDIR_PROTOCOLS, static_cast<long>(CURLPROTO_HTTPS));
 #endif
-  curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
-  curl_easy_setopt(h, CURLOPT_MAXREDIRS, 5L);
-  curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
-  curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
-  if (opts.cacert) curl_easy_setopt(h, CURLOPT_CAINFO, opts.cacert->string().c_str());
-  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, opts.connect_timeout_s);
-  curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
-  curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, opts.stall_timeout_s);
-  curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
-  curl_easy_setopt(h, CURLOPT_USERAGENT, "caora");
+  api->easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
+  api->easy_setopt(h, CURLOPT_MAXREDIRS, 5L);
+  api->easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
+  api->easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
+  if (opts.cacert) api->easy_setopt(h, CURLOPT_CAINFO, opts.cacert->string().c_str());
+  api->easy_setopt(h, CURLOPT_CONNECTTIMEOUT, opts.connect_timeout_s);
+  api->easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
+  api->easy_setopt(h, CURLOPT_LOW_SPEED_TIME, opts.stall_timeout_s);
+  api->easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+  api->easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+  api->easy_setopt(h, CURLOPT_USERAGENT, "caora");
 }
 
 Error transfer_error(CURLcode rc, const char* errbuf, const std::string& url) {
-  std::string detail = errbuf[0] ? errbuf : curl_easy_strerror(rc);
+  std::string detail = errbuf[0] ? errbuf : curl_api()->easy_strerror(rc);
   switch (rc) {
     case CURLE_PEER_FAILED_VERIFICATION:
     case CURLE_SSL_CACERT_BADFILE:
@@ -92,6 +143,7 @@ size_t to_string(char* p, size_t size, size_t n, void* user) {
 struct FileSink {
   std::FILE* f = nullptr;
   CURL* h = nullptr;
+  const CurlApi* api = nullptr;
   uint64_t have = 0, expected = 0;
   bool checked_status = false, restart = false, over = false, write_failed = false;
   const HttpsOptions* opts = nullptr;
@@ -103,7 +155,7 @@ size_t to_file(char* p, size_t size, size_t n, void* user) {
   if (!s->checked_status) {
     s->checked_status = true;
     long code = 0;
-    curl_easy_getinfo(s->h, CURLINFO_RESPONSE_CODE, &code);
+    s->api->easy_getinfo(s->h, CURLINFO_RESPONSE_CODE, &code);
     // A server that ignores the range sends the whole file: start it again.
     if (code == 200 && s->have > 0) {
       s->restart = true;
@@ -139,20 +191,21 @@ bool is_https_url(const std::string& url) {
 Expected<std::string> https_get(const std::string& url, const HttpsOptions& opts, size_t limit) {
   if (!is_https_url(url)) return refuse_plain(url);
   Easy easy;
+  if (!easy.api) return no_curl();
   if (!easy.h) return make_error(ErrorKind::Internal, "libcurl を初期化できません", "libcurl failed to initialise");
   char errbuf[CURL_ERROR_SIZE] = {0};
-  common_options(easy.h, url, opts, errbuf);
+  common_options(easy.api, easy.h, url, opts, errbuf);
   std::string body;
   Sink sink{&body, limit};
-  curl_easy_setopt(easy.h, CURLOPT_WRITEFUNCTION, to_string);
-  curl_easy_setopt(easy.h, CURLOPT_WRITEDATA, &sink);
-  CURLcode rc = curl_easy_perform(easy.h);
+  easy.api->easy_setopt(easy.h, CURLOPT_WRITEFUNCTION, to_string);
+  easy.api->easy_setopt(easy.h, CURLOPT_WRITEDATA, &sink);
+  CURLcode rc = easy.api->easy_perform(easy.h);
   if (sink.over)
     return make_error(ErrorKind::Io, "応答が大きすぎます（" + std::to_string(limit) + " バイトまで）: " + url,
                       "the response is too large (at most " + std::to_string(limit) + " bytes): " + url);
   if (rc != CURLE_OK) return transfer_error(rc, errbuf, url);
   long code = 0;
-  curl_easy_getinfo(easy.h, CURLINFO_RESPONSE_CODE, &code);
+  easy.api->easy_getinfo(easy.h, CURLINFO_RESPONSE_CODE, &code);
   if (code != 200) return http_status_error(code, url);
   return body;
 }
@@ -175,25 +228,27 @@ Expected<uint64_t> https_download(const std::string& url, const fs::path& part, 
     return errno_error(errno, part, "続きの位置に移れません", "cannot seek to resume");
   }
   Easy easy;
-  if (!easy.h) {
+  if (!easy.api || !easy.h) {
     std::fclose(f);
+    if (!easy.api) return no_curl();
     return make_error(ErrorKind::Internal, "libcurl を初期化できません", "libcurl failed to initialise");
   }
   char errbuf[CURL_ERROR_SIZE] = {0};
-  common_options(easy.h, url, opts, errbuf);
+  common_options(easy.api, easy.h, url, opts, errbuf);
   FileSink sink;
   sink.f = f;
   sink.h = easy.h;
+  sink.api = easy.api;
   sink.have = have;
   sink.expected = expected_length;
   sink.opts = &opts;
-  if (have) curl_easy_setopt(easy.h, CURLOPT_RANGE, (std::to_string(have) + "-").c_str());
-  curl_easy_setopt(easy.h, CURLOPT_WRITEFUNCTION, to_file);
-  curl_easy_setopt(easy.h, CURLOPT_WRITEDATA, &sink);
-  curl_easy_setopt(easy.h, CURLOPT_FAILONERROR, 1L);
-  CURLcode rc = curl_easy_perform(easy.h);
+  if (have) easy.api->easy_setopt(easy.h, CURLOPT_RANGE, (std::to_string(have) + "-").c_str());
+  easy.api->easy_setopt(easy.h, CURLOPT_WRITEFUNCTION, to_file);
+  easy.api->easy_setopt(easy.h, CURLOPT_WRITEDATA, &sink);
+  easy.api->easy_setopt(easy.h, CURLOPT_FAILONERROR, 1L);
+  CURLcode rc = easy.api->easy_perform(easy.h);
   long code = 0;
-  curl_easy_getinfo(easy.h, CURLINFO_RESPONSE_CODE, &code);
+  easy.api->easy_getinfo(easy.h, CURLINFO_RESPONSE_CODE, &code);
   bool flushed = std::fflush(f) == 0 && sync_fd(fileno(f));
   std::fclose(f);
   if (sink.restart) fs::resize_file(part, sink.have, ec);
