@@ -1,6 +1,8 @@
 #include "workflows/firmware.h"
 
 #include <algorithm>
+#include <cctype>
+#include <cerrno>
 #include <fstream>
 
 #include "core/json_util.h"
