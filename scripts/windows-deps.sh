@@ -26,6 +26,7 @@ start=$(date +%s)
 packages=(
   mingw-w64 g++-mingw-w64-x86-64-posix gcc-mingw-w64-x86-64-posix wine wine64
   dpkg-dev cmake ninja-build make pkg-config libcli11-dev nlohmann-json3-dev catch2
+  autoconf automake libtool
 )
 missing=()
 for p in "${packages[@]}"; do
@@ -182,10 +183,11 @@ cmake_dep curl "$(srcdir curl)" -DBUILD_CURL_EXE=OFF -DCURL_USE_SCHANNEL=ON -DCU
   -DHTTP_ONLY=ON -DCURL_USE_LIBSSH2=OFF -DUSE_LIBIDN2=OFF -DCURL_ZLIB=OFF -DCURL_BROTLI=OFF -DCURL_ZSTD=OFF \
   -DUSE_NGHTTP2=OFF -DENABLE_MANUAL=OFF -DCURL_DISABLE_LDAP=ON -DCURL_USE_LIBPSL=OFF -DENABLE_UNICODE=ON
 
-# libsodium (minisign signatures: Ed25519, BLAKE2b): autotools; the release
-# tarball carries configure. Static, so its users define SODIUM_STATIC.
+# libsodium (minisign signatures: Ed25519, BLAKE2b): autotools; Debian's
+# source carries no configure (its build runs dh_autoreconf), so autoreconf
+# makes it. Static, so its users define SODIUM_STATIC.
 log "building libsodium"
-(cd "$(srcdir libsodium)" && ./configure --host=$cross CC=$cross-gcc-posix --prefix="$prefix" \
+(cd "$(srcdir libsodium)" && { [ -x configure ] || autoreconf -fi >"$work/libsodium.log" 2>&1; } && ./configure --host=$cross CC=$cross-gcc-posix --prefix="$prefix" \
   --disable-shared --enable-static --disable-pie >"$work/libsodium.log" 2>&1 &&
   make -j "$jobs" >>"$work/libsodium.log" 2>&1 && make install >>"$work/libsodium.log" 2>&1) || {
   tail -40 "$work/libsodium.log" >&2
