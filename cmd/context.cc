@@ -1,4 +1,5 @@
 #include "cmd/context.h"
+#include "workflows/firmware.h"
 
 #include <chrono>
 #include <cstdio>
@@ -32,7 +33,13 @@ Lang Context::lang() const {
 
 fs::path Context::state() const { return state_dir ? fs::u8path(*state_dir) : default_state_dir(); }
 
-SiteOptions Context::site_options() const { return SiteOptions{root, site, profile, state()}; }
+SiteOptions Context::site_options() const {
+  SiteOptions o{root, site, profile, state(), {}};
+  // "Is the software the latest?" is decided from the cached, verified manifest
+  // when there is one; an unreadable cache leaves it unknown (firmware status says why).
+  if (auto cached = load_cached_manifest(o.state_dir); cached && *cached) o.newest_known = newest_known_versions(**cached);
+  return o;
+}
 
 static Error named_file_error(Error e) {
   if (e.kind == ErrorKind::Parse || e.kind == ErrorKind::NotFound || e.kind == ErrorKind::Encoding) e.kind = ErrorKind::Usage;

@@ -7,7 +7,7 @@
 # Kept in step with the CLI by tests/e2e/test_docs_drift.py: every subcommand
 # and option of `caora --dump-cli` must be here, and nothing else.
 
-_caora_commands=(diagnose explain list doctor snapshot history undo set-startup-delay selftest pair rndis-reset discharge-guide register)
+_caora_commands=(diagnose explain list doctor snapshot history undo set-startup-delay selftest pair rndis-reset discharge-guide register firmware)
 
 # Global options work before and after the subcommand.
 _caora_global_options=(
@@ -27,6 +27,7 @@ _caora_subcommand_options()
         rndis-reset) printf '%s\n' --device --timeout --reboot ;;
         discharge-guide) printf '%s\n' --device --resume --status --cancel --timeout ;;
         register) printf '%s\n' --account --reader --env --update --ledger --device --institution-code-changed --face-dll --answer ;;
+        firmware) printf '%s\n' --manifest-url --trust-key --cacert --component -o --output-dir --reboot --resume --allow-downgrade --timeout ;;
         set-startup-delay) printf '%s\n' --show ;;
         selftest) printf '%s\n' --threshold --models --annotate --reader --photo --force ;;
         explain | doctor | history) ;;
@@ -42,6 +43,7 @@ _caora_takes_value()
         --threshold | --models | --annotate | --reader | --photo) return 0 ;;
         --licences | --device | --timeout) return 0 ;;
         --account | --env | --ledger | --face-dll) return 0 ;;
+        --manifest-url | --trust-key | --cacert | --component | --output-dir) return 0 ;;
     esac
     return 1
 }
@@ -275,6 +277,13 @@ _caora()
             ;;
         register)
             ((npos == 0)) && _caora_compreply_words "$cur" status check remove cert-change
+            ;;
+        firmware)
+            if ((npos == 0)); then
+                _caora_compreply_words "$cur" status refresh download history install
+            else
+                _caora_complete_files "$cur" 0
+            fi
             ;;
         *) COMPREPLY=() ;;
     esac

@@ -6,7 +6,7 @@
 # Kept in step with the CLI by tests/e2e/test_docs_drift.py: every subcommand
 # and option of `caora --dump-cli` must be here, and nothing else.
 
-set -l caora_commands diagnose explain list doctor snapshot history undo set-startup-delay selftest pair rndis-reset discharge-guide register
+set -l caora_commands diagnose explain list doctor snapshot history undo set-startup-delay selftest pair rndis-reset discharge-guide register firmware
 
 # The caora to ask for codes and journal ids: the one being completed if it
 # runs, else the one on PATH. Prints it with the options that say where the
@@ -142,6 +142,7 @@ complete -c caora -n "not __fish_seen_subcommand_from $caora_commands" -a pair -
 complete -c caora -n "not __fish_seen_subcommand_from $caora_commands" -a rndis-reset -d "Recreate the units' RNDIS adapters and wait until they are back"
 complete -c caora -n "not __fish_seen_subcommand_from $caora_commands" -a discharge-guide -d "Guide the unit's discharge step by step, checking each step and timing the waits"
 complete -c caora -n "not __fish_seen_subcommand_from $caora_commands" -a register -d 'Registration with the login-name tool: status, check, remove, cert-change'
+complete -c caora -n "not __fish_seen_subcommand_from $caora_commands" -a firmware -d 'Reader software and firmware: versions, a signed manifest, verified download and install'
 
 # Global options (before or after the subcommand).
 complete -c caora -s h -l help -d 'Print help and exit'
@@ -220,3 +221,24 @@ complete -c caora -n '__fish_seen_subcommand_from register' -l device -x -d "The
 complete -c caora -n '__fish_seen_subcommand_from register' -l institution-code-changed -d 'The institution code changes too (QA 32)'
 complete -c caora -n '__fish_seen_subcommand_from register' -l face-dll -x -d 'The face-auth DLL version'
 complete -c caora -n '__fish_seen_subcommand_from register' -l answer -x -a '(__caora_answers)' -d 'Answer a question: ID=yes|no'
+
+# firmware: the action, then its options (install takes the installer file)
+function __caora_firmware_action
+    set -l tokens (commandline -opc)
+    contains -- firmware $tokens; or return 1
+    for action in status refresh download history install
+        contains -- $action $tokens; and return 1
+    end
+    return 0
+end
+complete -c caora -n '__caora_firmware_action' -a 'status refresh download history install'
+complete -c caora -n '__fish_seen_subcommand_from firmware' -F
+complete -c caora -n '__fish_seen_subcommand_from firmware' -l manifest-url -x -d "refresh: the manifest's https:// URL"
+complete -c caora -n '__fish_seen_subcommand_from firmware' -l trust-key -r -F -d 'refresh: the minisign public key file to trust'
+complete -c caora -n '__fish_seen_subcommand_from firmware' -l cacert -r -F -d 'The CA certificates (PEM) to trust'
+complete -c caora -n '__fish_seen_subcommand_from firmware' -l component -x -a 'reader-software firmware' -d 'download/install: the component'
+complete -c caora -n '__fish_seen_subcommand_from firmware' -s o -l output-dir -x -a '(__fish_complete_directories)' -d 'download: the folder to save into'
+complete -c caora -n '__fish_seen_subcommand_from firmware' -l reboot -d "install: schedule the terminal's restart"
+complete -c caora -n '__fish_seen_subcommand_from firmware' -l resume -d 'install: continue after the restart'
+complete -c caora -n '__fish_seen_subcommand_from firmware' -l allow-downgrade -d 'install: allow an older version'
+complete -c caora -n '__fish_seen_subcommand_from firmware' -l timeout -x -d 'install: the limit of each wait in seconds'

@@ -26,6 +26,7 @@ Register-ArgumentCompleter -Native -CommandName caora, caora.exe -ScriptBlock {
         'rndis-reset'       = "Recreate the units' RNDIS adapters and wait until they are back"
         'discharge-guide'   = "Guide the unit's discharge step by step, checking each step and timing the waits"
         'register'          = 'Registration with the login-name tool: status, check, remove, cert-change'
+        'firmware'          = 'Reader software and firmware: versions, a signed manifest, verified download and install'
     }
 
     # c: the subcommand ('' = global: before or after the subcommand),
@@ -82,6 +83,16 @@ Register-ArgumentCompleter -Native -CommandName caora, caora.exe -ScriptBlock {
         @{ c = 'register'; o = '--institution-code-changed'; v = $false; d = 'The institution code changes too (QA 32)' }
         @{ c = 'register'; o = '--face-dll'; v = $true; d = 'The face-auth DLL version' }
         @{ c = 'register'; o = '--answer'; v = $true; d = 'Answer a question: ID=yes|no' }
+        @{ c = 'firmware'; o = '--manifest-url'; v = $true; d = "refresh: the manifest's https:// URL" }
+        @{ c = 'firmware'; o = '--trust-key'; v = $true; d = 'refresh: the minisign public key file to trust' }
+        @{ c = 'firmware'; o = '--cacert'; v = $true; d = 'The CA certificates (PEM) to trust' }
+        @{ c = 'firmware'; o = '--component'; v = $true; d = 'download/install: reader-software or firmware' }
+        @{ c = 'firmware'; o = '-o'; v = $true; d = 'download: the folder to save into' }
+        @{ c = 'firmware'; o = '--output-dir'; v = $true; d = 'download: the folder to save into' }
+        @{ c = 'firmware'; o = '--reboot'; v = $false; d = "install: schedule the terminal's restart" }
+        @{ c = 'firmware'; o = '--resume'; v = $false; d = 'install: continue after the restart' }
+        @{ c = 'firmware'; o = '--allow-downgrade'; v = $false; d = 'install: allow an older version' }
+        @{ c = 'firmware'; o = '--timeout'; v = $true; d = 'install: the limit of each wait in seconds' }
     )
 
     # Used when caora cannot be run to ask: the official codes, detail codes
@@ -300,6 +311,13 @@ Register-ArgumentCompleter -Native -CommandName caora, caora.exe -ScriptBlock {
         'register' {
             if ($positional -eq 0) {
                 Select-CaoraPrefix $wordToComplete @('status', 'check', 'remove', 'cert-change') | ForEach-Object { Get-CaoraResult $_ 'ParameterValue' $_ }
+            }
+        }
+        'firmware' {
+            if ($positional -eq 0) {
+                Select-CaoraPrefix $wordToComplete @('status', 'refresh', 'download', 'history', 'install') | ForEach-Object { Get-CaoraResult $_ 'ParameterValue' $_ }
+            } else {
+                return Get-CaoraPath $wordToComplete $false
             }
         }
     }

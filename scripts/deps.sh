@@ -6,6 +6,7 @@ packages=(
   g++ cmake ninja-build pkg-config
   libcli11-dev nlohmann-json3-dev libspdlog-dev libzip-dev libcurl4-openssl-dev libusb-1.0-0-dev
   libpcsclite-dev pcscd vsmartcard-vpcd umockdev strace
+  libsodium-dev minisign openssl
   catch2 python3 python3-jsonschema unzip groff-base util-linux
   clang libclang-rt-14-dev
   python3-pil python3-numpy fonts-noto-cjk fonts-ipafont

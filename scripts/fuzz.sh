@@ -12,6 +12,7 @@ cmake -S . -B "$build" -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=
 targets=(lookup recipe startup_bat unit_ini version snapshot tlv japanese_date inventory windows_ids face_manifest
          card_fields frame_header ledger)
 targets+=(discharge_state)
+targets+=(firmware_manifest minisign)
 cmake --build "$build" --target "${targets[@]/#/fuzz_}"
 
 corpus=$build/corpus
@@ -58,6 +59,10 @@ fi
 
 printf '{"schema":"caora.discharge-state/1","run_id":"1a2b","serial":"2113001","port":"1-2","step":7,"started_at":"2026-12-04T10:00:00+09:00","updated_at":"2026-12-04T10:03:00+09:00","warnings":[]}' > "$corpus/discharge_state/a"
 printf '{"schema":"caora.discharge-state/1","run_id":"x","serial":null,"step":0}' > "$corpus/discharge_state/b"
+# firmware_manifest: the example manifest; minisign: a key, a form feed, a signature.
+printf '{"schema":"caora.firmware-manifest/1","manifest_version":7,"issued_at":"2026-12-01T00:00:00Z","expires":"2027-03-01T00:00:00Z","components":[{"component":"reader-software","version":"1.10.2.1","url":"https://example.invalid/r.zip","sha256":"%s","length":123456,"min_safe":"1.5.3.0"},{"component":"firmware","version":"CAORA_MSN_P2.12.0_A16.6.0","url":"https://example.invalid/f.bin","sha256":"%s","length":4567,"min_safe":"CAORA_MSN_P2.11.7_A16.5.4"}],"revoked":["1.6.0.0"]}' \
+  "$(printf 'r' | sha256sum | cut -c1-64)" "$(printf 'f' | sha256sum | cut -c1-64)" > "$corpus/firmware_manifest/a"
+printf 'untrusted comment: minisign public key EB5409CAEF6BCEFD\nRWT9zmvvyglU6wA51IGvtiSx1EtVrk58A7wgjfB6Mg97TMle5v4cb9U9\n\funtrusted comment: signature from minisign secret key\nRUT9zmvvyglU6wx/g0bj0Y5KQAcRWM7BMxUUef+GZTgmVIpaQrk3G+hVPBznLr8z2Dqo9zXKJf0WOMR2wAdyQyNiejzL1ee2AwE=\ntrusted comment: caora test\nGqPoyjpqzXbce/eRyCOIGQXfnKFuqVyb/QEKTX5MVkONNl7A6Lf9s9nl64LxW0m0J5zlfoDGBHEmhDH9wriUAw==\n' > "$corpus/minisign/a"
 
 passed=0
 failed=0

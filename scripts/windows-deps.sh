@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Cross-builds the libraries caora.exe links, as static mingw-w64 libraries,
 # from Debian 12's own source packages (apt-get source): zlib, libusb-1.0,
-# libzip, fmt, spdlog and curl (Schannel, no OpenSSL). CLI11, nlohmann/json
+# libzip, fmt, spdlog, curl (Schannel, no OpenSSL) and libsodium. CLI11, nlohmann/json
 # and Catch2 are header-only: the prefix gets links to their headers and
 # copies of their CMake package files, and nothing else from /usr/include.
 #
@@ -26,6 +26,7 @@ start=$(date +%s)
 packages=(
   mingw-w64 g++-mingw-w64-x86-64-posix gcc-mingw-w64-x86-64-posix wine wine64
   dpkg-dev cmake ninja-build make pkg-config libcli11-dev nlohmann-json3-dev catch2
+  autoconf automake libtool
 )
 missing=()
 for p in "${packages[@]}"; do
@@ -119,7 +120,7 @@ fetch_source() {  # source-package-name
   exit 1
 }
 srcdir() { find "$work/src-$1" -mindepth 1 -maxdepth 1 -type d | sed -n 1p; }
-for name in zlib libusb-1.0 libzip fmtlib spdlog curl; do fetch_source "$name"; done
+for name in zlib libusb-1.0 libzip fmtlib spdlog curl libsodium; do fetch_source "$name"; done
 cd "$work"
 
 cross=x86_64-w64-mingw32
@@ -181,6 +182,17 @@ cmake_dep libzip "$(srcdir libzip)" -DENABLE_COMMONCRYPTO=OFF -DENABLE_GNUTLS=OF
 cmake_dep curl "$(srcdir curl)" -DBUILD_CURL_EXE=OFF -DCURL_USE_SCHANNEL=ON -DCURL_USE_OPENSSL=OFF \
   -DHTTP_ONLY=ON -DCURL_USE_LIBSSH2=OFF -DUSE_LIBIDN2=OFF -DCURL_ZLIB=OFF -DCURL_BROTLI=OFF -DCURL_ZSTD=OFF \
   -DUSE_NGHTTP2=OFF -DENABLE_MANUAL=OFF -DCURL_DISABLE_LDAP=ON -DCURL_USE_LIBPSL=OFF -DENABLE_UNICODE=ON
+
+# libsodium (minisign signatures: Ed25519, BLAKE2b): autotools; Debian's
+# source carries no configure (its build runs dh_autoreconf), so autoreconf
+# makes it. Static, so its users define SODIUM_STATIC.
+log "building libsodium"
+(cd "$(srcdir libsodium)" && { [ -x configure ] || autoreconf -fi >"$work/libsodium.log" 2>&1; } && ./configure --host=$cross CC=$cross-gcc-posix --prefix="$prefix" \
+  --disable-shared --enable-static --disable-pie >"$work/libsodium.log" 2>&1 &&
+  make -j "$jobs" >>"$work/libsodium.log" 2>&1 && make install >>"$work/libsodium.log" 2>&1) || {
+  tail -40 "$work/libsodium.log" >&2
+  exit 1
+}
 
 # Header-only libraries: their headers and CMake package files, nothing else.
 ln -sfn /usr/include/CLI "$prefix/include/CLI"

@@ -141,6 +141,21 @@ check discharge-refused "doc['status'] == 'refused' and len(doc['steps']) == 9"
 run discharge-status 0 "$exe" --lang en --json discharge-guide --status --state-dir "$log_dir/dstate"
 check discharge-status "doc['status'] == 'none'"
 
+# firmware: a cached manifest judged with QA 24's minimums (each unit's firmware,
+# a revoked reader software), and an http:// manifest URL refused before any
+# connection. The minisign and manifest checks themselves run in the unit suite.
+fwstate="$log_dir/fwstate"
+fwbin="$log_dir/fwroot/OnlineAuthApp/App/Execute/bin"
+mkdir -p "$fwstate/firmware" "$fwbin"
+printf '1.6.0.0\r\n' > "$fwbin/version.txt"
+printf '[Device]\r\nSerialNo=2113001\r\nFirmwareVersion=CAORA_MSN_P2.10.3_A16.4.1\r\n' > "$fwbin/CJKA2113001.ini"
+printf '{"schema":"caora.firmware-manifest/1","manifest_version":7,"issued_at":"2026-12-01T00:00:00Z","expires":"2099-03-01T00:00:00Z","components":[{"component":"reader-software","version":"1.10.2.1","url":"https://example.invalid/r.zip","sha256":"%s","length":10,"min_safe":"1.5.3.0"}],"revoked":["1.6.0.0"]}' \
+  "$(printf r | sha256sum | cut -c1-64)" > "$fwstate/firmware/manifest.json"
+run firmware-status 1 "$exe" --lang en --json --root "$log_dir/fwroot" --state-dir "$fwstate" firmware status
+check firmware-status "doc['manifest_version'] == 7 and [(c['component'], c['unit'], c['verdict']) for c in doc['components']][:2] == [('reader-software', None, 'revoked'), ('firmware', '2113001', 'below-minimum')]"
+run firmware-http 2 "$exe" --lang en --json --state-dir "$fwstate" firmware refresh --manifest-url http://127.0.0.1:9/m.json
+check firmware-http "doc['refusal'] == 'plain-http' and not doc['accepted']"
+
 expect version "names caora and every cross-built source package at its version" \
   awk -F'\t' -v out="$log_dir/version.txt" 'BEGIN { while ((getline l < out) > 0) v = v "\n" l; ok = v ~ /^\ncaora / }
     NR > 1 && index(v, "  " $1 " " $2 " (") == 0 { ok = 0 } END { exit !ok }' "$build/dist/dependencies.tsv"
@@ -150,7 +165,7 @@ static_ok=1
 for dll in $imports; do
   case $dll in
     advapi32.dll | bcrypt.dll | crypt32.dll | iphlpapi.dll | kernel32.dll | msvcrt.dll | ole32.dll | powrprof.dll | \
-      setupapi.dll | cfgmgr32.dll | user32.dll | winscard.dll | ws2_32.dll | wtsapi32.dll) ;;
+      setupapi.dll | cfgmgr32.dll | user32.dll | winscard.dll | ws2_32.dll | wtsapi32.dll | shell32.dll) ;;
     *) echo "windows: FAIL caora.exe needs $dll beside it"; failed+=("static"); static_ok=0 ;;
   esac
 done

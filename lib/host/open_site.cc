@@ -102,7 +102,9 @@ Expected<OpenedSite> open_site(const SiteOptions& opts) {
   if (!root && !opts.site) root = fs::u8path(site.profile.default_root_windows);
 #endif
   if (root) {
-    site.host->add(std::make_unique<FileSite>(*root, site.profile));
+    auto file_site = std::make_unique<FileSite>(*root, site.profile);
+    for (const auto& [component, version] : opts.newest_known) file_site->set_newest_known(component, version);
+    site.host->add(std::move(file_site));
     site.root = root;
     if (site.description.empty()) site.description = display_path(*root);
   }

@@ -4,6 +4,7 @@
 // state folder, so fixes on it are real and undoable but harm nothing).
 #pragma once
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -19,6 +20,9 @@ struct SiteOptions {
   std::optional<std::string> site;     // "demo" or a snapshot file
   std::optional<std::string> profile;  // site-profile override file
   fs::path state_dir;
+  // The newest version of each component a verified manifest names
+  // ("reader_software", "firmware"), for the install root's "out of date" probes.
+  std::map<std::string, std::string> newest_known;
 };
 
 struct OpenedSite {

@@ -1,5 +1,6 @@
 #include "host/version.h"
 
+#include <algorithm>
 #include <cctype>
 
 namespace caora {
@@ -60,6 +61,44 @@ std::optional<int> Version::compare(const Version& other) const {
     if (number == nullptr || *number != 0) return tokens_.size() < other.tokens_.size() ? -1 : 1;
   }
   return 0;
+}
+
+std::optional<VersionFamily> version_family_of(const std::string& component) {
+  if (component == "reader-software") return VersionFamily::ReaderSoftware;
+  if (component == "firmware") return VersionFamily::Firmware;
+  if (component == "face-dll") return VersionFamily::FaceDll;
+  return std::nullopt;
+}
+
+const char* version_family_name(VersionFamily family) {
+  switch (family) {
+    case VersionFamily::ReaderSoftware: return "reader-software";
+    case VersionFamily::Firmware: return "firmware";
+    case VersionFamily::FaceDll: return "face-dll";
+  }
+  return "?";
+}
+
+bool Version::fits(VersionFamily family) const {
+  auto is_number = [](const auto& t) { return t.index() == 0; };
+  size_t numbers = 0;
+  while (numbers < tokens_.size() && is_number(tokens_[numbers])) ++numbers;
+  switch (family) {
+    case VersionFamily::ReaderSoftware:
+      return numbers == tokens_.size() && numbers >= 2;
+    case VersionFamily::Firmware:
+      // CAORA_MSN_P2.11.7_A16.5.4: the product word, then at least one number.
+      return !tokens_.empty() && !is_number(tokens_[0]) && std::get<std::string>(tokens_[0]) == "CAORA" &&
+             std::any_of(tokens_.begin(), tokens_.end(), is_number);
+    case VersionFamily::FaceDll:
+      return numbers >= 2 && (numbers == tokens_.size() || numbers + 1 == tokens_.size());
+  }
+  return false;
+}
+
+std::optional<int> Version::compare_in(VersionFamily family, const Version& other) const {
+  if (!fits(family) || !other.fits(family)) return std::nullopt;
+  return compare(other);
 }
 
 }  // namespace caora

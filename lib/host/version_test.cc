@@ -51,3 +51,24 @@ TEST_CASE("bad versions are errors") {
     CHECK_FALSE(Version::parse(bad).ok());
   }
 }
+
+TEST_CASE("a component's family decides what compares") {
+  auto reader = *Version::parse("1.6.0.0");
+  auto firmware = *Version::parse("CAORA_MSN_P2.11.7_A16.5.4");
+  auto dll = *Version::parse("2.1.0J");
+  CHECK(reader.fits(VersionFamily::ReaderSoftware));
+  CHECK_FALSE(reader.fits(VersionFamily::Firmware));
+  CHECK(firmware.fits(VersionFamily::Firmware));
+  CHECK_FALSE(firmware.fits(VersionFamily::ReaderSoftware));
+  CHECK_FALSE(firmware.fits(VersionFamily::FaceDll));
+  CHECK(dll.fits(VersionFamily::FaceDll));
+  CHECK_FALSE(dll.fits(VersionFamily::ReaderSoftware));
+  // Same token kinds, so compare() alone would order them; the family does not.
+  auto other_product = *Version::parse("OTHER_MSN_P2.12.0_A16.6.0");
+  CHECK(other_product.compare(firmware).has_value());
+  CHECK_FALSE(other_product.compare_in(VersionFamily::Firmware, firmware).has_value());
+  CHECK(*Version::parse("CAORA_MSN_P2.12.0_A16.6.0")->compare_in(VersionFamily::Firmware, firmware) > 0);
+  CHECK_FALSE(reader.compare_in(VersionFamily::Firmware, reader).has_value());
+  CHECK(version_family_of("reader-software") == VersionFamily::ReaderSoftware);
+  CHECK_FALSE(version_family_of("bios").has_value());
+}

@@ -376,6 +376,24 @@ ProbeResult FileSite::probe_firmware_version() {
   return r;
 }
 
+Expected<std::vector<FileSite::UnitFirmware>> FileSite::unit_firmware() {
+  if (!root_exists()) return Error{ErrorKind::NotFound, root_missing().reason};
+  const IniScan& scan = ini_scan();
+  if (scan.dir_error) return *scan.dir_error;
+  std::vector<UnitFirmware> units;
+  for (const auto& g : scan.good) {
+    UnitFirmware u;
+    std::string name = g.first.filename().u8string();
+    size_t pre = profile_.unit_ini_prefix.size(), suf = profile_.unit_ini_suffix.size();
+    u.serial = name.size() > pre + suf ? name.substr(pre, name.size() - pre - suf) : name;
+    u.file = rel(g.first);
+    if (const std::string* text = g.second.find(profile_.firmware_ini_key))
+      if (auto v = Version::parse(*text)) u.version = v->text();
+    units.push_back(u);
+  }
+  return units;
+}
+
 Expected<std::string> maintenance_end(const std::string& d) {
   int y = 0, m = 0, day = 0;
   char tail = 0;

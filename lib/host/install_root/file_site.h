@@ -38,6 +38,14 @@ class FileSite : public Host {
   // cached, verified firmware manifest says. Without one, "is it the latest?" is unknown
   // (and a recipe asks it); nothing here guesses a newest version.
   void set_newest_known(const std::string& component, const std::string& version) { newest_known_[component] = version; }
+  // Each unit's firmware as its CJKA<serial>.ini records it (firmware status
+  // lists every unit, where the probe reports the oldest).
+  struct UnitFirmware {
+    std::string serial, file;
+    std::optional<std::string> version;  // nullopt: no (parseable) key in the file
+  };
+  Expected<std::vector<UnitFirmware>> unit_firmware();
+  const std::string& firmware_ini_key() const { return profile_.firmware_ini_key; }
   fs::path execute_bat() const { return root_ / fs::u8path(profile_.startup_bat_execute); }
   fs::path appstartup_bat() const { return root_ / fs::u8path(profile_.startup_bat_appstartup); }
 

@@ -1,0 +1,154 @@
+// caora firmware install: the guided, checked install (lib/workflows/firmware_install).
+#include <cstdlib>
+#include <iostream>
+
+#include "cmd/context.h"
+#include "core/process.h"
+#include "core/state.h"
+#include "diag/consent.h"
+#include "workflows/firmware.h"
+#include "workflows/firmware_install.h"
+
+namespace caora {
+
+namespace {
+
+class StderrInstallIo : public InstallIo {
+ public:
+  StderrInstallIo(Lang lang, bool interactive, bool progress) : lang_(lang), interactive_(interactive), progress_(progress) {}
+  void instruct(size_t index, const InstallStepSpec& step) override {
+    end_line();
+    std::cerr << "\n▶ " << index + 1 << ". " << step.instruction.in(lang_) << "\n";
+  }
+  bool confirm(const InstallStepSpec&) override {
+    if (!interactive_) return true;  // --yes: what follows is checked on USB
+    std::cerr << (lang_ == Lang::Ja ? "終わったら Enter（中止は q）: " : "press Enter when done (q to stop): ");
+    std::string line;
+    if (!std::getline(std::cin, line)) return false;
+    return line != "q" && line != "Q";
+  }
+  void countdown(const Text& what, double remaining_s) override {
+    int t = static_cast<int>(remaining_s + 0.999);
+    if (progress_) {
+      std::cerr << "\r\033[K⏳ " << what.in(lang_) << " " << t << "s" << std::flush;
+      open_ = true;
+    } else if (last_ < 0 || t / 30 != last_ / 30) {
+      std::cerr << "… " << t << "s\n";
+      last_ = t;
+    }
+  }
+  void end_line() {
+    if (open_) std::cerr << "\r\033[K";
+    open_ = false;
+  }
+
+ private:
+  Lang lang_;
+  bool interactive_, progress_;
+  bool open_ = false;
+  int last_ = -1;
+};
+
+double clock_scale() {
+  // For tests only (as discharge-guide): the waits through the same loop, faster.
+  const char* v = std::getenv("CAORA_CLOCK_SCALE");
+  if (!v || !*v) return 1.0;
+  char* end = nullptr;
+  double d = std::strtod(v, &end);
+  return (end && !*end && d > 0 && d <= 100000) ? d : 1.0;
+}
+
+int exit_for(InstallStatus s) {
+  switch (s) {
+    case InstallStatus::Done: return kExitOk;
+    case InstallStatus::Refused: return kExitProblem;
+    case InstallStatus::Problem: return kExitProblem;
+    case InstallStatus::NeedsRestart: return kExitTechnician;
+    case InstallStatus::RestartScheduled: return kExitTechnician;
+    case InstallStatus::Stopped: return kExitTechnician;
+    case InstallStatus::TimedOut: return kExitTimeout;
+    case InstallStatus::NotBack: return kExitTimeout;
+  }
+  return kExitInternal;
+}
+
+}  // namespace
+
+int run_firmware_install(Context& ctx, const std::string& component, const std::optional<std::string>& file, bool reboot,
+                         bool resume, bool allow_downgrade, int timeout) {
+  Lang lang = ctx.lang();
+  fs::path state_dir = ctx.state();
+  if (resume && file)
+    return ctx.fail(make_error(ErrorKind::Usage, "--resume は記録されたファイルで続けます（ファイルは不要です）",
+                               "--resume continues with the recorded file (no file is taken)"));
+  auto cached = load_cached_manifest(state_dir);
+  if (!cached) return ctx.fail(cached.error());
+  auto site = ctx.open();
+  if (!site) return ctx.fail(site.error());
+  std::shared_ptr<FileSite> file_site;
+  if (site->root) file_site = std::make_shared<FileSite>(*site->root, site->profile);
+
+  TerminalInteraction interaction(lang, ctx.json);
+  bool interactive = interaction.interactive();
+  // Running an installer changes the terminal: consent first, then the site lock.
+  auto lock = confirm_then_lock(interaction, ctx.yes, state_dir,
+                                {"カードリーダーソフト／ファームウェアのインストール手順を始めます", "Start the guided install of the reader software / firmware"},
+                                {file ? "run " + *file : "guide the restart and wait for " + component}, "the install");
+  if (!lock) return ctx.fail(lock.error());
+
+  SteadyClock clock(clock_scale());
+  StderrInstallIo io(lang, interactive && !ctx.yes, !ctx.json && interactive);
+  Journal journal(state_dir);
+  InstallParts parts;
+  parts.host = site->host.get();
+  parts.clock = &clock;
+  parts.io = &io;
+  parts.journal = &journal;
+  parts.state_dir = state_dir;
+#ifdef _WIN32
+  parts.installer = [](const fs::path& f) { return run_program(f, {}, true); };
+#else
+  parts.installer = [](const fs::path& f) { return run_program(f, {}, false); };
+#endif
+  if (file_site)
+    parts.unit_versions = [file_site]() {
+      std::vector<std::pair<std::string, std::optional<std::string>>> out;
+      file_site->forget();
+      if (auto units = file_site->unit_firmware())
+        for (const auto& u : *units) out.emplace_back(u.serial, u.version);
+      return out;
+    };
+  InstallRequest req;
+  req.component = component;
+  if (file) req.file = fs::u8path(*file);
+  req.reboot = reboot;
+  req.resume = resume;
+  req.allow_downgrade = allow_downgrade;
+  req.timeout_s = timeout;
+  req.now = now_iso8601();
+  InstallResult r = run_firmware_install(parts, *cached, req);
+  io.end_line();
+
+  HistoryEntry h;
+  h.action = "install";
+  h.component = component;
+  h.before = r.state.before_version;
+  h.after = r.installed_after.value_or(r.status == InstallStatus::Done ? r.state.target_version : "");
+  h.outcome = install_status_name(r.status);
+  h.detail = r.message.en;
+  if (Status hs = append_history(state_dir, h); !hs) std::cerr << hs.error().message.in(lang) << "\n";
+
+  int code = exit_for(r.status);
+  if (ctx.json) {
+    ctx.print_json(r.to_json());
+    return code;
+  }
+  std::string text = (r.status == InstallStatus::Done ? "✓ " : r.status == InstallStatus::Refused || r.status == InstallStatus::Problem ? "✗ " : "! ") +
+                     r.message.in(lang) + "\n";
+  for (const auto& s : r.seen) text += "    " + s + "\n";
+  if (r.state.installer_exit) text += (lang == Lang::Ja ? "    インストーラーの終了コード: " : "    installer exit code: ") + std::to_string(*r.state.installer_exit) + "\n";
+  ctx.out(text);
+  return code;
+}
+
+}  // namespace caora
