@@ -115,6 +115,8 @@ const std::vector<ProbeSpec>& probe_specs() {
       {"host.biometric.present", V::Bool, {"生体認証デバイス（指紋センサーなど）が有効", "A biometric device (fingerprint sensor etc.) is enabled"}, kWindows, false},
       {"host.nic.arp_offload.enabled", V::Bool, {"NICのARPオフロードが有効", "ARP offload is enabled on the terminal's NIC"}, kWindows, false},
       {"host.dotnet4.missing", V::Bool, {".NET Framework 4 の登録（レジストリの NDP\\v4\\Full の Release）がない", "The .NET Framework 4 is not registered (no Release under NDP\\v4\\Full in the registry)"}, kWindows, false},
+      // The vendor names the cause (905/906: several institution certificates) but not what identifies one.
+      {"host.client_certs.max_per_issuer", V::Int, {"個人の証明書ストア（ユーザー・コンピューター）で、同じ発行者のクライアント認証用証明書の最大数", "The most client-authentication certificates from one issuer in the personal stores (user and machine)"}, kWindows, false, {}, true},
       {"host.restart.pending", V::Bool, {"OSが再起動を待っている", "The OS is waiting for a restart"}, kAnyPlatform, false},
       {"host.restart.scheduled", V::Bool, {"資格確認端末の再起動が予約されている", "A restart of the terminal is scheduled"}, kAnyPlatform, false},
       // USB topology.

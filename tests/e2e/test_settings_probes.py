@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Whole-binary scenarios for the probes that answer causes once only asked
 (issue 13, detection coverage): the terminal's network settings (011, FUJ905,
-FUJP55 "IPアドレスやDNSなどの設定が間違っている"), FUJ906's .NET Framework, and
-qa-26's USB hub. A probe's "missing" decides the cause; a probe that sees the
+FUJP55 "IPアドレスやDNSなどの設定が間違っている"), FUJ906's .NET Framework,
+qa-26's USB hub, and 905/906's "機関用証明書が複数登録されている". A probe's "missing" decides the cause; a probe that sees the
 settings present (or a hub-less unit) does not prove them right, so the question
 is still asked, with the reason; an answer then decides.
 
@@ -141,6 +141,50 @@ class UsbHub(unittest.TestCase):
         c = cause(doc, "via-usb-hub")
         self.assertEqual(c["status"], "unknown", c)
         self.assertIn("does not power on is not seen on USB", c["reason"]["en"])
+
+
+def certs(most, evidence):
+    return {"host.client_certs.max_per_issuer": {"known": True, "value": most, "evidence": evidence}}
+
+
+class InstitutionCertificates(unittest.TestCase):
+    # 905 without a detail code, and 906 on the detail code the cause belongs to.
+    RUNS = (["diagnose", "905"], ["diagnose", "906", "0x81000001"])
+
+    def test_one_client_certificate_per_issuer_rules_the_cause_out(self):
+        for args in self.RUNS:
+            with self.subTest(args=args):
+                rc, doc, err = run_json(args + ["--site", CLEAN])
+                c = cause(doc, "multiple-institution-certificates")
+                self.assertEqual(c["status"], "absent", c)
+                self.assertIn("host.client_certs.max_per_issuer = 1", " ".join(c["evidence"]))
+
+    def test_two_from_one_issuer_ask_naming_them_and_the_answer_decides(self):
+        two = certs(2, ["2 issued by \"Institution CA\": \"1312345678\" (CurrentUser\\My) \"1312345678\" (LocalMachine\\My)"])
+        with Site(two) as site:
+            for args in self.RUNS:
+                with self.subTest(args=args):
+                    rc, doc, err = run_json(args + ["--site", site])
+                    c = cause(doc, "multiple-institution-certificates")
+                    self.assertEqual(c["status"], "unknown", c)
+                    self.assertIn("do not say what identifies one", c["reason"]["en"])
+                    self.assertIn("--answer multiple-institution-certificates=yes|no", c["reason"]["en"])
+                    rc, doc, err = run_json(args + ["--site", site, "--answer", "multiple-institution-certificates=yes"])
+                    self.assertEqual(cause(doc, "multiple-institution-certificates")["status"], "present")
+
+    def test_a_site_recorded_without_the_probe_asks(self):
+        with open(CLEAN, encoding="utf-8") as f:
+            doc = json.load(f)
+        del doc["probes"]["host.client_certs.max_per_issuer"]
+        tmp = tempfile.mkdtemp(prefix="caora-e2e-site-")
+        try:
+            path = os.path.join(tmp, "site.json")
+            with open(path, "w", encoding="utf-8") as f:
+                json.dump(doc, f, ensure_ascii=False)
+            rc, out, err = run_json(["diagnose", "905", "--site", path])
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        self.assertEqual(cause(out, "multiple-institution-certificates")["status"], "unknown")
 
 
 if __name__ == "__main__":

@@ -33,7 +33,8 @@ def run_json(args):
 
 # Probes declared after /1: a /1 file cannot hold them, so a cause probed by one is
 # compared by its status alone (the /2 copy's evidence names the probe, the /1's the answer).
-NEWER_PROBES = ("net.wifi.signal_weak", "net.uplink.settings_missing", "host.dotnet4.missing")
+NEWER_PROBES = ("net.wifi.signal_weak", "net.uplink.settings_missing", "host.dotnet4.missing",
+                "host.client_certs.max_per_issuer")
 
 
 def outcome(doc):

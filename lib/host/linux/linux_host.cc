@@ -135,6 +135,7 @@ const ProbeTable<LinuxHost>& LinuxHost::probes() {
     // What Linux does not read (declared for Windows only in vocabulary.cc): unknown, saying why.
     bind_unreadable(t, "host.rdp.enabled", windows_only({"リモートデスクトップの設定", "the Remote Desktop setting"}));
     bind_unreadable(t, "host.certpropsvc.running", windows_only({"証明書伝達サービス", "the Certificate Propagation service"}));
+    bind_unreadable(t, "host.client_certs.max_per_issuer", windows_only({"Windowsの証明書ストア", "the Windows certificate store"}));
     bind_unreadable(t, "host.dotnet4.missing", windows_only({".NET Framework のレジストリ", "the .NET Framework's registry entry"}));
     bind_unreadable(t, "host.nic.arp_offload.enabled", windows_only({"NICドライバーの設定", "a NIC driver setting"}));
     bind_unreadable(t, "host.screen_lock.enabled",

@@ -166,6 +166,11 @@ class System : public win::SystemApi {
     return ok_status();
   }
   Expected<std::vector<net::WindowsAdapter>> adapters() override { return adapter_list; }
+  std::optional<std::vector<PersonalCertificate>> certificates = std::vector<PersonalCertificate>{};  // nullopt: the stores fail
+  Expected<std::vector<PersonalCertificate>> personal_certificates() override {
+    if (!certificates) return make_error(ErrorKind::Io, "証明書ストアを開けません", "the certificate store cannot be opened");
+    return *certificates;
+  }
 };
 
 // libusb's view: what a UsbSource on Windows returns (no serials: it cannot open the unit).

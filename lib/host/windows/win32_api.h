@@ -94,6 +94,15 @@ struct SessionInfo {
   std::string protocol_error;          // why not
 };
 
+// One certificate of a personal ("MY") store: where it is, who issued it, to whom,
+// and whether it may authenticate a client (an institution certificate must).
+struct PersonalCertificate {
+  std::string store;  // "CurrentUser\\My" or "LocalMachine\\My"
+  std::string issuer;
+  std::string subject;
+  bool client_auth = false;  // no EKU extension (any use) or one listing client authentication
+};
+
 class SystemApi {
  public:
   virtual ~SystemApi() = default;
@@ -106,6 +115,8 @@ class SystemApi {
   // AbortSystemShutdownW: cancels a restart still counting down.
   virtual Status cancel_restart() = 0;
   virtual Expected<std::vector<net::WindowsAdapter>> adapters() = 0;
+  // The current user's and the machine's personal stores, opened read-only.
+  virtual Expected<std::vector<PersonalCertificate>> personal_certificates() = 0;
 };
 
 }  // namespace caora::win

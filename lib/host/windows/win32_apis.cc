@@ -12,6 +12,7 @@
 #include <usbiodef.h>
 #include <usbioctl.h>
 #include <wtsapi32.h>
+#include <wincrypt.h>
 
 #include <thread>
 
@@ -548,7 +549,52 @@ class Win32System : public win::SystemApi {
 
   Expected<std::vector<net::WindowsAdapter>> adapters() override { return net::read_windows_adapters(); }
 
+  Expected<std::vector<win::PersonalCertificate>> personal_certificates() override {
+    std::vector<win::PersonalCertificate> out;
+    const std::pair<DWORD, const char*> stores[] = {{CERT_SYSTEM_STORE_CURRENT_USER, "CurrentUser\\My"},
+                                                    {CERT_SYSTEM_STORE_LOCAL_MACHINE, "LocalMachine\\My"}};
+    for (const auto& [where, label] : stores) {
+      HCERTSTORE store = CertOpenStore(CERT_STORE_PROV_SYSTEM_W, 0, 0,
+                                       where | CERT_STORE_READONLY_FLAG | CERT_STORE_OPEN_EXISTING_FLAG, L"MY");
+      if (!store) {
+        DWORD e = GetLastError();
+        if (e == ERROR_FILE_NOT_FOUND) continue;  // no personal store yet: no certificates
+        return win_error(e, std::string(label) + " を開く", std::string("open ") + label);
+      }
+      PCCERT_CONTEXT cert = nullptr;
+      while ((cert = CertEnumCertificatesInStore(store, cert)) != nullptr) {
+        win::PersonalCertificate c;
+        c.store = label;
+        c.issuer = cert_name(cert, CERT_NAME_ISSUER_FLAG);
+        c.subject = cert_name(cert, 0);
+        c.client_auth = allows_client_auth(cert);
+        out.push_back(std::move(c));
+      }
+      CertCloseStore(store, 0);
+    }
+    return out;
+  }
+
  private:
+  static std::string cert_name(PCCERT_CONTEXT cert, DWORD flags) {
+    wchar_t buf[512];
+    DWORD n = CertGetNameStringW(cert, CERT_NAME_SIMPLE_DISPLAY_TYPE, flags, nullptr, buf, 512);
+    return n > 1 ? utf8(std::wstring(buf, n - 1)) : std::string();
+  }
+
+  // No EKU extension means any use; otherwise client authentication must be listed.
+  static bool allows_client_auth(PCCERT_CONTEXT cert) {
+    DWORD size = 0;
+    if (!CertGetEnhancedKeyUsage(cert, CERT_FIND_EXT_ONLY_ENHKEY_USAGE_FLAG, nullptr, &size)) return true;
+    std::vector<BYTE> buf(size);
+    auto* usage = reinterpret_cast<PCERT_ENHKEY_USAGE>(buf.data());
+    if (!CertGetEnhancedKeyUsage(cert, CERT_FIND_EXT_ONLY_ENHKEY_USAGE_FLAG, usage, &size)) return true;
+    if (usage->cUsageIdentifier == 0) return true;
+    for (DWORD i = 0; i < usage->cUsageIdentifier; ++i)
+      if (std::string(usage->rgpszUsageIdentifier[i]) == szOID_PKIX_KP_CLIENT_AUTH) return true;
+    return false;
+  }
+
   static Status shutdown_privilege() {
     HANDLE token = nullptr;
     if (!OpenProcessToken(GetCurrentProcess(), TOKEN_ADJUST_PRIVILEGES | TOKEN_QUERY, &token))

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <functional>
+#include <map>
 #include <set>
 
 #include "core/strings.h"
@@ -194,6 +195,7 @@ const ProbeTable<WindowsHost>& WindowsHost::probes() {
         {"net.wifi.signal_weak", &WindowsHost::probe_wifi_weak},
         {"net.uplink.settings_missing", &WindowsHost::probe_uplink_settings},
         {"host.dotnet4.missing", &WindowsHost::probe_dotnet4},
+        {"host.client_certs.max_per_issuer", &WindowsHost::probe_client_certs},
     };
     bind_shared_probes(t);
     return t;
@@ -288,6 +290,30 @@ ProbeResult WindowsHost::probe_dotnet4() {
   if (!release) return unreadable(release.error(), at(winreg::kNetFx4Full, "Release"));
   if (!*release) return ProbeResult::of(true, {at(winreg::kNetFx4Full, "Release") + ": absent"});
   return ProbeResult::of(false, {at(winreg::kNetFx4Full, "Release") + " = " + std::to_string(**release)});
+}
+
+// A terminal that reaches the online qualification system holds at least one
+// client certificate, so none at all means the institution certificate is kept
+// where caora does not look (another user's store): unknown, not "one".
+ProbeResult WindowsHost::probe_client_certs() {
+  auto certs = apis_.system->personal_certificates();
+  if (!certs) return unreadable(certs.error(), "CurrentUser\\My, LocalMachine\\My");
+  std::map<std::string, std::vector<const win::PersonalCertificate*>> by_issuer;
+  for (const auto& c : *certs)
+    if (c.client_auth) by_issuer[c.issuer].push_back(&c);
+  if (by_issuer.empty())
+    return ProbeResult::unknown({"個人の証明書ストアにクライアント認証用の証明書がありません（別のユーザーに入っている可能性があります）",
+                                 "no client-authentication certificate in the personal stores (it may be installed for another user)"},
+                                {std::to_string(certs->size()) + " certificate(s) in CurrentUser\\My and LocalMachine\\My, none for client authentication"});
+  size_t most = 0;
+  std::vector<std::string> ev;
+  for (const auto& [issuer, list] : by_issuer) {
+    most = std::max(most, list.size());
+    std::string line = std::to_string(list.size()) + " issued by \"" + issuer + "\":";
+    for (const auto* c : list) line += " \"" + c->subject + "\" (" + c->store + ")";
+    ev.push_back(line);
+  }
+  return ProbeResult::of(static_cast<int>(most), ev);
 }
 
 RndisView WindowsHost::rndis_view() {

@@ -106,6 +106,7 @@ class WindowsHost : public Host {
   ProbeResult probe_wifi_weak();
   ProbeResult probe_uplink_settings();
   ProbeResult probe_dotnet4();
+  ProbeResult probe_client_certs();
   ProbeResult probe_os(const std::string& name);
   ProbeResult probe_rdp_enabled();
   ProbeResult probe_rdp_session();

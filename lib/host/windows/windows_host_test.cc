@@ -472,3 +472,28 @@ TEST_CASE("WindowsHost: the .NET Framework 4's Release in the registry", "[windo
   t.reg->denied.insert(winreg::kNetFx4Full);
   CHECK_FALSE(t.probe("host.dotnet4.missing").known);
 }
+
+TEST_CASE("WindowsHost: client certificates from one issuer in the personal stores", "[windows]") {
+  Terminal t;
+  // No client certificate anywhere: the institution certificate is elsewhere, so unknown.
+  t.sys->certificates = std::vector<win::PersonalCertificate>{{"CurrentUser\\My", "Some Mail CA", "staff@example.jp", false}};
+  ProbeResult none = t.probe("host.client_certs.max_per_issuer");
+  CHECK_FALSE(none.known);
+  CHECK(none.reason.en.find("another user") != std::string::npos);
+  // One client certificate per issuer: 1, each issuer named.
+  t.sys->certificates->push_back({"CurrentUser\\My", "Institution CA", "1312345678", true});
+  t.sys->certificates->push_back({"LocalMachine\\My", "HPKI CA", "Dr A", true});
+  ProbeResult one = t.probe("host.client_certs.max_per_issuer");
+  REQUIRE(one.known);
+  CHECK(one.value == 1);
+  CHECK(one.evidence == std::vector<std::string>{"1 issued by \"HPKI CA\": \"Dr A\" (LocalMachine\\My)",
+                                                 "1 issued by \"Institution CA\": \"1312345678\" (CurrentUser\\My)"});
+  // A second certificate of the same issuer, in the machine's store: 2.
+  t.sys->certificates->push_back({"LocalMachine\\My", "Institution CA", "1312345678 (old)", true});
+  ProbeResult two = t.probe("host.client_certs.max_per_issuer");
+  REQUIRE(two.known);
+  CHECK(two.value == 2);
+  CHECK(two.evidence.at(1) == "2 issued by \"Institution CA\": \"1312345678\" (CurrentUser\\My) \"1312345678 (old)\" (LocalMachine\\My)");
+  t.sys->certificates.reset();
+  CHECK_FALSE(t.probe("host.client_certs.max_per_issuer").known);
+}
