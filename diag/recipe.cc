@@ -1,5 +1,6 @@
 #include "diag/recipe.h"
 
+#include <algorithm>
 #include <set>
 
 #include "host/vocabulary.h"
@@ -25,6 +26,20 @@ const DetailCode* Recipe::find_detail(const std::string& detail) const {
   for (const auto& d : details)
     if (d.code == detail) return &d;
   return nullptr;
+}
+
+const std::vector<std::string>& no_probe_reasons() {
+  static const std::vector<std::string> r = {
+      "person-sees",   // only a person at the counter sees it: the card, a hand, the face, the phone, the unit's screen
+      "physical",      // the unit's hardware, cleanliness, power or cables, invisible to the terminal
+      "surroundings",  // the room: light, where the unit stands, devices nearby
+      "practice",      // what staff do or did, of which nothing keeps a record
+      "remote",        // held by the online qualification system, Mynaportal, J-LIS, the vendor or the site's router
+      "account",       // a secret caora must not read
+      "no-reference",  // readable, but nothing says what the right value is
+      "unspecified",   // the vendor's catch-all
+  };
+  return r;
 }
 
 namespace {
@@ -231,6 +246,18 @@ Recipe recipe_from(const json& j) {
     c.resolve = steps(need(cs[i], p, "resolve"), p + "/resolve");
     if (cs[i].contains("verify") && cs[i]["verify"].is_object())
       c.verify_checks = checks(need(cs[i]["verify"], p + "/verify", "checks"), p + "/verify/checks");
+    if (cs[i].contains("no_probe")) {
+      const json& np = cs[i]["no_probe"];
+      std::string pp = p + "/no_probe";
+      NoProbe n{need_str(np, pp, "reason"), {}};
+      const auto& words = no_probe_reasons();
+      if (std::find(words.begin(), words.end(), n.reason) == words.end())
+        fail(pp + "/reason", "未知の理由です: " + n.reason, "unknown reason: " + n.reason);
+      if (np.contains("note")) n.note = str(np["note"], pp + "/note");
+      if (c.detect && (!c.detect->checks.empty() || c.detect->from_detail))
+        fail(pp, "プローブか詳細コードで判定する原因には書けません", "a cause decided by a probe or the detail code has no no_probe");
+      c.no_probe = std::move(n);
+    }
     r.causes.push_back(std::move(c));
   }
   if (j.contains("steps")) r.steps = steps(j["steps"], "/steps");

@@ -60,6 +60,16 @@ struct Step {
   bool advice = false;
 };
 
+// Why no probe can decide a cause that is only asked (or not checked at all):
+// a word from no_probe_reasons(), and optionally a line saying more.
+struct NoProbe {
+  std::string reason;
+  std::string note;
+};
+
+// The fixed vocabulary of NoProbe::reason, in the order reports group by.
+const std::vector<std::string>& no_probe_reasons();
+
 struct Cause {
   std::string id;
   Text title;
@@ -68,6 +78,7 @@ struct Cause {
   std::vector<Step> resolve;
   std::optional<std::vector<Check>> verify_checks;  // nullopt = detect again
   bool advice = false;  // the cause is the project's, not one the vendor lists
+  std::optional<NoProbe> no_probe;
   bool applies_to(const std::optional<std::string>& detail) const;
 };
 

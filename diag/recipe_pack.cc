@@ -12,13 +12,13 @@ namespace {
 // added to its fields() below; the layout is only checked where it is known (64-bit libstdc++).
 #if defined(__GLIBCXX__) && defined(__x86_64__)
 static_assert(sizeof(Condition) == 48 && sizeof(Check) == 200 && sizeof(Question) == 96 && sizeof(Detect) == 144 &&
-                  sizeof(WaitFor) == 104 && sizeof(Step) == 296 && sizeof(Cause) == 336 && sizeof(DetailCode) == 96 &&
+                  sizeof(WaitFor) == 104 && sizeof(Step) == 296 && sizeof(Cause) == 408 && sizeof(DetailCode) == 96 && sizeof(NoProbe) == 64 &&
                   sizeof(Recipe) == 808 && sizeof(Contact) == 192 && sizeof(Conflict) == 88,
               "a recipe record changed: add the new field to its fields() in diag/recipe_pack.cc");
 #endif
 
 // Bumped with every change of the layout below.
-constexpr char kMagic[] = "caora-recipes/2";
+constexpr char kMagic[] = "caora-recipes/3";
 
 // Each record's fields, in the order they are stored: the one list both the writer
 // and the reader walk, so that the two cannot disagree.
@@ -34,7 +34,8 @@ CAORA_PACKED_FIELDS(Question, x.id, x.text)
 CAORA_PACKED_FIELDS(Detect, x.checks, x.match_all, x.question, x.from_detail)
 CAORA_PACKED_FIELDS(WaitFor, x.seconds, x.probe, x.until, x.timeout_s)
 CAORA_PACKED_FIELDS(Step, x.type, x.action, x.params, x.text, x.wait_for, x.to, x.fields, x.advice)
-CAORA_PACKED_FIELDS(Cause, x.id, x.title, x.details, x.detect, x.resolve, x.verify_checks, x.advice)
+CAORA_PACKED_FIELDS(Cause, x.id, x.title, x.details, x.detect, x.resolve, x.verify_checks, x.advice, x.no_probe)
+CAORA_PACKED_FIELDS(NoProbe, x.reason, x.note)
 CAORA_PACKED_FIELDS(DetailCode, x.code, x.title)
 CAORA_PACKED_FIELDS(Conflict, x.about, x.texts)
 CAORA_PACKED_FIELDS(Recipe, x.id, x.kind, x.audience, x.source_document, x.source_item, x.codes, x.screen_texts,

@@ -100,3 +100,48 @@ TEST_CASE("advice, conflicts and undecided values are read and checked") {
   REQUIRE_FALSE(no_why.ok());
   CHECK(no_why.error().message.en.find("/causes/0/detect/checks/0") != std::string::npos);
 }
+
+TEST_CASE("no_probe takes a word of the fixed vocabulary, and only where no probe decides") {
+  auto recipe = [](const std::string& cause) {
+    return "{\"id\":\"a\",\"kind\":\"qa\",\"audience\":[\"staff\"],\"source\":{\"document\":\"faq\",\"item\":\"1\"},"
+           "\"title\":{\"ja\":\"t\",\"en\":\"t\"},\"summary\":{\"ja\":\"s\",\"en\":\"s\"},\"keywords\":{\"ja\":[],\"en\":[]},"
+           "\"causes\":[{\"id\":\"c\",\"title\":{\"ja\":\"a\",\"en\":\"a\"},\"resolve\":[]," + cause + "}]}";
+  };
+  const std::string question = "\"detect\":{\"question\":{\"id\":\"q\",\"text\":{\"ja\":\"q\",\"en\":\"q\"}}}";
+  auto ok = parse_recipe(recipe(question + ",\"no_probe\":{\"reason\":\"person-sees\",\"note\":\"the card\"}"), "ok.json");
+  REQUIRE(ok.ok());
+  REQUIRE(ok->causes[0].no_probe);
+  CHECK(ok->causes[0].no_probe->reason == "person-sees");
+  CHECK(ok->causes[0].no_probe->note == "the card");
+  auto unchecked = parse_recipe(recipe("\"no_probe\":{\"reason\":\"remote\"}"), "none.json");
+  REQUIRE(unchecked.ok());
+  CHECK(unchecked->causes[0].no_probe->note.empty());
+
+  auto unknown_word = parse_recipe(recipe(question + ",\"no_probe\":{\"reason\":\"invisible\"}"), "w.json");
+  REQUIRE_FALSE(unknown_word.ok());
+  CHECK(unknown_word.error().message.en.find("/causes/0/no_probe/reason") != std::string::npos);
+  CHECK(unknown_word.error().message.en.find("invisible") != std::string::npos);
+  auto on_a_probe = parse_recipe(
+      recipe("\"detect\":{\"checks\":[{\"probe\":\"site.face_dll.version\",\"present_if\":{\"lt\":\"2.1.0J\"}}]},"
+             "\"no_probe\":{\"reason\":\"physical\"}"),
+      "p.json");
+  REQUIRE_FALSE(on_a_probe.ok());
+  CHECK(on_a_probe.error().message.en.find("/causes/0/no_probe") != std::string::npos);
+  auto empty_note = parse_recipe(recipe(question + ",\"no_probe\":{\"reason\":\"physical\",\"note\":\"\"}"), "n.json");
+  REQUIRE_FALSE(empty_note.ok());
+}
+
+TEST_CASE("every embedded cause that no probe or detail code decides says why") {
+  auto set = RecipeSet::embedded();
+  REQUIRE(set.ok());
+  int asked = 0;
+  for (const auto& r : set->recipes())
+    for (const auto& c : r.causes) {
+      bool decided = c.detect && (!c.detect->checks.empty() || c.detect->from_detail);
+      if (decided) continue;
+      ++asked;
+      INFO(r.id << " " << c.id);
+      CHECK(c.no_probe.has_value());
+    }
+  CHECK(asked > 0);
+}
