@@ -187,4 +187,12 @@ void TerminalInteraction::progress(const Text& what) {
   if (progress_) std::cerr << "\r\x1b[K" << what.in(lang_).substr(0, 160) << std::flush;
 }
 
+double clock_scale_from_env() {
+  const char* v = std::getenv("CAORA_CLOCK_SCALE");
+  if (!v || !*v) return 1.0;
+  char* end = nullptr;
+  double d = std::strtod(v, &end);
+  return (end && !*end && d > 0 && d <= 100000) ? d : 1.0;
+}
+
 }  // namespace caora

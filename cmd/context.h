@@ -99,4 +99,8 @@ struct CommandSpec {
 };
 const std::vector<CommandSpec>& command_table();
 
+// CAORA_CLOCK_SCALE, for tests only: the guided procedures' waits (a vendor's minute)
+// run through the same loop, faster. 1 when unset or not a number in (0, 100000].
+double clock_scale_from_env();
+
 }  // namespace caora

@@ -49,15 +49,6 @@ class StderrInstallIo : public InstallIo {
   int last_ = -1;
 };
 
-double clock_scale() {
-  // For tests only (as discharge-guide): the waits through the same loop, faster.
-  const char* v = std::getenv("CAORA_CLOCK_SCALE");
-  if (!v || !*v) return 1.0;
-  char* end = nullptr;
-  double d = std::strtod(v, &end);
-  return (end && !*end && d > 0 && d <= 100000) ? d : 1.0;
-}
-
 int exit_for(InstallStatus s) {
   switch (s) {
     case InstallStatus::Done: return kExitOk;
@@ -96,7 +87,7 @@ int run_firmware_install(Context& ctx, const std::string& component, const std::
                                 {file ? "run " + *file : "guide the restart and wait for " + component}, "the install");
   if (!lock) return ctx.fail(lock.error());
 
-  SteadyClock clock(clock_scale());
+  SteadyClock clock(clock_scale_from_env());
   StderrInstallIo io(lang, interactive && !ctx.yes, !ctx.json && interactive);
   Journal journal(state_dir);
   InstallParts parts;
