@@ -116,6 +116,7 @@ const std::vector<ProbeSpec>& probe_specs() {
       {"host.nic.arp_offload.enabled", V::Bool, {"NICのARPオフロードが有効", "ARP offload is enabled on the terminal's NIC"}, kWindows, false},
       {"host.restart.pending", V::Bool, {"OSが再起動を待っている", "The OS is waiting for a restart"}, kAnyPlatform, false},
       {"host.restart.scheduled", V::Bool, {"資格確認端末の再起動が予約されている", "A restart of the terminal is scheduled"}, kAnyPlatform, false},
+      {"host.processes", V::StringList, {"動作中のプログラムの実行ファイル名（重複なし、名前順）", "Executable names of the running programs (each once, sorted)"}, kAnyPlatform, false},
       // USB topology.
       {"usb.units.count", V::Int, {"USBで見えるCaoraの台数", "Number of Caora units visible on USB"}, kAnyPlatform, true},
       {"usb.units.serials", V::StringList, {"USBで見えるCaoraのシリアル番号", "Serial numbers of the units visible on USB"}, kAnyPlatform, true},

@@ -166,6 +166,11 @@ class System : public win::SystemApi {
     return ok_status();
   }
   Expected<std::vector<net::WindowsAdapter>> adapters() override { return adapter_list; }
+  std::optional<std::vector<std::string>> processes = std::vector<std::string>{};  // nullopt: the snapshot fails
+  Expected<std::vector<std::string>> process_names() override {
+    if (!processes) return make_error(ErrorKind::Io, "プロセスの一覧を取れません", "the process list cannot be taken");
+    return *processes;
+  }
 };
 
 // libusb's view: what a UsbSource on Windows returns (no serials: it cannot open the unit).

@@ -106,6 +106,8 @@ class SystemApi {
   // AbortSystemShutdownW: cancels a restart still counting down.
   virtual Status cancel_restart() = 0;
   virtual Expected<std::vector<net::WindowsAdapter>> adapters() = 0;
+  // The executable file names of the running processes (Toolhelp32), UTF-8.
+  virtual Expected<std::vector<std::string>> process_names() = 0;
 };
 
 }  // namespace caora::win

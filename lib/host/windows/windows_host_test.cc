@@ -427,3 +427,15 @@ TEST_CASE("WindowsHost: Wi-Fi in use or not, for the weak-signal cause", "[windo
   t.sys->adapter_list.back().up = false;
   CHECK(t.probe("net.wifi.signal_weak").value == false);
 }
+
+TEST_CASE("WindowsHost: running programs from Toolhelp32, each once; unknown when the snapshot fails", "[windows]") {
+  Terminal t;
+  t.sys->processes = std::vector<std::string>{"svchost.exe", "CaoraApp.exe", "svchost.exe", "explorer.exe"};
+  ProbeResult p = t.probe("host.processes");
+  REQUIRE(p.known);
+  CHECK(p.value == nlohmann::json({"CaoraApp.exe", "explorer.exe", "svchost.exe"}));
+  t.sys->processes.reset();
+  ProbeResult none = t.probe("host.processes");
+  CHECK_FALSE(none.known);
+  CHECK(none.reason.en.find("process list") != std::string::npos);
+}
