@@ -54,15 +54,6 @@ class StderrDischargeIo : public DischargeIo {
   int last_ = -1;
 };
 
-double clock_scale() {
-  // For tests only: a minute of the vendor's procedure in a fraction of a second.
-  const char* v = std::getenv("CAORA_CLOCK_SCALE");
-  if (!v || !*v) return 1.0;
-  char* end = nullptr;
-  double d = std::strtod(v, &end);
-  return (end && !*end && d > 0 && d <= 100000) ? d : 1.0;
-}
-
 }  // namespace
 
 void setup_discharge_guide(CLI::App& app, Context& ctx) {
@@ -172,7 +163,7 @@ void setup_discharge_guide(CLI::App& app, Context& ctx) {
                      "no terminal to confirm the steps with: with --yes it goes on, checking the steps the terminal can see"};
         return finish(kExitTechnician);
       }
-      SteadyClock clock(clock_scale());
+      SteadyClock clock(clock_scale_from_env());
       StderrDischargeIo io(lang, interactive && !ctx.yes, !ctx.json && interactive);
       run_discharge(*site->host, clock, io, state_dir, opts, r);
       io.end_line();
