@@ -25,7 +25,7 @@ Register-ArgumentCompleter -Native -CommandName caora, caora.exe -ScriptBlock {
         'pair'              = 'Check how the units are connected and keep their inventory'
         'rndis-reset'       = "Recreate the units' RNDIS adapters and wait until they are back"
         'discharge-guide'   = "Guide the unit's discharge step by step, checking each step and timing the waits"
-        'register'          = 'Registration with the login-name tool: status, check, remove, cert-change'
+        'register'          = 'Registration with the login-name tool: status, check, add, remove, cert-change'
     }
 
     # c: the subcommand ('' = global: before or after the subcommand),
@@ -82,6 +82,9 @@ Register-ArgumentCompleter -Native -CommandName caora, caora.exe -ScriptBlock {
         @{ c = 'register'; o = '--institution-code-changed'; v = $false; d = 'The institution code changes too (QA 32)' }
         @{ c = 'register'; o = '--face-dll'; v = $true; d = 'The face-auth DLL version' }
         @{ c = 'register'; o = '--answer'; v = $true; d = 'Answer a question: ID=yes|no' }
+        @{ c = 'register'; o = '--timeout'; v = $true; d = 'add: seconds to wait for each step (default 600)' }
+        @{ c = 'register'; o = '--password-stdin'; v = $false; d = 'add: read the password from stdin' }
+        @{ c = 'register'; o = '--ask-password'; v = $false; d = 'add: ask for the password without echo' }
     )
 
     # Used when caora cannot be run to ask: the official codes, detail codes
@@ -299,7 +302,7 @@ Register-ArgumentCompleter -Native -CommandName caora, caora.exe -ScriptBlock {
         }
         'register' {
             if ($positional -eq 0) {
-                Select-CaoraPrefix $wordToComplete @('status', 'check', 'remove', 'cert-change') | ForEach-Object { Get-CaoraResult $_ 'ParameterValue' $_ }
+                Select-CaoraPrefix $wordToComplete @('status', 'check', 'add', 'remove', 'cert-change') | ForEach-Object { Get-CaoraResult $_ 'ParameterValue' $_ }
             }
         }
     }
