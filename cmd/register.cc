@@ -2,11 +2,23 @@
 // with the login-name tool (error 906 0x81000001 and 0x81000003, non-error QA
 // 8-11, 16, 32, 33), checked before anyone opens the tool.
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+
+#ifdef _WIN32
+#include <windows.h>
+#else
+#include <termios.h>
+#include <unistd.h>
+#endif
 
 #include "cmd/context.h"
 #include "core/journal.h"
+#include "core/state.h"
 #include "diag/consent.h"
 #include "host/install_root/connection_info.h"
+#include "workflows/register_guide.h"
 #include "workflows/registration.h"
 
 namespace caora {
@@ -16,7 +28,8 @@ namespace {
 struct RegisterOpts {
   std::string action;
   std::optional<std::string> account, reader, env, ledger, device, face_dll;
-  bool update = false, institution_code_changed = false;
+  bool update = false, institution_code_changed = false, password_stdin = false, ask_password = false;
+  int timeout = 600;
   std::vector<std::string> answers;
 };
 
@@ -68,69 +81,96 @@ TerminalState read_terminal(const OpenedSite& site) {
   return t;
 }
 
-int run_check(Context& ctx, const RegisterOpts& o) {
-  Lang lang = ctx.lang();
-  bool ja = lang == Lang::Ja;
-  if (!o.account || !o.reader || !o.env)
-    return ctx.fail(make_error(ErrorKind::Usage, "check には --account、--reader、--env が必要です",
-                               "check needs --account, --reader and --env"));
-  if (!is_face_auth_account(*o.account))
-    return ctx.fail(make_error(ErrorKind::Usage,
-                               "顔認証用アカウントのログインIDは F0 で始まります: " + truncate_for_echo(*o.account, kEchoMax),
-                               "a face-auth account's login ID starts with F0: " + truncate_for_echo(*o.account, kEchoMax)));
-  if (o.reader->empty())
-    return ctx.fail(make_error(ErrorKind::Usage, "--reader が空です", "--reader is empty"));
-  auto env = parse_env(*o.env);
-  if (!env)
-    return ctx.fail(make_error(ErrorKind::Usage, "--env は verification か production です", "--env is verification or production"));
+// What check and the guided registration both need: the request validated
+// and every registration known (this terminal's, the ledger's).
+struct CheckInput {
+  CheckRequest req;
   std::vector<Registration> known;
+  TerminalState term;
   nlohmann::json ledger_json = nullptr;
-  if (o.ledger) {
-    auto text = read_file(fs::u8path(*o.ledger));
-    if (!text) return ctx.fail(text.error());
-    auto rows = parse_ledger(*text, *o.ledger);
-    if (!rows) return ctx.fail(rows.error());
-    ledger_json = {{"path", *o.ledger}, {"registrations", rows->size()}};
-    known = std::move(*rows);
-  }
-  auto site = ctx.open();
-  if (!site) return ctx.fail(site.error());
-  TerminalState term = read_terminal(*site);
-  if (!term.read && !o.ledger)
-    return ctx.fail(make_error(ErrorKind::Usage,
-                               "照合する登録がありません: インストールフォルダ（--root）か台帳（--ledger）を指定してください",
-                               "nothing to check against: give an install root (--root) or a ledger (--ledger)"));
-  for (const auto& c : term.info.records) known.push_back(from_terminal(c));
+  std::optional<OpenedSite> site;
+};
 
-  CheckRequest req{*o.account, *o.reader, *env, o.update};
-  auto findings = check_registration(req, known);
-  bool fails = would_fail(findings);
-  if (ctx.json) {
-    nlohmann::json list = nlohmann::json::array();
-    for (const auto& f : findings) list.push_back(finding_json(f));
-    ctx.print_json({{"schema", "caora.register/1"},
-                    {"action", "check"},
-                    {"request", {{"account", req.account}, {"reader", req.reader}, {"environment", env_name(req.env)},
-                                 {"operation", req.update ? "update" : "register"}}},
-                    {"would_succeed", !fails},
-                    {"findings", list},
-                    {"sources", {{"terminal", term.json}, {"ledger", ledger_json}}}});
-    return fails ? kExitProblem : kExitOk;
+Expected<CheckInput> gather_check(Context& ctx, const RegisterOpts& o, const char* action) {
+  if (!o.account || !o.reader || !o.env)
+    return make_error(ErrorKind::Usage, std::string(action) + " には --account、--reader、--env が必要です",
+                      std::string(action) + " needs --account, --reader and --env");
+  if (!is_face_auth_account(*o.account))
+    return make_error(ErrorKind::Usage, "顔認証用アカウントのログインIDは F0 で始まります: " + truncate_for_echo(*o.account, kEchoMax),
+                      "a face-auth account's login ID starts with F0: " + truncate_for_echo(*o.account, kEchoMax));
+  if (o.reader->empty()) return make_error(ErrorKind::Usage, "--reader が空です", "--reader is empty");
+  auto env = parse_env(*o.env);
+  if (!env) return make_error(ErrorKind::Usage, "--env は verification か production です", "--env is verification or production");
+  CheckInput in;
+  in.req = {*o.account, *o.reader, *env, o.update};
+  std::error_code ec;
+  // add starts a desk's ledger that does not exist yet; check needs one to compare with.
+  if (o.ledger && !(o.action == "add" && !fs::exists(fs::u8path(*o.ledger), ec))) {
+    TRY_ASSIGN(auto text, read_file(fs::u8path(*o.ledger)));
+    TRY_ASSIGN(auto rows, parse_ledger(text, *o.ledger));
+    in.ledger_json = {{"path", *o.ledger}, {"registrations", rows.size()}};
+    in.known = std::move(rows);
   }
-  std::string text = (ja ? "登録の事前確認: " : "Registration check: ") + req.account + " ↔ " + req.reader + " (" +
-                     env_label(req.env).in(lang) + ", " + (req.update ? (ja ? "更新" : "update") : (ja ? "新規登録" : "register")) + ")\n";
+  TRY_ASSIGN(auto site, ctx.open());
+  in.term = read_terminal(site);
+  if (!in.term.read && !o.ledger)
+    return make_error(ErrorKind::Usage, "照合する登録がありません: インストールフォルダ（--root）か台帳（--ledger）を指定してください",
+                      "nothing to check against: give an install root (--root) or a ledger (--ledger)");
+  for (const auto& c : in.term.info.records) in.known.push_back(from_terminal(c));
+  in.site = std::move(site);
+  return in;
+}
+
+nlohmann::json request_json(const CheckRequest& req) {
+  return {{"account", req.account}, {"reader", req.reader}, {"environment", env_name(req.env)},
+          {"operation", req.update ? "update" : "register"}};
+}
+
+nlohmann::json findings_json(const std::vector<CheckFinding>& findings) {
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& f : findings) list.push_back(finding_json(f));
+  return list;
+}
+
+std::string findings_text(const std::vector<CheckFinding>& findings, Lang lang) {
+  bool ja = lang == Lang::Ja;
+  std::string text;
   const char* marks[] = {"", " ①", " ②", " ③", " ④"};
   for (const auto& f : findings) {
     text += std::string(f.fails ? "  ✗ " : "  ! ") + "[" + f.error + " " + f.detail + marks[f.vendor_case] + "] " + f.message.in(lang) + "\n";
     text += (ja ? "      対処: " : "      fix: ") + f.fix.in(lang) + "\n";
     if (!f.conflicts.empty()) text += (ja ? "      根拠: " : "      from: ") + source_list(f.conflicts) + "\n";
   }
+  return text;
+}
+
+int run_check(Context& ctx, const RegisterOpts& o) {
+  Lang lang = ctx.lang();
+  bool ja = lang == Lang::Ja;
+  auto in = gather_check(ctx, o, "check");
+  if (!in) return ctx.fail(in.error());
+  const CheckRequest& req = in->req;
+  const TerminalState& term = in->term;
+  auto findings = check_registration(req, in->known);
+  bool fails = would_fail(findings);
+  if (ctx.json) {
+    ctx.print_json({{"schema", "caora.register/1"},
+                    {"action", "check"},
+                    {"request", request_json(req)},
+                    {"would_succeed", !fails},
+                    {"findings", findings_json(findings)},
+                    {"sources", {{"terminal", term.json}, {"ledger", in->ledger_json}}}});
+    return fails ? kExitProblem : kExitOk;
+  }
+  std::string text = (ja ? "登録の事前確認: " : "Registration check: ") + req.account + " ↔ " + req.reader + " (" +
+                     env_label(req.env).in(lang) + ", " + (req.update ? (ja ? "更新" : "update") : (ja ? "新規登録" : "register")) + ")\n";
+  text += findings_text(findings, lang);
   if (findings.empty()) text += ja ? "  ✓ 重複はありません\n" : "  ✓ no duplicate\n";
   text += fails ? (ja ? "このままでは登録に失敗します。\n" : "This registration would fail.\n")
                 : (ja ? "この登録は通るはずです。\n" : "This registration should go through.\n");
   if (term.read) {
     text += (ja ? "端末の接続情報: " : "Terminal's connection info: ") + std::to_string(term.info.records.size()) +
-            (ja ? " 件 " : " found ") + assumed_location_note(site->profile).in(lang) + "\n";
+            (ja ? " 件 " : " found ") + assumed_location_note(in->site->profile).in(lang) + "\n";
     for (const auto& p : term.info.problems) text += (ja ? "  読めないもの: " : "  unreadable: ") + p + "\n";
   } else {
     text += ja ? "端末の接続情報は読んでいません（インストールフォルダがありません）\n"
@@ -345,15 +385,249 @@ int run_cert_change(Context& ctx, const RegisterOpts& o) {
   return code;
 }
 
+// ---- the guided registration ----
+
+// A secret typed at the terminal without echo.
+std::optional<std::string> read_secret(const std::string& prompt) {
+  std::cerr << prompt << std::flush;
+  std::string line;
+#ifdef _WIN32
+  HANDLE in = GetStdHandle(STD_INPUT_HANDLE);
+  DWORD mode = 0;
+  bool console = GetConsoleMode(in, &mode) != 0;
+  if (console) SetConsoleMode(in, mode & ~static_cast<DWORD>(ENABLE_ECHO_INPUT));
+  bool got = static_cast<bool>(std::getline(std::cin, line));
+  if (console) SetConsoleMode(in, mode);
+#else
+  termios old{};
+  bool tty = tcgetattr(STDIN_FILENO, &old) == 0;
+  if (tty) {
+    termios quiet = old;
+    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+    tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+  }
+  bool got = static_cast<bool>(std::getline(std::cin, line));
+  if (tty) tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+#endif
+  std::cerr << "\n";
+  if (!got) return std::nullopt;
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  return line;
+}
+
+constexpr const char* kPasswordEnv = "CAORA_FACE_PASSWORD";
+
+// Never from argv: stdin, the environment or a prompt. Empty: none given.
+Expected<std::pair<std::string, std::string>> read_password(const RegisterOpts& o, bool interactive) {
+  if (o.password_stdin) {
+    std::string line;
+    if (!std::getline(std::cin, line))
+      return make_error(ErrorKind::Usage, "--password-stdin: 標準入力にパスワードがありません", "--password-stdin: no password on stdin");
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.empty()) return make_error(ErrorKind::Usage, "--password-stdin: パスワードが空です", "--password-stdin: the password is empty");
+    return std::make_pair(line, std::string("stdin"));
+  }
+  if (const char* v = std::getenv(kPasswordEnv); v && *v) return std::make_pair(std::string(v), std::string("environment"));
+  if (o.ask_password) {
+    if (!interactive)
+      return make_error(ErrorKind::Usage, "--ask-password には端末が必要です（スクリプトでは --password-stdin か環境変数 " + std::string(kPasswordEnv) + "）",
+                        "--ask-password needs a terminal (in scripts: --password-stdin or " + std::string(kPasswordEnv) + ")");
+    auto typed = read_secret("Password / パスワード: ");
+    if (!typed || typed->empty()) return make_error(ErrorKind::Usage, "パスワードが入力されませんでした", "no password was typed");
+    return std::make_pair(*typed, std::string("prompt"));
+  }
+  return std::make_pair(std::string(), std::string());
+}
+
+class StderrGuideIo : public GuideIo {
+ public:
+  StderrGuideIo(Lang lang, bool interactive, bool progress) : lang_(lang), interactive_(interactive), progress_(progress) {}
+  void instruct(size_t index, const GuideStep& step) override {
+    end_line();
+    std::cerr << "\n▶ " << index + 1 << ". " << step.instruction.in(lang_) << "\n";
+  }
+  bool confirm(const GuideStep&) override {
+    if (!interactive_) return true;  // --yes: what the terminal can see is still checked
+    std::cerr << (lang_ == Lang::Ja ? "確かめたら Enter（中止は q）: " : "press Enter once seen (q to stop): ");
+    std::string line;
+    if (!std::getline(std::cin, line)) return false;
+    return line != "q" && line != "Q";
+  }
+  void countdown(const Text& what, double remaining_s) override {
+    int t = static_cast<int>(remaining_s + 0.999);
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%d:%02d", t / 60, t % 60);
+    if (progress_) {
+      std::cerr << "\r\033[K⏳ " << what.in(lang_) << " " << buf << std::flush;
+      open_line_ = true;
+    } else if (t != last_) {
+      if (last_ < 0 || t / 10 != last_ / 10) std::cerr << what.in(lang_) << " " << buf << "\n";
+      last_ = t;
+    }
+  }
+  void warn(const Text& what) override {
+    end_line();
+    std::cerr << "! " << what.in(lang_) << "\n";
+  }
+  void end_line() {
+    if (open_line_) std::cerr << "\r\033[K";
+    open_line_ = false;
+  }
+
+ private:
+  Lang lang_;
+  bool interactive_, progress_;
+  bool open_line_ = false;
+  int last_ = -1;
+};
+
+int run_add(Context& ctx, const RegisterOpts& o) {
+  Lang lang = ctx.lang();
+  bool ja = lang == Lang::Ja;
+  if (o.update)
+    return ctx.fail(make_error(ErrorKind::Usage, "add は新規登録の案内です（--update は check だけで使えます）",
+                               "add guides a new registration (--update goes with check only)"));
+  if (o.device && !valid_serial(*o.device))
+    return ctx.fail(make_error(ErrorKind::Usage, "シリアル番号は英数字だけで書いてください: " + truncate_for_echo(*o.device, kEchoMax),
+                               "a serial number has letters and digits only: " + truncate_for_echo(*o.device, kEchoMax)));
+  TerminalInteraction io(lang, ctx.json);
+  auto in = gather_check(ctx, o, "add");
+  if (!in) return ctx.fail(in.error());
+  OpenedSite& site = *in->site;
+  GuideRequest req{in->req.account, in->req.reader, in->req.env, o.device, site.profile.application_processes};
+  auto findings = check_registration(in->req, in->known);
+  nlohmann::json ledger_json = o.ledger ? nlohmann::json({{"path", *o.ledger}, {"journal", nullptr}}) : nlohmann::json(nullptr);
+  nlohmann::json password_json = {{"given", false}, {"source", nullptr}};
+  GuideResult r;
+  r.step_status.assign(registration_steps(req).size(), "pending");
+  auto finish = [&](int code) {
+    if (ctx.json) {
+      nlohmann::json warnings = nlohmann::json::array();
+      for (const auto& w : r.warnings) warnings.push_back({{"ja", w.ja}, {"en", w.en}});
+      ctx.print_json({{"schema", "caora.register/1"},
+                      {"action", "add"},
+                      {"request", request_json(in->req)},
+                      {"status", guide_status_name(r.status)},
+                      {"would_succeed", !would_fail(findings)},
+                      {"findings", findings_json(findings)},
+                      {"device", {{"serial", r.serial ? nlohmann::json(*r.serial) : nlohmann::json(nullptr)}}},
+                      {"steps", guide_steps_json(req, r)},
+                      {"timeout_s", o.timeout},
+                      {"seen", r.seen},
+                      {"warnings", warnings},
+                      {"password", password_json},
+                      {"ledger", ledger_json},
+                      {"assumed_location", site.profile.assumed("registration")},
+                      {"message", {{"ja", r.message.ja}, {"en", r.message.en}}}});
+    } else {
+      std::string text = guide_text(req, r, lang);
+      if (!findings.empty()) text = (ja ? "登録の事前確認:\n" : "Registration check:\n") + findings_text(findings, lang) + text;
+      if (ledger_json.is_object() && ledger_json["journal"].is_string())
+        text += (ja ? "台帳に追記しました: " : "Added to the ledger: ") + *o.ledger + (ja ? "（caora undo " : " (caora undo ") +
+                ledger_json["journal"].get<std::string>() + (ja ? " で元に戻せます）\n" : " takes it back)\n");
+      ctx.out(text + assumed_location_note(site.profile).in(lang) + "\n");
+    }
+    return code;
+  };
+  // The check first: a registration that would fail is not started (906 0x81000001).
+  if (would_fail(findings)) {
+    r.status = GuideStatus::Refused;
+    r.message = {"このままでは登録に失敗するため、案内を始めません（上の対処を先に行ってください）",
+                 "this registration would fail, so the guide does not start: apply the fixes above first"};
+    return finish(kExitProblem);
+  }
+  if (!site.root)
+    return ctx.fail(make_error(ErrorKind::Usage, "接続情報を確かめるにはインストールフォルダが必要です（--root または CAORA_ROOT）",
+                               "checking the connection info needs an install root (--root or CAORA_ROOT)"));
+  GuideResult started = start_registration_guide(*site.host, req);
+  started.warnings.insert(started.warnings.begin(), r.warnings.begin(), r.warnings.end());
+  r = started;
+  if (r.status == GuideStatus::Ambiguous) return finish(kExitUsage);
+  if (r.status == GuideStatus::NoUnit) return finish(kExitNoDevice);
+  if (ctx.dry_run || ctx.site) {
+    r.message = {"登録の手順です（--dry-run: 何も待たず、何も変えません）", "the registration procedure (--dry-run: nothing is waited for or changed)"};
+    return finish(kExitOk);
+  }
+  bool interactive = io.interactive();
+  if (!interactive && !ctx.yes) {
+    r.status = GuideStatus::Refused;
+    r.message = {"端末（TTY）がないため、作業者の確認ができません。--yes を付けると、端末から見える手順だけを確認しながら進みます",
+                 "no terminal to confirm the steps with: with --yes it goes on, checking the steps the terminal can see"};
+    return finish(kExitTechnician);
+  }
+  auto password = read_password(o, interactive);
+  if (!password) return ctx.fail(password.error());
+  if (!password->first.empty()) password_json = {{"given", true}, {"source", password->second}};
+  // The ledger is the one thing changed: consent and the site lock before the person starts.
+  std::optional<SiteLock> lock;
+  if (o.ledger) {
+    auto got = confirm_then_lock(io, ctx.yes, ctx.state(),
+                                 {"登録が確認できたら台帳 " + *o.ledger + " に1行追記します", "Once the registration is seen, add one row to the ledger " + *o.ledger},
+                                 {(ja ? "追記: " : "append to: ") + *o.ledger}, "the ledger");
+    if (!got) return ctx.fail(got.error());
+    lock.emplace(std::move(*got));
+  }
+  SteadyClock clock(clock_scale_from_env());
+  StderrGuideIo gio(lang, interactive && !ctx.yes, !ctx.json && interactive);
+  GuideOptions opts;
+  opts.timeout_s = o.timeout;
+  const std::string* pw = password->first.empty() ? nullptr : &password->first;
+  const fs::path root = *site.root;
+  const std::string env = env_name(req.env);
+  run_registration_guide(*site.host, clock, gio, req, opts, [&](const std::string& serial) {
+    ConnectionSeen seen;
+    auto rec = read_unit_connection(root, site.profile, env, serial, pw);
+    if (!rec) {
+      seen.problem = display_path(connection_file(root, site.profile, env, serial)) + ": " + rec.error().message.en;
+    } else if (*rec) {
+      seen.found = true;
+      seen.account = (*rec)->account;
+      seen.reader = (*rec)->reader;
+      seen.path = display_path((*rec)->path);
+      seen.password_matches = (*rec)->password_matches;
+    }
+    return seen;
+  }, r);
+  gio.end_line();
+  std::fill(password->first.begin(), password->first.end(), '\0');
+  if (r.status == GuideStatus::Done && o.ledger) {
+    // Read again: the ledger may have changed while the person worked.
+    fs::path ledger = fs::u8path(*o.ledger);
+    std::error_code ec;
+    std::string existing;
+    if (fs::exists(ledger, ec)) {
+      auto text = read_file(ledger);
+      if (!text) return ctx.fail(text.error());
+      auto rows = parse_ledger(*text, *o.ledger);
+      if (!rows) return ctx.fail(rows.error());
+      existing = *text;
+    }
+    Registration row{req.account, req.reader, r.serial.value_or(""), req.env, now_iso8601(), ""};
+    Journal journal(ctx.state());
+    nlohmann::json params = {{"ledger", *o.ledger}, {"account", req.account}, {"reader", req.reader},
+                             {"serial", row.serial}, {"environment", env}};
+    auto id = journal.apply("register.ledger", params, {{FileChange::Op::Modify, ledger, ledger_with_row(existing, row)}});
+    if (!id) return ctx.fail(id.error());
+    ledger_json["journal"] = *id;
+    ledger_json["row"] = registration_json(row);
+  }
+  switch (r.status) {
+    case GuideStatus::Done: return finish(kExitOk);
+    case GuideStatus::TimedOut: return finish(kExitTimeout);
+    case GuideStatus::Stopped: return finish(kExitTechnician);
+    default: return finish(kExitProblem);
+  }
+}
+
 }  // namespace
 
 void setup_register(CLI::App& app, Context& ctx) {
   auto o = std::make_shared<RegisterOpts>();
   app.add_option("action", o->action,
-                 ctx.tr("status（登録状況）、check（登録前の重複確認）、remove（接続情報の撤去）、cert-change（証明書変更時の判断）",
-                        "status, check (before registering), remove (the connection info) or cert-change (certificate change)"))
+                 ctx.tr("status（登録状況）、check（登録前の重複確認）、add（登録の案内と確認）、remove（接続情報の撤去）、cert-change（証明書変更時の判断）",
+                        "status, check (before registering), add (guided registration), remove (the connection info) or cert-change (certificate change)"))
       ->required()
-      ->check(CLI::IsMember({"status", "check", "remove", "cert-change"}));
+      ->check(CLI::IsMember({"status", "check", "add", "remove", "cert-change"}));
   app.add_option("--account", o->account, ctx.tr("顔認証用アカウントのログインID（F0で始まる）", "Face-auth account login ID (starts with F0)"))->check(utf8_text());
   app.add_option("--reader", o->reader, ctx.tr("カードリーダー名", "Reader name"))->check(utf8_text());
   app.add_option("--env", o->env, ctx.tr("環境: verification（接続検証）か production（本番）。remove では both も可", "Environment: verification or production (remove also takes both)"))->check(utf8_text());
@@ -362,11 +636,20 @@ void setup_register(CLI::App& app, Context& ctx) {
   app.add_option("--device", o->device, ctx.tr("Caoraのシリアル番号", "The unit's serial number"))->check(utf8_text());
   app.add_flag("--institution-code-changed", o->institution_code_changed, ctx.tr("医療機関コードも変わる（QA 32）", "The institution code changes too (QA 32)"));
   app.add_option("--face-dll", o->face_dll, ctx.tr("顔認証DLLの版（端末から読めないとき）", "The face-auth DLL version (when the terminal does not show it)"))->check(utf8_text());
+  app.add_option("--timeout", o->timeout, ctx.tr("add: 手順ごとに待つ最大秒数（既定 600）", "add: seconds to wait for each step (default 600)"))
+      ->check(CLI::Range(1, 86400));
+  auto* pw_stdin = app.add_flag("--password-stdin", o->password_stdin,
+               ctx.tr("add: 顔認証用アカウントのパスワードを標準入力の1行目から読み、接続情報と照合する（環境変数 CAORA_FACE_PASSWORD でも可）",
+                      "add: read the face-auth account's password from stdin's first line and compare it with the connection info (or CAORA_FACE_PASSWORD)"));
+  auto* pw_ask = app.add_flag("--ask-password", o->ask_password,
+               ctx.tr("add: パスワードを端末で（表示せずに）尋ねる", "add: ask for the password at the terminal (not echoed)"));
+  pw_stdin->excludes(pw_ask);
   app.add_option("--answer", o->answers, ctx.tr("質問への答え: ID=yes|no", "Answer a question: ID=yes|no"))->check(utf8_text());
   app.callback([&ctx, o] {
     ctx.run = [&ctx, o]() -> int {
       if (o->action == "check") return run_check(ctx, *o);
       if (o->action == "status") return run_status(ctx, *o);
+      if (o->action == "add") return run_add(ctx, *o);
       if (o->action == "remove") return run_remove(ctx, *o);
       return run_cert_change(ctx, *o);
     };

@@ -26,7 +26,7 @@ _caora_subcommand_options()
         pair) printf '%s\n' --licences ;;
         rndis-reset) printf '%s\n' --device --timeout --reboot ;;
         discharge-guide) printf '%s\n' --device --resume --status --cancel --timeout ;;
-        register) printf '%s\n' --account --reader --env --update --ledger --device --institution-code-changed --face-dll --answer ;;
+        register) printf '%s\n' --account --reader --env --update --ledger --device --institution-code-changed --face-dll --answer --timeout --password-stdin --ask-password ;;
         firmware) printf '%s\n' --manifest-url --trust-key --cacert --component -o --output-dir --reboot --resume --allow-downgrade --timeout ;;
         set-startup-delay) printf '%s\n' --show ;;
         selftest) printf '%s\n' --threshold --models --annotate --reader --photo --force ;;
@@ -276,7 +276,7 @@ _caora()
             fi
             ;;
         register)
-            ((npos == 0)) && _caora_compreply_words "$cur" status check remove cert-change
+            ((npos == 0)) && _caora_compreply_words "$cur" status check add remove cert-change
             ;;
         firmware)
             if ((npos == 0)); then

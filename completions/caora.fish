@@ -120,7 +120,7 @@ end
 function __caora_register_action
     set -l tokens (commandline -opc)
     contains -- register $tokens; or return 1
-    for action in status check remove cert-change
+    for action in status check add remove cert-change
         contains -- $action $tokens; and return 1
     end
     return 0
@@ -141,7 +141,7 @@ complete -c caora -n "not __fish_seen_subcommand_from $caora_commands" -a selfte
 complete -c caora -n "not __fish_seen_subcommand_from $caora_commands" -a pair -d 'Check how the units are connected and keep their inventory'
 complete -c caora -n "not __fish_seen_subcommand_from $caora_commands" -a rndis-reset -d "Recreate the units' RNDIS adapters and wait until they are back"
 complete -c caora -n "not __fish_seen_subcommand_from $caora_commands" -a discharge-guide -d "Guide the unit's discharge step by step, checking each step and timing the waits"
-complete -c caora -n "not __fish_seen_subcommand_from $caora_commands" -a register -d 'Registration with the login-name tool: status, check, remove, cert-change'
+complete -c caora -n "not __fish_seen_subcommand_from $caora_commands" -a register -d 'Registration with the login-name tool: status, check, add, remove, cert-change'
 complete -c caora -n "not __fish_seen_subcommand_from $caora_commands" -a firmware -d 'Reader software and firmware: versions, a signed manifest, verified download and install'
 
 # Global options (before or after the subcommand).
@@ -211,7 +211,7 @@ complete -c caora -n '__fish_seen_subcommand_from discharge-guide' -l status -d 
 complete -c caora -n '__fish_seen_subcommand_from discharge-guide' -l cancel -d 'Cancel the guide in progress'
 complete -c caora -n '__fish_seen_subcommand_from discharge-guide' -l timeout -x -d 'Seconds to wait for each step a person does (default 600)'
 # register: the action, then its options
-complete -c caora -n '__caora_register_action' -a 'status check remove cert-change'
+complete -c caora -n '__caora_register_action' -a 'status check add remove cert-change'
 complete -c caora -n '__fish_seen_subcommand_from register' -l account -x -d 'Face-auth account login ID (starts with F0)'
 complete -c caora -n '__fish_seen_subcommand_from register' -l reader -x -d 'Reader name'
 complete -c caora -n '__fish_seen_subcommand_from register' -l env -x -a 'verification production both' -d 'Environment'
@@ -221,6 +221,9 @@ complete -c caora -n '__fish_seen_subcommand_from register' -l device -x -d "The
 complete -c caora -n '__fish_seen_subcommand_from register' -l institution-code-changed -d 'The institution code changes too (QA 32)'
 complete -c caora -n '__fish_seen_subcommand_from register' -l face-dll -x -d 'The face-auth DLL version'
 complete -c caora -n '__fish_seen_subcommand_from register' -l answer -x -a '(__caora_answers)' -d 'Answer a question: ID=yes|no'
+complete -c caora -n '__fish_seen_subcommand_from register' -l timeout -x -d 'add: seconds to wait for each step (default 600)'
+complete -c caora -n '__fish_seen_subcommand_from register' -l password-stdin -d 'add: read the password from stdin'
+complete -c caora -n '__fish_seen_subcommand_from register' -l ask-password -d 'add: ask for the password without echo'
 
 # firmware: the action, then its options (install takes the installer file)
 function __caora_firmware_action

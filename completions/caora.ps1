@@ -25,7 +25,7 @@ Register-ArgumentCompleter -Native -CommandName caora, caora.exe -ScriptBlock {
         'pair'              = 'Check how the units are connected and keep their inventory'
         'rndis-reset'       = "Recreate the units' RNDIS adapters and wait until they are back"
         'discharge-guide'   = "Guide the unit's discharge step by step, checking each step and timing the waits"
-        'register'          = 'Registration with the login-name tool: status, check, remove, cert-change'
+        'register'          = 'Registration with the login-name tool: status, check, add, remove, cert-change'
         'firmware'          = 'Reader software and firmware: versions, a signed manifest, verified download and install'
     }
 
@@ -83,6 +83,9 @@ Register-ArgumentCompleter -Native -CommandName caora, caora.exe -ScriptBlock {
         @{ c = 'register'; o = '--institution-code-changed'; v = $false; d = 'The institution code changes too (QA 32)' }
         @{ c = 'register'; o = '--face-dll'; v = $true; d = 'The face-auth DLL version' }
         @{ c = 'register'; o = '--answer'; v = $true; d = 'Answer a question: ID=yes|no' }
+        @{ c = 'register'; o = '--timeout'; v = $true; d = 'add: seconds to wait for each step (default 600)' }
+        @{ c = 'register'; o = '--password-stdin'; v = $false; d = 'add: read the password from stdin' }
+        @{ c = 'register'; o = '--ask-password'; v = $false; d = 'add: ask for the password without echo' }
         @{ c = 'firmware'; o = '--manifest-url'; v = $true; d = "refresh: the manifest's https:// URL" }
         @{ c = 'firmware'; o = '--trust-key'; v = $true; d = 'refresh: the minisign public key file to trust' }
         @{ c = 'firmware'; o = '--cacert'; v = $true; d = 'The CA certificates (PEM) to trust' }
@@ -310,7 +313,7 @@ Register-ArgumentCompleter -Native -CommandName caora, caora.exe -ScriptBlock {
         }
         'register' {
             if ($positional -eq 0) {
-                Select-CaoraPrefix $wordToComplete @('status', 'check', 'remove', 'cert-change') | ForEach-Object { Get-CaoraResult $_ 'ParameterValue' $_ }
+                Select-CaoraPrefix $wordToComplete @('status', 'check', 'add', 'remove', 'cert-change') | ForEach-Object { Get-CaoraResult $_ 'ParameterValue' $_ }
             }
         }
         'firmware' {

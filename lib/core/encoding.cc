@@ -1,5 +1,11 @@
 #include "core/encoding.h"
 
+#ifdef _WIN32
+#include <windows.h>
+#else
+#include <iconv.h>
+#endif
+
 namespace caora {
 
 const char* encoding_name(TextEncoding enc) {
@@ -84,6 +90,42 @@ std::vector<bool> char_starts(const std::string& s, TextEncoding enc) {
     i += len;
   }
   return starts;
+}
+
+Expected<std::string> cp932_to_utf8(const std::string& bytes) {
+  size_t bad = first_invalid_cp932(bytes);
+  if (bad != std::string::npos)
+    return make_error(ErrorKind::Encoding, "Shift_JIS（CP932）として読めません（" + std::to_string(bad) + " バイト目）",
+                      "not Shift_JIS (CP932) at byte " + std::to_string(bad));
+  if (bytes.empty()) return std::string();
+  auto failed = [] {
+    return make_error(ErrorKind::Encoding, "Shift_JIS（CP932）から変換できない文字があります",
+                      "a character has no conversion from Shift_JIS (CP932)");
+  };
+#ifdef _WIN32
+  int n = MultiByteToWideChar(932, MB_ERR_INVALID_CHARS, bytes.data(), static_cast<int>(bytes.size()), nullptr, 0);
+  if (n <= 0) return failed();
+  std::wstring wide(static_cast<size_t>(n), L'\0');
+  MultiByteToWideChar(932, MB_ERR_INVALID_CHARS, bytes.data(), static_cast<int>(bytes.size()), &wide[0], n);
+  int m = WideCharToMultiByte(CP_UTF8, 0, wide.data(), n, nullptr, 0, nullptr, nullptr);
+  if (m <= 0) return failed();
+  std::string out(static_cast<size_t>(m), '\0');
+  WideCharToMultiByte(CP_UTF8, 0, wide.data(), n, &out[0], m, nullptr, nullptr);
+  return out;
+#else
+  iconv_t cd = iconv_open("UTF-8", "CP932");
+  if (cd == reinterpret_cast<iconv_t>(-1))
+    return make_error(ErrorKind::Unsupported, "この環境には CP932 の変換がありません", "this system has no CP932 converter");
+  std::string out(bytes.size() * 3 + 4, '\0');  // a CP932 byte becomes at most three UTF-8 bytes
+  char* in = const_cast<char*>(bytes.data());
+  size_t in_left = bytes.size(), out_left = out.size();
+  char* dst = &out[0];
+  size_t rc = iconv(cd, &in, &in_left, &dst, &out_left);
+  iconv_close(cd);
+  if (rc == static_cast<size_t>(-1) || in_left != 0) return failed();
+  out.resize(out.size() - out_left);
+  return out;
+#endif
 }
 
 }  // namespace caora

@@ -27,3 +27,18 @@ TEST_CASE("CP932 character starts never split a double-byte character") {
   CHECK_FALSE(starts[1]);
   CHECK(starts[2]);
 }
+
+TEST_CASE("CP932 decodes as Windows does: NEC and IBM extensions, the wave dash, half-width kana") {
+  CHECK(*cp932_to_utf8("\x8e\xf3\x95\x74" "1") == "受付1");
+  CHECK(*cp932_to_utf8("\x87\x40") == "①");               // NEC special characters
+  CHECK(*cp932_to_utf8("\x81\x60") == "～");               // U+FF5E, not JIS's U+301C
+  CHECK(*cp932_to_utf8("\xb6\xb3\xdd\xc0\xb0") == "ｶｳﾝﾀｰ");  // half-width katakana
+  CHECK(*cp932_to_utf8("\xfb\xfc") == "髙");               // IBM extension
+  CHECK(*cp932_to_utf8("\xee\xe0") == "髙");               // its NEC-selected twin
+  CHECK(*cp932_to_utf8("Caora-A") == "Caora-A");
+  CHECK(*cp932_to_utf8("") == "");
+  auto cut = cp932_to_utf8("AB\x8e");  // a lead byte with no trail
+  REQUIRE_FALSE(cut);
+  CHECK(cut.error().kind == ErrorKind::Encoding);
+  CHECK(cut.error().message.en.find("byte 2") != std::string::npos);
+}

@@ -119,6 +119,7 @@ const std::vector<ProbeSpec>& probe_specs() {
       {"host.client_certs.max_per_issuer", V::Int, {"個人の証明書ストア（ユーザー・コンピューター）で、同じ発行者のクライアント認証用証明書の最大数", "The most client-authentication certificates from one issuer in the personal stores (user and machine)"}, kWindows, false, {}, true},
       {"host.restart.pending", V::Bool, {"OSが再起動を待っている", "The OS is waiting for a restart"}, kAnyPlatform, false},
       {"host.restart.scheduled", V::Bool, {"資格確認端末の再起動が予約されている", "A restart of the terminal is scheduled"}, kAnyPlatform, false},
+      {"host.processes", V::StringList, {"動作中のプログラムの実行ファイル名（重複なし、名前順）", "Executable names of the running programs (each once, sorted)"}, kAnyPlatform, false},
       // USB topology.
       {"usb.units.count", V::Int, {"USBで見えるCaoraの台数", "Number of Caora units visible on USB"}, kAnyPlatform, true},
       {"usb.units.serials", V::StringList, {"USBで見えるCaoraのシリアル番号", "Serial numbers of the units visible on USB"}, kAnyPlatform, true},

@@ -89,6 +89,22 @@ const std::vector<DischargeStepSpec>& discharge_steps() {
 
 // ---- state ----
 
+namespace {
+
+json texts_json(const std::vector<Text>& texts) {
+  json a = json::array();
+  for (const auto& t : texts) a.push_back({{"ja", t.ja}, {"en", t.en}});
+  return a;
+}
+
+std::vector<std::string> english(const std::vector<Text>& texts) {
+  std::vector<std::string> out;
+  for (const auto& t : texts) out.push_back(t.en);
+  return out;
+}
+
+}  // namespace
+
 fs::path discharge_state_path(const fs::path& state_dir) { return state_dir / "discharge-guide.json"; }
 
 json discharge_state_json(const DischargeState& s) {
@@ -99,7 +115,7 @@ json discharge_state_json(const DischargeState& s) {
           {"step", s.step},
           {"started_at", s.started_at},
           {"updated_at", s.updated_at},
-          {"warnings", s.warnings}};
+          {"warnings", texts_json(s.warnings)}};
 }
 
 Expected<DischargeState> parse_discharge_state(const std::string& text, const std::string& where) {
@@ -119,7 +135,11 @@ Expected<DischargeState> parse_discharge_state(const std::string& text, const st
     s.step = j.at("step").get<size_t>();
     s.started_at = j.value("started_at", "");
     s.updated_at = j.value("updated_at", "");
-    s.warnings = j.value("warnings", std::vector<std::string>{});
+    // A state file from before the warnings were bilingual holds English strings.
+    for (const auto& w : j.value("warnings", json::array())) {
+      if (w.is_string()) s.warnings.push_back({w.get<std::string>(), w.get<std::string>()});
+      else s.warnings.push_back({w.at("ja").get<std::string>(), w.at("en").get<std::string>()});
+    }
   } catch (const json::exception&) {
     return bad("a field is missing or of the wrong type");
   }
@@ -245,7 +265,8 @@ DischargeResult start_discharge(Host& host, const DischargeOptions& opts) {
     for (const auto& u : rep.units)
       if (u.serial == opts.serial) s.port = u.port_path;
     if (s.port.empty())
-      r.warnings.push_back("the unit " + *opts.serial + " is not on USB now: the first step is already done if it is unplugged");
+      r.warnings.push_back({"Caora " + *opts.serial + " は今USBに見えません。抜いてあるなら最初の手順は済んでいます",
+                            "the unit " + *opts.serial + " is not on USB now: the first step is already done if it is unplugged"});
   } else if (rep.units.size() == 1) {
     s.serial = rep.units[0].serial;
     s.port = rep.units[0].port_path;
@@ -262,7 +283,8 @@ DischargeResult start_discharge(Host& host, const DischargeOptions& opts) {
     return r;
   } else {
     // QA 26: a unit that does not power on is not on USB; the one that comes back is adopted.
-    r.warnings.push_back("no unit on USB now: the unit that comes back at the USB step is taken as this one");
+    r.warnings.push_back({"今USBにCaoraが見えません。USBケーブルを差す手順で戻ったCaoraを対象とします",
+                          "no unit on USB now: the unit that comes back at the USB step is taken as this one"});
   }
   r.message = {"放電作業の手順です（--dry-run: 何も待ちません）", "the discharge procedure (--dry-run: nothing is waited for)"};
   return r;
@@ -295,7 +317,7 @@ void run_discharge(Host& host, Clock& clock, DischargeIo& io, const fs::path& st
     r.message = {"放電作業の案内を中止しました", "the discharge guide was cancelled"};
   };
   auto warn = [&](const std::string& ja, const std::string& en) {
-    r.warnings.push_back(en);
+    r.warnings.push_back({ja, en});
     io.warn({ja, en});
   };
   if (!save()) return;
@@ -459,7 +481,9 @@ json discharge_json(const DischargeResult& r) {
           {"step", s.step < specs.size() ? json(specs[s.step].id) : json(nullptr)},
           {"resumed", r.resumed},
           {"seen", r.seen},
-          {"warnings", r.warnings},
+          // English strings, as the schema first gave them; warning_messages has both languages.
+          {"warnings", english(r.warnings)},
+          {"warning_messages", texts_json(r.warnings)},
           {"pair", r.pair ? pair_json(*r.pair) : json(nullptr)},
           {"message", {{"ja", r.message.ja}, {"en", r.message.en}}}};
 }
@@ -479,7 +503,7 @@ std::string discharge_text(const DischargeResult& r, Lang lang) {
     if (specs[i].wait_s) o << (ja ? "［" : " [") << *specs[i].wait_s << (ja ? " 秒］" : " s]");
     o << "\n     " << (ja ? "確認: " : "check: ") << specs[i].verified.in(lang) << "\n";
   }
-  for (const auto& w : r.warnings) o << "! " << w << "\n";
+  for (const auto& w : r.warnings) o << "! " << w.in(lang) << "\n";
   for (const auto& l : r.seen) o << (ja ? "  見えたもの: " : "  seen: ") << l << "\n";
   if (r.pair) {
     o << (ja ? "\ncaora pair の結果:\n" : "\ncaora pair's findings:\n");

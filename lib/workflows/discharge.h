@@ -51,7 +51,7 @@ struct DischargeState {
   std::string port;  // where the unit was, for the adapter
   size_t step = 0;   // the first step not yet done
   std::string started_at, updated_at;
-  std::vector<std::string> warnings;
+  std::vector<Text> warnings;
 };
 std::string new_discharge_run_id();
 fs::path discharge_state_path(const fs::path& state_dir);
@@ -89,7 +89,7 @@ struct DischargeResult {
   DischargeState state;
   std::vector<std::string> step_status;  // per step: pending, done, timed-out, stopped
   std::vector<std::string> seen;         // the last look
-  std::vector<std::string> warnings;
+  std::vector<Text> warnings;
   std::optional<PairReport> pair;
   Text message;
   bool resumed = false;

@@ -351,3 +351,31 @@ TEST_CASE("watch: the last look is at the deadline, and a stop ends the wait") {
   loop.tick = [&](double) { return false; };
   CHECK(watch_until(loop).end == WatchEnd::Stopped);
 }
+
+TEST_CASE("discharge: the summary's warnings are in the reader's language, and survive a restart in both") {
+  Scene s;
+  s.world.unit = s.world.adapter = s.world.reader = false;
+  DischargeResult r = start_discharge(s.host, s.opts);
+  REQUIRE(r.warnings.size() == 1);
+  std::string ja = discharge_text(r, Lang::Ja), en = discharge_text(r, Lang::En);
+  CHECK(ja.find("! 今USBにCaoraが見えません") != std::string::npos);
+  CHECK(ja.find("no unit on USB now") == std::string::npos);
+  CHECK(en.find("! no unit on USB now") != std::string::npos);
+  json j = discharge_json(r);
+  CHECK(j["warnings"][0] == r.warnings[0].en);  // the schema's strings stay English
+  CHECK(j["warning_messages"][0]["ja"] == r.warnings[0].ja);
+  // Saved and read back (a restart in the middle), and a file from before: English only.
+  r.state.warnings = r.warnings;
+  REQUIRE(save_discharge_state(s.state_dir, r.state));
+  auto back = load_discharge_state(s.state_dir);
+  REQUIRE(back);
+  REQUIRE(back->has_value());
+  REQUIRE((*back)->warnings.size() == 1);
+  CHECK((*back)->warnings[0].ja == r.warnings[0].ja);
+  REQUIRE(write_file_atomic(discharge_state_path(s.state_dir),
+                            R"({"schema":"caora.discharge-state/1","run_id":"a","serial":null,"step":1,"warnings":["old one"]})"));
+  auto old = load_discharge_state(s.state_dir);
+  REQUIRE(old);
+  REQUIRE((*old)->warnings.size() == 1);
+  CHECK((*old)->warnings[0].en == "old one");
+}

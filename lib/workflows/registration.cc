@@ -149,6 +149,17 @@ std::string ledger_row(const Registration& r) {
          field(r.registered_at) + "\r\n";
 }
 
+std::string ledger_with_row(const std::string& existing, const Registration& r) {
+  bool lf_only = existing.find('\n') != std::string::npos && existing.find("\r\n") == std::string::npos;
+  const std::string eol = lf_only ? "\n" : "\r\n";
+  std::string row = ledger_row(r);
+  row.replace(row.size() - 2, 2, eol);
+  std::string out = existing;
+  if (out.empty() || out == "\xEF\xBB\xBF") out += std::string(kLedgerHeader) + eol;
+  else if (out.back() != '\n') out += eol;
+  return out + row;
+}
+
 namespace {
 
 Text remove_then_register(RegEnv env) {

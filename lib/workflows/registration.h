@@ -45,6 +45,10 @@ Expected<std::vector<Registration>> parse_ledger(const std::string& text, const 
 // One row, quoted where needed, CRLF-terminated (the form the parser reads).
 std::string ledger_row(const Registration& r);
 constexpr const char* kLedgerHeader = "account,reader,serial,environment,registered_at";
+// The ledger's bytes with `r` added at the end: an empty or missing ledger gets
+// the header first; the rows keep the file's line ending (CRLF unless it has
+// only LF) and a last line without one gets it, so nothing else changes.
+std::string ledger_with_row(const std::string& existing, const Registration& r);
 
 struct CheckRequest {
   std::string account;

@@ -134,3 +134,24 @@ TEST_CASE("registration: the certificate-change decision (QA 32, 33)") {
   CHECK(decide_certificate_change(false, std::string("2.10.0J")).plan.empty());
   CHECK(decide_certificate_change(false, std::nullopt).decision == CertDecision::Unknown);
 }
+
+TEST_CASE("registration: a row added to the ledger keeps the rest byte for byte") {
+  Registration r;
+  r.account = "F0000009";
+  r.reader = "受付,2";
+  r.serial = "2113009";
+  r.env = RegEnv::Production;
+  r.registered_at = "2026-12-04T08:00:00+00:00";
+  const std::string row = "F0000009,\"受付,2\",2113009,production,2026-12-04T08:00:00+00:00";
+  CHECK(ledger_with_row("", r) == std::string(kLedgerHeader) + "\r\n" + row + "\r\n");
+  CHECK(ledger_with_row("\xEF\xBB\xBF", r) == "\xEF\xBB\xBF" + std::string(kLedgerHeader) + "\r\n" + row + "\r\n");
+  const std::string lf = std::string(kLedgerHeader) + "\nF01,A,1,verification,x\n";
+  CHECK(ledger_with_row(lf, r) == lf + row + "\n");
+  const std::string crlf_open = "\xEF\xBB\xBF" + std::string(kLedgerHeader) + "\r\nF01,A,1,verification,x";
+  CHECK(ledger_with_row(crlf_open, r) == crlf_open + "\r\n" + row + "\r\n");
+  auto back = parse_ledger(ledger_with_row(lf, r), "l.csv");
+  REQUIRE(back);
+  REQUIRE(back->size() == 2);
+  CHECK(back->at(1).reader == "受付,2");
+  CHECK(back->at(1).env == RegEnv::Production);
+}

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <thread>
 
 namespace caora {
@@ -18,6 +19,14 @@ Clock::time_point SteadyClock::now() {
 void SteadyClock::sleep_for(std::chrono::milliseconds d) {
   auto real = std::chrono::duration<double, std::milli>(d.count() / scale_);
   std::this_thread::sleep_for(std::chrono::duration_cast<std::chrono::microseconds>(real));
+}
+
+double clock_scale_from_env() {
+  const char* v = std::getenv("CAORA_CLOCK_SCALE");
+  if (!v || !*v) return 1.0;
+  char* end = nullptr;
+  double d = std::strtod(v, &end);
+  return (end && !*end && d > 0 && d <= 100000) ? d : 1.0;
 }
 
 double seconds_between(Clock::time_point a, Clock::time_point b) {

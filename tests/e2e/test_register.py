@@ -9,9 +9,12 @@ byte. `status` and `cert-change` (QA 32 / 33) on a temporary install root.
 """
 import json
 import os
+import re
 import shutil
 import subprocess
+import sys
 import tempfile
+import threading
 import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -354,6 +357,289 @@ class CertChangeTest(unittest.TestCase):
         self.assertEqual((code, doc["decision"], doc["face_dll"]["source"]), (3, "reregister", "--face-dll"))
         code, out, _ = self.site.run("register", "cert-change", "--answer", "other=yes")
         self.assertEqual(code, 2)
+
+
+# ---- the guided registration (`register add`) on the live Linux backend ----
+# The unit on USB is the real libusb code under umockdev, its adapter a sysfs
+# copy, its reader a vpcd reader of a private pcscd (tests/live); the
+# application is a real process; the connection info is written by a helper
+# thread after a delay, as the login-name tool would.
+
+sys.path.insert(0, os.path.join(SOURCE, "tests", "live"))
+try:
+    import pcsc_parts  # noqa: E402
+    from live_parts import DATA, Terminal  # noqa: E402
+except ImportError as e:  # pragma: no cover - the live helpers are part of the tree
+    pcsc_parts = None
+    LIVE_IMPORT_ERROR = str(e)
+
+UNIT_SERIAL = "2113001"
+UNIT_READER = "PFU Caora " + UNIT_SERIAL
+APP = "OnlineAuthApp.exe"  # the site profile's "application" list (assumed)
+PASSWORD = "Pw-7c1e!x-guided"
+
+
+def tool_writes(account, reader, password=PASSWORD):
+    return ("; Caora 接続情報\r\nLoginId={}\r\nReaderName={}\r\nPassword={}\r\n"
+            .format(account, reader, password).encode("cp932"))
+
+
+class GuidedRun:
+    """caora register add under umockdev-run; `on_step(n)` runs when "▶ n." shows on stderr."""
+
+    def __init__(self, site, terminal, pcscd, args, on_step=lambda n: None, stdin=None, extra_env=None):
+        env = terminal.env(PCSCLITE_CSOCK_NAME=pcscd.socket, CAORA_PROC_ROOT="/proc", **(extra_env or {}))
+        env.pop("CAORA_FACE_PASSWORD", None)
+        # umockdev-run converts its arguments (a Japanese reader name) from GLib's charset, which
+        # without a setlocale() is ASCII unless CHARSET says otherwise.
+        env["CHARSET"] = "UTF-8"
+        env.update(extra_env or {})
+        cmd = ["umockdev-run", "-d", os.path.join(DATA, "umockdev", "root-port.umockdev"), "--",
+               CAORA, "--state-dir", site.state, "--lang", "en", "--root", site.root] + list(args)
+        self.steps = []
+        self.stderr = []
+        self.p = subprocess.Popen(cmd, env=env, stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        if stdin is not None:
+            self.p.stdin.write(stdin.encode())
+            self.p.stdin.close()
+        self.on_step = on_step
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self):
+        for raw in self.p.stderr:
+            line = raw.decode(errors="replace")
+            self.stderr.append(line)
+            m = re.match(r"▶ (\d+)\. ", line)
+            if m:
+                self.steps.append(int(m.group(1)))
+                self.on_step(int(m.group(1)))
+
+    def wait(self, timeout=90):
+        timer = threading.Timer(timeout, self.p.kill)
+        timer.start()
+        out = self.p.stdout.read()
+        self.p.wait()
+        timer.cancel()
+        self.reader.join(5)
+        self.p.stdout.close()
+        self.p.stderr.close()
+        return self.p.returncode, out.decode("utf-8", "replace")
+
+
+class GuideTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        if pcsc_parts is None:
+            raise unittest.SkipTest("tests/live helpers: " + LIVE_IMPORT_ERROR)
+        why = pcsc_parts.missing_parts()
+        if why:
+            raise unittest.SkipTest(why)
+        if not shutil.which("umockdev-run"):
+            raise unittest.SkipTest("umockdev-run not found (Debian package umockdev)")
+
+    def setUp(self):
+        self.site = Site()
+        self.t = Terminal("rndis-ok")
+        self.pcscd = pcsc_parts.Pcscd({UNIT_READER: pcsc_parts.free_port_pair()})
+        self.apps = []
+        self.timers = []
+
+    def tearDown(self):
+        for t in self.timers:
+            t.cancel()
+        for a in self.apps:
+            a.kill()
+            a.wait()
+        self.pcscd.stop()
+        self.t.cleanup()
+        self.site.cleanup()
+
+    def start_app(self):
+        # A real process whose program name (argv[0]) is the application's.
+        self.apps.append(subprocess.Popen([APP, "60"], executable=shutil.which("sleep")))
+
+    def later(self, seconds, fn):
+        t = threading.Timer(seconds, fn)
+        self.timers.append(t)
+        t.start()
+
+    def tool(self, env, account, reader, password=PASSWORD, delay=0.5):
+        """What the person does at each step: the tool writes after a delay, the batch starts the application."""
+        def act(n):
+            if n == 2:
+                self.later(delay, lambda: self.site.put(conn_rel(env, UNIT_SERIAL), tool_writes(account, reader, password)))
+            elif n == 3:
+                self.later(delay, self.start_app)
+        return act
+
+    def add(self, env, account="F0000101", reader="受付1", *more, opts=(), act=None, stdin=None, extra_env=None):
+        """`more`: global options; `opts`: register's own (after the action)."""
+        args = (["--json"] + list(more) + ["register", "add", "--account", account, "--reader", reader, "--env", env]
+                + list(opts) + (["--password-stdin"] if stdin is not None else []))
+        run = GuidedRun(self.site, self.t, self.pcscd, args, act or (lambda n: None), stdin=stdin, extra_env=extra_env)
+        code, out = run.wait()
+        try:
+            doc = json.loads(out)
+        except ValueError:
+            raise AssertionError("not one JSON document: %r\nstderr: %s" % (out, "".join(run.stderr)))
+        return code, doc, run
+
+    def test_success_in_both_environments_with_the_ledger(self):
+        ledger = self.site.ledger([])
+        for n, env in enumerate(ENVS):
+            code, doc, run = self.add(env, "F0000101", "受付1", "--yes", opts=("--ledger", ledger, "--timeout", "30"),
+                                      act=self.tool(env, "F0000101", "受付1"), stdin=PASSWORD + "\n")
+            self.assertEqual(code, 0, (doc, "".join(run.stderr)))
+            self.assertEqual(doc["schema"], "caora.register/1")
+            self.assertEqual(doc["action"], "add")
+            self.assertEqual(doc["status"], "done")
+            self.assertEqual(doc["device"]["serial"], UNIT_SERIAL)
+            self.assertEqual([s["status"] for s in doc["steps"]], ["done"] * 5)
+            self.assertEqual([s["check"] for s in doc["steps"]],
+                             ["unit-visible", "connection-info", "application-running", "adapter-and-reader", "person"])
+            self.assertEqual(run.steps, [1, 2, 3, 4, 5])
+            self.assertIn("reader: " + UNIT_READER + " 00 00", doc["seen"])
+            self.assertEqual(doc["password"], {"given": True, "source": "stdin"})
+            # The second environment is a note (0x81000003), not a refusal.
+            self.assertEqual([f["detail"] for f in doc["findings"]], [] if n == 0 else ["0x81000003"])
+            self.assertTrue(doc["ledger"]["journal"])
+            self.assertEqual(doc["ledger"]["row"]["environment"], env)
+            for a in self.apps:
+                a.kill()
+                a.wait()
+            self.apps = []
+        with open(ledger, encoding="utf-8", newline="") as f:
+            rows = f.read().split("\r\n")
+        self.assertEqual(rows[0] + "\r\n", HEADER)
+        self.assertEqual([r.split(",")[:4] for r in rows[1:3]],
+                         [["F0000101", "受付1", UNIT_SERIAL, "verification"], ["F0000101", "受付1", UNIT_SERIAL, "production"]])
+        # Registered now: a third run is refused by the check before any step.
+        code, doc, run = self.add("production", "F0000101", "受付1", "--yes")
+        self.assertEqual(code, 1)
+        self.assertEqual(doc["status"], "refused")
+        self.assertEqual([f["id"] for f in doc["findings"]], ["already-registered"])
+        self.assertEqual(run.steps, [])
+
+    def test_a_step_not_seen_in_time_exits_6_with_what_was_seen(self):
+        code, doc, run = self.add("verification", "F0000102", "Caora-B", "--yes", opts=("--timeout", "2"))
+        self.assertEqual(code, 6, (doc, "".join(run.stderr)))
+        self.assertEqual(doc["status"], "timed-out")
+        self.assertEqual([s["status"] for s in doc["steps"]], ["done", "timed-out", "pending", "pending", "pending"])
+        self.assertEqual(doc["seen"], ["connection info: none for 2113001 in the verification environment"])
+        self.assertIn("no connection info was written (waited 0:02)", doc["message"]["en"])
+        # Written with another reader name: seen, and said.
+        code, doc, run = self.add("verification", "F0000102", "Caora-B", "--yes", opts=("--timeout", "3"),
+                                  act=self.tool("verification", "F0000102", "Caora-C", delay=0.2))
+        self.assertEqual(code, 6)
+        self.assertIn("other values (F0000102 / Caora-C", doc["message"]["en"])
+        # The application that never starts.
+        code, doc, run = self.add("production", "F0000103", "Caora-D", "--yes", opts=("--timeout", "3"),
+                                  act=lambda n: n == 2 and self.site.put(conn_rel("production", UNIT_SERIAL),
+                                                                          tool_writes("F0000103", "Caora-D")))
+        self.assertEqual(code, 6, (doc, "".join(run.stderr)))
+        self.assertEqual(doc["steps"][2]["status"], "timed-out")
+        self.assertEqual(doc["seen"], ["running: none of OnlineAuthApp.exe, CaoraManager.exe"])
+
+    def test_the_check_refuses_first(self):
+        self.site.put(conn_rel("production", "2113009"), conn_bytes("F0000104", "Caora-Other"))
+        for account, reader, finding in (("F0000104", "Caora-New", "account-has-other-reader"),
+                                         ("F0000105", "Caora-Other", "reader-has-other-account")):
+            code, doc, run = self.add("production", account, reader, "--yes")
+            self.assertEqual(code, 1, doc)
+            self.assertEqual(doc["status"], "refused")
+            self.assertEqual([f["id"] for f in doc["findings"]], [finding])
+            self.assertEqual([f["detail"] for f in doc["findings"]], ["0x81000001"])
+            self.assertEqual(run.steps, [])
+        # The same account and reader in the other environment are fine.
+        code, doc, run = self.add("verification", "F0000104", "Caora-Other", "--dry-run")
+        self.assertEqual(code, 0, doc)
+        self.assertEqual(doc["status"], "planned")
+        self.assertEqual(run.steps, [])
+        self.assertEqual(len(doc["steps"]), 5)
+        # Usage errors before anything else.
+        for account, env, opts in (("X0000104", "production", ()), ("F0000106", "staging", ()),
+                                   ("F0000106", "production", ("--device", "../2113001")),
+                                   ("F0000106", "production", ("--update",))):
+            code, doc, run = self.add(env, account, "Caora-New", "--yes", opts=opts)
+            self.assertEqual(code, 2, doc)
+            self.assertEqual(doc["schema"], "caora.error/1")
+
+    def test_ledger_updated_then_undone_byte_for_byte(self):
+        # A BOM, LF line ends and no newline at the end: everything else stays as it was.
+        path = os.path.join(self.site.dir, "desk-ledger.csv")
+        original = ("\ufeff" + HEADER.replace("\r\n", "\n") + "F0000001,Caora-Z,2113777,production,2026-01-05").encode()
+        with open(path, "wb") as f:
+            f.write(original)
+        code, doc, run = self.add("verification", "F0000107", "Caora-E", "--yes", opts=("--ledger", path),
+                                  act=self.tool("verification", "F0000107", "Caora-E"))
+        self.assertEqual(code, 0, (doc, "".join(run.stderr)))
+        with open(path, "rb") as f:
+            after = f.read()
+        self.assertTrue(after.startswith(original + b"\n"))
+        self.assertTrue(after.endswith(b"\n"))
+        self.assertNotIn(b"\r", after)
+        self.assertIn(b"F0000107,Caora-E,2113001,verification,", after)
+        code, _, err = self.site.run("--yes", "undo", doc["ledger"]["journal"])
+        self.assertEqual(code, 0, err)
+        with open(path, "rb") as f:
+            self.assertEqual(f.read(), original)
+        # A ledger that did not exist is created with its header, and undo takes it away again.
+        fresh = os.path.join(self.site.dir, "new-ledger.csv")
+        code, doc, run = self.add("production", "F0000108", "Caora-F", "--yes", opts=("--ledger", fresh),
+                                  act=self.tool("production", "F0000108", "Caora-F"))
+        self.assertEqual(code, 0, (doc, "".join(run.stderr)))
+        with open(fresh, "rb") as f:
+            self.assertTrue(f.read().startswith(HEADER.encode()))
+        code, _, err = self.site.run("--yes", "undo", doc["ledger"]["journal"])
+        self.assertEqual(code, 0, err)
+        self.assertFalse(os.path.exists(fresh))
+
+    def test_without_a_terminal_or_yes_it_refuses_and_changes_nothing(self):
+        ledger = self.site.ledger([])
+        with open(ledger, "rb") as f:
+            before = f.read()
+        code, doc, run = self.add("production", "F0000109", "Caora-G", opts=("--ledger", ledger))
+        self.assertEqual(code, 3, doc)
+        self.assertEqual(doc["status"], "refused")
+        self.assertEqual(run.steps, [])
+        self.assertEqual(len(doc["steps"]), 5)  # the plan is still there
+        with open(ledger, "rb") as f:
+            self.assertEqual(f.read(), before)
+        self.assertFalse(os.path.exists(os.path.join(self.site.state, "journal.jsonl")))
+
+    def test_the_password_is_checked_and_never_logged(self):
+        log = os.path.join(self.site.dir, "caora.log")
+        ledger = self.site.ledger([])
+        # From the environment, checked against what the tool wrote: a mismatch is 905's wrong password.
+        code, doc, run = self.add("verification", "F0000110", "Caora-H", "--yes", "-v", "--log-file", log,
+                                  opts=("--ledger", ledger), act=self.tool("verification", "F0000110", "Caora-H", "other-pw"),
+                                  extra_env={"CAORA_FACE_PASSWORD": PASSWORD})
+        self.assertEqual(code, 1, (doc, "".join(run.stderr)))
+        self.assertEqual(doc["status"], "problem")
+        self.assertIn("905", doc["message"]["en"])
+        self.assertEqual(doc["password"], {"given": True, "source": "environment"})
+        os.remove(os.path.join(self.site.root, conn_rel("verification", UNIT_SERIAL)))
+        # From stdin, matching: done, the ledger journaled.
+        code, doc, run = self.add("verification", "F0000110", "Caora-H", "--yes", "-v", "--log-file", log,
+                                  opts=("--ledger", ledger), act=self.tool("verification", "F0000110", "Caora-H"),
+                                  stdin=PASSWORD + "\n")
+        self.assertEqual(code, 0, (doc, "".join(run.stderr)))
+        self.assertEqual(doc["password"], {"given": True, "source": "stdin"})
+        texts = {"stdout": json.dumps(doc, ensure_ascii=False), "stderr": "".join(run.stderr)}
+        with open(log, encoding="utf-8", errors="replace") as f:
+            texts["log"] = f.read()
+        with open(os.path.join(self.site.state, "journal.jsonl"), encoding="utf-8") as f:
+            texts["journal"] = f.read()
+        self.assertIn("register.ledger", texts["journal"])
+        self.assertTrue(texts["log"])
+        for name, text in texts.items():
+            self.assertNotIn(PASSWORD, text, name)
+        for base, _, files in os.walk(self.site.state):
+            for f in files:
+                with open(os.path.join(base, f), "rb") as fh:
+                    self.assertNotIn(PASSWORD.encode(), fh.read(), f)
 
 
 if __name__ == "__main__":

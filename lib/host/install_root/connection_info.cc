@@ -17,10 +17,6 @@ std::string trim(const std::string& s) {
   return b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
 }
 
-bool ascii_only(const std::string& s) {
-  return std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
-}
-
 }  // namespace
 
 bool valid_serial(const std::string& serial) {
@@ -40,11 +36,18 @@ fs::path connection_file(const fs::path& root, const SiteProfile& profile, const
          fs::u8path(profile.registration_prefix + serial + profile.registration_suffix);
 }
 
-Expected<ConnectionRecord> parse_connection_file(const std::string& bytes, const SiteProfile& profile) {
+Expected<ConnectionRecord> parse_connection_file(const std::string& bytes, const SiteProfile& profile,
+                                                 const std::string* password) {
   TRY_ASSIGN(auto enc, detect_encoding(bytes));
   ConnectionRecord r;
   r.encoding = encoding_name(enc);
   std::string text = enc == TextEncoding::Utf8Bom ? bytes.substr(3) : bytes;
+  // A reader name the tool wrote in Shift_JIS compares with what a person typed once both are UTF-8.
+  if (enc == TextEncoding::Cp932) {
+    TRY_ASSIGN(auto utf8, cp932_to_utf8(text));
+    text = std::move(utf8);
+  }
+  std::optional<std::string> stored_password;
   size_t pos = 0;
   while (pos <= text.size()) {
     size_t nl = text.find('\n', pos);
@@ -56,15 +59,39 @@ Expected<ConnectionRecord> parse_connection_file(const std::string& bytes, const
     std::string key = trim(line.substr(0, eq)), value = trim(line.substr(eq + 1));
     if (key == profile.registration_account_key) r.account = value;
     else if (key == profile.registration_reader_key) r.reader = value;
+    else if (password && !profile.registration_password_key.empty() && key == profile.registration_password_key)
+      stored_password = line.substr(eq + 1);  // untrimmed: spaces may belong to a password
   }
   if (r.account.empty() && r.reader.empty())
     return make_error(ErrorKind::Parse, profile.registration_account_key + " も " + profile.registration_reader_key + " もありません",
                       "neither " + profile.registration_account_key + " nor " + profile.registration_reader_key + " is set");
-  // A CP932 reader name cannot be compared with what a person typed (UTF-8).
-  if (enc == TextEncoding::Cp932 && !(ascii_only(r.account) && ascii_only(r.reader)))
-    return make_error(ErrorKind::Encoding, "Shift_JIS のカードリーダー名は比較できません",
-                      "a Shift_JIS (CP932) reader name cannot be compared");
+  if (password && stored_password) {
+    unsigned char diff = stored_password->size() == password->size() ? 0 : 1;
+    for (size_t i = 0; i < password->size(); ++i)
+      diff |= static_cast<unsigned char>((*password)[i] ^ (*stored_password)[i % std::max<size_t>(1, stored_password->size())]);
+    r.password_matches = diff == 0;
+    std::fill(stored_password->begin(), stored_password->end(), '\0');
+  }
   return r;
+}
+
+Expected<std::optional<ConnectionRecord>> read_unit_connection(const fs::path& root, const SiteProfile& profile,
+                                                               const std::string& environment, const std::string& serial,
+                                                               const std::string* password) {
+  if (!valid_serial(serial))
+    return make_error(ErrorKind::Usage, "シリアル番号は英数字だけで書いてください: " + serial.substr(0, 64),
+                      "a serial number has letters and digits only: " + serial.substr(0, 64));
+  fs::path f = connection_file(root, profile, environment, serial);
+  std::error_code ec;
+  if (!fs::is_regular_file(f, ec)) return std::optional<ConnectionRecord>();
+  TRY_ASSIGN(auto bytes, read_file(f, 1 << 20));
+  auto rec = parse_connection_file(bytes, profile, password);
+  std::fill(bytes.begin(), bytes.end(), '\0');
+  if (!rec) return rec.error();
+  rec->environment = environment;
+  rec->serial = serial;
+  rec->path = f;
+  return std::optional<ConnectionRecord>(std::move(*rec));
 }
 
 ConnectionInfo read_connection_info(const fs::path& root, const SiteProfile& profile) {

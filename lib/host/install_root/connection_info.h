@@ -23,6 +23,9 @@ struct ConnectionRecord {
   std::string reader;
   fs::path path;
   std::string encoding;     // as detected: ascii, utf-8, utf-8-bom, cp932
+  // Whether the file's password is the one the caller gave: nullopt when none
+  // was given or the file keeps none. The password itself is never kept.
+  std::optional<bool> password_matches;
 };
 
 struct ConnectionInfo {
@@ -37,11 +40,18 @@ constexpr const char* kEnvironments[] = {"verification", "production"};
 fs::path connection_dir(const fs::path& root, const SiteProfile& profile, const std::string& environment);
 fs::path connection_file(const fs::path& root, const SiteProfile& profile, const std::string& environment,
                          const std::string& serial);
-// KEY=VALUE lines (CRLF or LF; UTF-8 with or without BOM, or CP932). Values of
-// other keys are kept out of the record: a password never leaves this parser.
-Expected<ConnectionRecord> parse_connection_file(const std::string& bytes, const SiteProfile& profile);
+// KEY=VALUE lines (CRLF or LF; UTF-8 with or without BOM, or CP932, decoded to
+// UTF-8 as Windows does). Values of other keys are kept out of the record: a
+// password never leaves this parser; with `password` given it is compared
+// (in time that does not depend on where they differ) and only the verdict kept.
+Expected<ConnectionRecord> parse_connection_file(const std::string& bytes, const SiteProfile& profile,
+                                                 const std::string* password = nullptr);
 // Every environment's folder; a missing folder is no registration there.
 ConnectionInfo read_connection_info(const fs::path& root, const SiteProfile& profile);
+// One unit's connection file in one environment: nullopt when there is none.
+Expected<std::optional<ConnectionRecord>> read_unit_connection(const fs::path& root, const SiteProfile& profile,
+                                                               const std::string& environment, const std::string& serial,
+                                                               const std::string* password = nullptr);
 // Serial numbers as the vendor prints them: letters and digits only (also keeps
 // a serial from naming a path outside the folder).
 bool valid_serial(const std::string& serial);

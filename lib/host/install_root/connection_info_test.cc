@@ -42,13 +42,43 @@ TEST_CASE("connection info: each environment's folder, the active one, unreadabl
   CHECK(info.problems[0].find("CJKA2113002") != std::string::npos);
 }
 
-TEST_CASE("connection info: a Shift_JIS reader name is refused, not misread") {
+TEST_CASE("connection info: a Shift_JIS reader name is decoded, and compares with what a person types") {
+  TempRoot t;
   const SiteProfile& p = default_site_profile();
   auto ascii = parse_connection_file("LoginId=F01\r\nReaderName=Caora\r\n", p);
   REQUIRE(ascii);
-  auto sjis = parse_connection_file("LoginId=F01\r\nReaderName=\x8e\xf3\x95\x74\r\n", p);  // 受付 in CP932
-  REQUIRE_FALSE(sjis);
-  CHECK(sjis.error().kind == ErrorKind::Encoding);
+  CHECK(ascii->encoding == std::string("ascii"));
+  // 受付１ and ｶｳﾝﾀｰ② in CP932: a full-width digit, half-width kana, an NEC special character.
+  auto sjis = parse_connection_file("LoginId=F01\r\nReaderName=\x8e\xf3\x95\x74\x82\x50\r\n", p);
+  REQUIRE(sjis);
+  CHECK(sjis->encoding == std::string("cp932"));
+  CHECK(sjis->reader == "受付１");
+  // A trail byte 0x5C (the '\\' of ソ, 0x83 0x5C) does not end or split the value.
+  t.put(connection_file(t.dir, p, "production", "2113001"), "LoginId=F02\r\nReaderName=\xb6\xb3\xdd\xc0\xb0\x87\x41\x83\x5c\r\n");
+  ConnectionInfo info = read_connection_info(t.dir, p);
+  REQUIRE(info.records.size() == 1);
+  CHECK(info.records[0].reader == "ｶｳﾝﾀｰ②ソ");
+  CHECK(info.problems.empty());
+  auto one = read_unit_connection(t.dir, p, "production", "2113001");
+  REQUIRE(one);
+  REQUIRE(one->has_value());
+  CHECK((*one)->reader == "ｶｳﾝﾀｰ②ソ");
+  auto none = read_unit_connection(t.dir, p, "verification", "2113001");
+  REQUIRE(none);
+  CHECK_FALSE(none->has_value());
+  CHECK_FALSE(read_unit_connection(t.dir, p, "production", "../x"));
+}
+
+TEST_CASE("connection info: a password given is compared, never kept") {
+  const SiteProfile& p = default_site_profile();
+  const std::string file = "LoginId=F01\r\nReaderName=A\r\nPassword=s3cret pass\r\n";
+  std::string right = "s3cret pass", wrong = "s3cret pasS", shorter = "s3cret", longer = "s3cret pass!";
+  CHECK(parse_connection_file(file, p, &right)->password_matches == std::optional<bool>(true));
+  CHECK(parse_connection_file(file, p, &wrong)->password_matches == std::optional<bool>(false));
+  CHECK(parse_connection_file(file, p, &shorter)->password_matches == std::optional<bool>(false));
+  CHECK(parse_connection_file(file, p, &longer)->password_matches == std::optional<bool>(false));
+  CHECK_FALSE(parse_connection_file(file, p)->password_matches.has_value());
+  CHECK_FALSE(parse_connection_file("LoginId=F01\r\nReaderName=A\r\n", p, &right)->password_matches.has_value());
 }
 
 TEST_CASE("connection info: the removal plan") {

@@ -47,6 +47,16 @@ Expected<SiteProfile> parse_site_profile(const std::string& text, const std::str
   opt("account_key", &p.registration_account_key);
   opt("reader_key", &p.registration_reader_key);
   opt("active_file", &p.registration_active_file);
+  opt("password_key", &p.registration_password_key);
+  if (j.contains("application") && j["application"].is_object() && j["application"].contains("processes")) {
+    const json& list = j["application"]["processes"];
+    bool strings = list.is_array() && !list.empty();
+    for (const auto& v : list) strings = strings && v.is_string() && !v.get<std::string>().empty();
+    if (!strings)
+      return make_error(ErrorKind::Parse, name + ": application.processes はプログラム名（文字列）の配列にしてください",
+                        name + ": application.processes must be a list of program names (strings)");
+    p.application_processes = list.get<std::vector<std::string>>();
+  }
   if (!missing.empty())
     return make_error(ErrorKind::Parse, name + ": " + missing + " がありません（文字列が必要です）",
                       name + ": " + missing + " is missing (a string is required)");

@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -34,6 +35,9 @@ struct SiteProfile {
   std::string registration_account_key = "LoginId";
   std::string registration_reader_key = "ReaderName";
   std::string registration_active_file = "OnlineAuthApp/App/Execute/bin/Connection/Environment.txt";
+  std::string registration_password_key = "Password";  // empty: the file keeps no password
+  // The programs whose running shows the application started (起動バッチ): assumed.
+  std::vector<std::string> application_processes = {"OnlineAuthApp.exe", "CaoraManager.exe"};
   nlohmann::json raw;                         // as loaded
   // The section ("reader_software", "firmware", ...) is marked "assumed": true.
   bool assumed(const std::string& section) const {

@@ -127,6 +127,7 @@ const ProbeTable<LinuxHost>& LinuxHost::probes() {
         {"host.rdp.session_active", &LinuxHost::probe_rdp_session},
         {"host.restart.pending", &LinuxHost::probe_restart_pending},
         {"host.restart.scheduled", &LinuxHost::probe_restart_scheduled},
+        {"host.processes", &LinuxHost::probe_processes},
         {"net.uplink.connected", &LinuxHost::probe_uplink},
         {"net.wifi.signal_weak", &LinuxHost::probe_wifi_weak},
         {"net.uplink.settings_missing", &LinuxHost::probe_uplink_settings},
@@ -493,6 +494,30 @@ ProbeResult LinuxHost::probe_restart_scheduled() {
     }
   }
   return ProbeResult::of(mode == "reboot" || mode == "reboot-force" || mode == "kexec" || mode == "soft-reboot", ev);
+}
+
+ProbeResult LinuxHost::probe_processes() {
+  // argv[0]'s file name, as a person would name the program (a Windows program
+  // under Wine shows its .exe there); comm (cut at 15 bytes) when argv is empty.
+  std::error_code ec;
+  if (!fs::is_directory(paths_.proc, ec))
+    return ProbeResult::unknown({display_path(paths_.proc) + " を読めません", display_path(paths_.proc) + " cannot be read"});
+  std::set<std::string> names;
+  for (fs::directory_iterator it(paths_.proc, ec), end; !ec && it != end; it.increment(ec)) {
+    std::string pid = it->path().filename().string();
+    if (pid.empty() || pid.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::string name;
+    if (auto cmd = read_small(it->path() / "cmdline")) {
+      std::string argv0 = cmd->substr(0, cmd->find('\0'));
+      size_t slash = argv0.find_last_of("/\\");
+      name = slash == std::string::npos ? argv0 : argv0.substr(slash + 1);
+    }
+    if (name.empty())
+      if (auto comm = read_small(it->path() / "comm")) name = comm->substr(0, comm->find('\n'));
+    if (!name.empty()) names.insert(name);  // a process gone meanwhile reads as nothing
+  }
+  return ProbeResult::of(std::vector<std::string>(names.begin(), names.end()),
+                         {display_path(paths_.proc) + ": " + std::to_string(names.size()) + " program names"});
 }
 
 }  // namespace caora

@@ -95,6 +95,7 @@ class LinuxHost : public Host {
   ProbeResult probe_rdp_session();
   ProbeResult probe_restart_pending();
   ProbeResult probe_restart_scheduled();
+  ProbeResult probe_processes();
 
   // Each action prepared from the machine as it is now (linux_actions.cc).
   struct Actions;

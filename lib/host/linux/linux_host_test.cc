@@ -530,3 +530,21 @@ TEST_CASE("linux host: the uplink's IPv4 address, default gateway and DNS server
   CHECK_FALSE(dotnet.known);
   CHECK(dotnet.reason.en.find("Windows only") != std::string::npos);
 }
+
+TEST_CASE("linux host: running programs by argv[0]'s file name, else comm") {
+  Rig rig;
+  auto nul = [](const char* a, const char* b) { return std::string(a) + '\0' + b + '\0'; };
+  rig.put("proc/10/cmdline", nul("C:\\PFU-Caora\\bin\\CaoraApp.exe", "--tray"));
+  rig.put("proc/10/comm", "CaoraApp.exe\n");
+  rig.put("proc/11/cmdline", nul("/usr/bin/sleep", "30"));
+  rig.put("proc/12/comm", "kworker/0:1\n");  // a kernel thread: no argv
+  rig.put("proc/13/cmdline", nul("/usr/bin/sleep", "5"));
+  rig.put("proc/self/comm", "not-a-pid\n");
+  auto r = rig.host->probe("host.processes");
+  REQUIRE(r.known);
+  CHECK(r.value == nlohmann::json({"CaoraApp.exe", "kworker/0:1", "sleep"}));
+  LinuxPaths none;
+  none.proc = rig.tmp / "no-proc";
+  LinuxHost blind(none, std::make_unique<FakeUsb>(), std::make_unique<FakePcsc>());
+  CHECK_FALSE(blind.probe("host.processes").known);
+}

@@ -171,6 +171,11 @@ class System : public win::SystemApi {
     if (!certificates) return make_error(ErrorKind::Io, "証明書ストアを開けません", "the certificate store cannot be opened");
     return *certificates;
   }
+  std::optional<std::vector<std::string>> processes = std::vector<std::string>{};  // nullopt: the snapshot fails
+  Expected<std::vector<std::string>> process_names() override {
+    if (!processes) return make_error(ErrorKind::Io, "プロセスの一覧を取れません", "the process list cannot be taken");
+    return *processes;
+  }
 };
 
 // libusb's view: what a UsbSource on Windows returns (no serials: it cannot open the unit).

@@ -117,6 +117,8 @@ class SystemApi {
   virtual Expected<std::vector<net::WindowsAdapter>> adapters() = 0;
   // The current user's and the machine's personal stores, opened read-only.
   virtual Expected<std::vector<PersonalCertificate>> personal_certificates() = 0;
+  // The executable file names of the running processes (Toolhelp32), UTF-8.
+  virtual Expected<std::vector<std::string>> process_names() = 0;
 };
 
 }  // namespace caora::win

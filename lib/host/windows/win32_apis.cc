@@ -9,6 +9,7 @@
 #include <devpkey.h>
 #include <powrprof.h>
 #include <setupapi.h>
+#include <tlhelp32.h>
 #include <usbiodef.h>
 #include <usbioctl.h>
 #include <wtsapi32.h>
@@ -548,6 +549,16 @@ class Win32System : public win::SystemApi {
   }
 
   Expected<std::vector<net::WindowsAdapter>> adapters() override { return net::read_windows_adapters(); }
+  Expected<std::vector<std::string>> process_names() override {
+    HANDLE snap = CreateToolhelp32Snapshot(TH32CS_SNAPPROCESS, 0);
+    if (snap == INVALID_HANDLE_VALUE) return win_error(GetLastError(), "プロセスの一覧を取る", "take the process list");
+    std::vector<std::string> names;
+    PROCESSENTRY32W e{};
+    e.dwSize = sizeof e;
+    for (BOOL more = Process32FirstW(snap, &e); more; more = Process32NextW(snap, &e)) names.push_back(utf8(e.szExeFile));
+    CloseHandle(snap);
+    return names;
+  }
 
   Expected<std::vector<win::PersonalCertificate>> personal_certificates() override {
     std::vector<win::PersonalCertificate> out;

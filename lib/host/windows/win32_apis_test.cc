@@ -78,6 +78,15 @@ TEST_CASE("Win32: the session, the OS and the network adapters as Windows report
   CHECK(host->probe("host.os.version").known);
 }
 
+TEST_CASE("Win32: the process list holds this test program", "[win32]") {
+  WindowsApis apis = make_win32_apis();
+  auto names = apis.system->process_names();
+  REQUIRE(names);
+  bool self = false;
+  for (const auto& n : *names) self = self || n.find("caora") != std::string::npos;
+  CHECK(self);
+}
+
 // scripts/windows-test.sh sets these with `wine reg add` first.
 TEST_CASE("Win32 registry fixtures, set: RDP allowed, restart pending, inactivity lock, ARP offload on",
           "[.wine-registry-set]") {

@@ -191,6 +191,7 @@ const ProbeTable<WindowsHost>& WindowsHost::probes() {
         {"host.nic.arp_offload.enabled", &WindowsHost::probe_arp_offload},
         {"host.restart.pending", &WindowsHost::probe_restart_pending},
         {"host.restart.scheduled", &WindowsHost::probe_restart_scheduled},
+        {"host.processes", &WindowsHost::probe_processes},
         {"net.uplink.connected", &WindowsHost::probe_uplink},
         {"net.wifi.signal_weak", &WindowsHost::probe_wifi_weak},
         {"net.uplink.settings_missing", &WindowsHost::probe_uplink_settings},
@@ -504,6 +505,14 @@ ProbeResult WindowsHost::probe_restart_scheduled() {
   if (restart_scheduled_) return ProbeResult::of(true, {*restart_scheduled_});
   return ProbeResult::unknown({"Windowsは予約された再起動を読み取る方法を提供していません（取り消すには shutdown /a）",
                                "Windows offers no way to read a scheduled restart (cancel one with shutdown /a)"});
+}
+
+ProbeResult WindowsHost::probe_processes() {
+  auto names = apis_.system->process_names();
+  if (!names) return ProbeResult::unknown(names.error().message);
+  std::set<std::string> unique(names->begin(), names->end());
+  return ProbeResult::of(std::vector<std::string>(unique.begin(), unique.end()),
+                         {"Toolhelp32: " + std::to_string(unique.size()) + " program names"});
 }
 
 }  // namespace caora

@@ -117,6 +117,7 @@ class WindowsHost : public Host {
   ProbeResult probe_arp_offload();
   ProbeResult probe_restart_pending();
   ProbeResult probe_restart_scheduled();
+  ProbeResult probe_processes();
 
   // Each action prepared from the terminal as it is now (windows_actions.cc).
   struct Actions;

@@ -497,3 +497,15 @@ TEST_CASE("WindowsHost: client certificates from one issuer in the personal stor
   t.sys->certificates.reset();
   CHECK_FALSE(t.probe("host.client_certs.max_per_issuer").known);
 }
+
+TEST_CASE("WindowsHost: running programs from Toolhelp32, each once; unknown when the snapshot fails", "[windows]") {
+  Terminal t;
+  t.sys->processes = std::vector<std::string>{"svchost.exe", "CaoraApp.exe", "svchost.exe", "explorer.exe"};
+  ProbeResult p = t.probe("host.processes");
+  REQUIRE(p.known);
+  CHECK(p.value == nlohmann::json({"CaoraApp.exe", "explorer.exe", "svchost.exe"}));
+  t.sys->processes.reset();
+  ProbeResult none = t.probe("host.processes");
+  CHECK_FALSE(none.known);
+  CHECK(none.reason.en.find("process list") != std::string::npos);
+}
