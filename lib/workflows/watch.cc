@@ -21,14 +21,6 @@ void SteadyClock::sleep_for(std::chrono::milliseconds d) {
   std::this_thread::sleep_for(std::chrono::duration_cast<std::chrono::microseconds>(real));
 }
 
-double clock_scale_from_env() {
-  const char* v = std::getenv("CAORA_CLOCK_SCALE");
-  if (!v || !*v) return 1.0;
-  char* end = nullptr;
-  double d = std::strtod(v, &end);
-  return (end && !*end && d > 0 && d <= 100000) ? d : 1.0;
-}
-
 double seconds_between(Clock::time_point a, Clock::time_point b) {
   return std::chrono::duration<double>(b - a).count();
 }

@@ -32,10 +32,6 @@ class SteadyClock : public Clock {
   std::chrono::steady_clock::time_point origin_;
 };
 
-// CAORA_CLOCK_SCALE, for tests only: a minute of a procedure in a fraction of
-// a second. 1 when unset or not a number in (0, 100000].
-double clock_scale_from_env();
-
 double seconds_between(Clock::time_point a, Clock::time_point b);
 
 enum class WatchEnd { Seen, TimedOut, Stopped };
