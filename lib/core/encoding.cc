@@ -1,5 +1,13 @@
 #include "core/encoding.h"
 
+#include <mutex>
+
+#ifdef _WIN32
+#include <windows.h>
+#else
+#include <iconv.h>
+#endif
+
 namespace caora {
 
 const char* encoding_name(TextEncoding enc) {
@@ -84,6 +92,78 @@ std::vector<bool> char_starts(const std::string& s, TextEncoding enc) {
     i += len;
   }
   return starts;
+}
+
+void append_utf8(std::string& out, unsigned cp) {
+  if (cp < 0x80) {
+    out.push_back(char(cp));
+  } else if (cp < 0x800) {
+    out.push_back(char(0xC0 | (cp >> 6)));
+    out.push_back(char(0x80 | (cp & 0x3F)));
+  } else if (cp < 0x10000) {
+    out.push_back(char(0xE0 | (cp >> 12)));
+    out.push_back(char(0x80 | ((cp >> 6) & 0x3F)));
+    out.push_back(char(0x80 | (cp & 0x3F)));
+  } else {
+    out.push_back(char(0xF0 | (cp >> 18)));
+    out.push_back(char(0x80 | ((cp >> 12) & 0x3F)));
+    out.push_back(char(0x80 | ((cp >> 6) & 0x3F)));
+    out.push_back(char(0x80 | (cp & 0x3F)));
+  }
+}
+
+namespace {
+
+// Every double-byte character, converted once by the platform.
+struct Cp932Table {
+  std::vector<std::string> pairs = std::vector<std::string>(0x10000);
+  Cp932Table() {
+#ifndef _WIN32
+    iconv_t cd = iconv_open("UTF-8", "CP932");
+    if (cd == (iconv_t)-1) return;
+#endif
+    for (unsigned lead = 0x81; lead <= 0xFC; ++lead) {
+      if (!cp932_lead(static_cast<unsigned char>(lead))) continue;
+      for (unsigned trail = 0x40; trail <= 0xFC; ++trail) {
+        if (!cp932_trail(static_cast<unsigned char>(trail))) continue;
+        char in[2] = {char(lead), char(trail)};
+#ifdef _WIN32
+        wchar_t w[2];
+        int n = MultiByteToWideChar(932, MB_ERR_INVALID_CHARS, in, 2, w, 2);
+        if (n == 1) {
+          std::string u;
+          append_utf8(u, unsigned(w[0]));
+          pairs[(lead << 8) | trail] = u;
+        }
+#else
+        char out[8];
+        char* ip = in;
+        char* op = out;
+        size_t il = 2, ol = sizeof out;
+        iconv(cd, nullptr, nullptr, nullptr, nullptr);
+        if (iconv(cd, &ip, &il, &op, &ol) != (size_t)-1 && il == 0)
+          pairs[(lead << 8) | trail].assign(out, size_t(op - out));
+#endif
+      }
+    }
+#ifndef _WIN32
+    iconv_close(cd);
+#endif
+  }
+};
+
+}  // namespace
+
+std::string cp932_char_to_utf8(unsigned char lead, unsigned char trail) {
+  if (lead < 0x80) return std::string(1, char(lead));
+  if (lead >= 0xA1 && lead <= 0xDF) {  // half-width katakana
+    std::string u;
+    append_utf8(u, 0xFF61 + (lead - 0xA1));
+    return u;
+  }
+  if (!cp932_lead(lead) || !cp932_trail(trail)) return {};
+  static const Cp932Table table;
+  return table.pairs[(unsigned(lead) << 8) | trail];
 }
 
 }  // namespace caora

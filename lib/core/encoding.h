@@ -23,5 +23,11 @@ size_t first_invalid_utf8(const std::string& bytes);
 size_t first_invalid_cp932(const std::string& bytes);
 // For each byte: true where a character starts (CP932 aware).
 std::vector<bool> char_starts(const std::string& bytes, TextEncoding enc);
+// One CP932 character (a single byte, or a lead and trail byte) as UTF-8; empty
+// when CP932 gives it no character. Table-driven after the first call (the
+// platform's converter fills the table once: iconv, or MultiByteToWideChar).
+std::string cp932_char_to_utf8(unsigned char lead, unsigned char trail = 0);
+// Appends code point `cp` as UTF-8.
+void append_utf8(std::string& out, unsigned cp);
 
 }  // namespace caora
