@@ -65,7 +65,7 @@ void setup_collect_logs(CLI::App& app, Context& ctx) {
         auto site = ctx.open();
         if (!site) return ctx.fail(site.error());
         opts.root = site->root;
-        opts.profile = site->profile;
+        opts.profile = site->profile.raw;
         opts.snapshot = snapshot_document(*site);
         system_logs = platform_system_logs();
         opts.system_logs = system_logs.get();

@@ -464,19 +464,19 @@ nlohmann::json journal_json(const fs::path& state_dir) {
   return out;
 }
 
-std::string profile_string(const SiteProfile& p, const char* section, const char* key, const char* fallback) {
-  if (p.raw.is_object() && p.raw.contains(section) && p.raw[section].is_object() && p.raw[section].contains(key) &&
-      p.raw[section][key].is_string())
-    return p.raw[section][key].get<std::string>();
+std::string profile_string(const nlohmann::json& raw, const char* section, const char* key, const char* fallback) {
+  if (raw.is_object() && raw.contains(section) && raw[section].is_object() && raw[section].contains(key) &&
+      raw[section][key].is_string())
+    return raw[section][key].get<std::string>();
   return fallback;
 }
 
-std::vector<std::string> profile_list(const SiteProfile& p, const char* section, const char* key,
+std::vector<std::string> profile_list(const nlohmann::json& raw, const char* section, const char* key,
                                       std::vector<std::string> fallback) {
-  if (p.raw.is_object() && p.raw.contains(section) && p.raw[section].is_object() && p.raw[section].contains(key) &&
-      p.raw[section][key].is_array()) {
+  if (raw.is_object() && raw.contains(section) && raw[section].is_object() && raw[section].contains(key) &&
+      raw[section][key].is_array()) {
     std::vector<std::string> out;
-    for (const auto& v : p.raw[section][key])
+    for (const auto& v : raw[section][key])
       if (v.is_string()) out.push_back(v.get<std::string>());
     return out;
   }
@@ -763,7 +763,7 @@ Expected<CollectResult> collect_logs(const CollectOptions& opts) {
       }
     });
     collector("app-logs", [&](CollectorRecord& rec) {
-      rec.extra["assumed"] = opts.profile.assumed("app_logs");
+      rec.extra["assumed"] = !opts.profile.contains("app_logs") || opts.profile["app_logs"].value("assumed", true);
       if (!opts.root) {
         rec.status = "unavailable";
         rec.error = "no install root (--root or CAORA_ROOT)";

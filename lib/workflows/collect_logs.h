@@ -16,7 +16,6 @@
 
 #include "core/fs.h"
 #include "core/process.h"
-#include "host/install_root/profile.h"
 #include "workflows/collect_redact.h"
 
 namespace caora {
@@ -82,7 +81,7 @@ struct CollectOptions {
   double deadline_seconds = 600;
   double collector_timeout_seconds = 120;
   std::optional<fs::path> root;          // the install root
-  SiteProfile profile;
+  nlohmann::json profile;                // the site profile as loaded (its app_logs and vendor_log_collect entries)
   fs::path state_dir;
   nlohmann::json snapshot;               // what `caora snapshot` records
   std::string caora_version;
