@@ -281,7 +281,8 @@ Status learn_zip(Run& run, const fs::path* path, const std::string* bytes, int d
 
 void learn_item(Run& run, const Item& item) {
   if (!item.source) {
-    learn_bytes(run, item.bytes);
+    if (item.zip) (void)learn_zip(run, nullptr, &item.bytes, 0);
+    else learn_bytes(run, item.bytes);
     return;
   }
   if (item.zip) {
@@ -322,11 +323,17 @@ void write_item(Run& run, const Item& item) {
     run.unreadable.push_back({{"source", display_path(*item.source)}, {"reason", why}, {"collector", item.collector}});
     ++run.unreadable_by_collector[item.collector];
   };
-  if (item.source && item.zip) {
+  if (item.zip) {
     nlohmann::json left = nlohmann::json::array();
-    auto z = redact_zip(run, &*item.source, nullptr, counts, left, 0);
+    auto z = item.source ? redact_zip(run, &*item.source, nullptr, counts, left, 0)
+                         : redact_zip(run, nullptr, &item.bytes, counts, left, 0);
     if (!z) {
-      record_unreadable(z.error().message.en);
+      if (item.source) record_unreadable(z.error().message.en);
+      else {
+        std::lock_guard<std::mutex> lock(run.mu);
+        run.unreadable.push_back({{"source", item.bundle_path}, {"reason", z.error().message.en}, {"collector", item.collector}});
+        ++run.unreadable_by_collector[item.collector];
+      }
       return;
     }
     if (!left.empty()) entry["left_out"] = left;
@@ -722,6 +729,7 @@ Expected<CollectResult> collect_logs(const CollectOptions& opts) {
         it.size = it.bytes.size();
         it.mtime = e.mtime;
         it.note = {{"source", display_path(*opts.redact_existing) + "!" + e.name}};
+        it.zip = looks_like_zip(e.name, it.bytes);
         if (!opts.with_images && is_image_path(e.name)) {
           rec.extra["left_out"].push_back(e.name);
           return ok_status();

@@ -1,6 +1,7 @@
 #include "workflows/collect_redact.h"
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 
 #include "core/encoding.h"
@@ -209,7 +210,9 @@ int digit_value(unsigned cp) {
   if (cp >= 0xFF10 && cp <= 0xFF19) return int(cp - 0xFF10);
   return -1;
 }
-bool ascii_word(unsigned cp) { return (cp < 0x80 && std::isalnum(int(cp))) || cp == '_'; }
+bool ascii_word(unsigned cp) {
+  return (cp >= '0' && cp <= '9') || (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || cp == '_';
+}
 bool is_space(unsigned cp) { return cp == ' ' || cp == 0x3000; }
 bool group_sep(unsigned cp) { return cp == ' ' || cp == '-' || cp == 0x3000 || cp == 0xFF0D || cp == 0x2010 || cp == 0x2212; }
 bool value_delim(unsigned cp) {
@@ -270,26 +273,35 @@ const std::vector<Key>& keys() {
   return k;
 }
 
-// Bytes a key can start with (ASCII ones in both cases).
-const std::vector<bool>& key_first() {
-  static const std::vector<bool> t = [] {
-    std::vector<bool> v(256, false);
+// The keys that can start with each byte (ASCII ones under both cases), longest first.
+const std::vector<std::vector<const Key*>>& keys_by_first() {
+  static const std::vector<std::vector<const Key*>> t = [] {
+    std::vector<std::vector<const Key*>> v(256);
     for (const Key& k : keys()) {
       unsigned char c = k.text[0];
-      v[c] = true;
-      if (k.ascii) v[static_cast<unsigned char>(std::toupper(c))] = true;
+      v[c].push_back(&k);
+      if (k.ascii && std::toupper(c) != c) v[static_cast<unsigned char>(std::toupper(c))].push_back(&k);
     }
     return v;
   }();
   return t;
 }
 
-bool key_at(const std::string& u, size_t i, const Key& k) {
-  size_t n = std::strlen(k.text);
+const unsigned char* lower_table() {
+  static const auto t = [] {
+    std::array<unsigned char, 256> a{};
+    for (int i = 0; i < 256; ++i) a[i] = (i >= 'A' && i <= 'Z') ? (unsigned char)(i + 32) : (unsigned char)i;
+    return a;
+  }();
+  return t.data();
+}
+
+bool key_at(const std::string& u, size_t i, const Key& k, size_t n) {
   if (i + n > u.size()) return false;
-  if (!k.ascii) return u.compare(i, n, k.text) == 0;
+  if (!k.ascii) return std::memcmp(u.data() + i, k.text, n) == 0;
+  const unsigned char* lo = lower_table();
   for (size_t j = 0; j < n; ++j)
-    if (std::tolower(static_cast<unsigned char>(u[i + j])) != k.text[j]) return false;
+    if (lo[static_cast<unsigned char>(u[i + j])] != static_cast<unsigned char>(k.text[j])) return false;
   return true;
 }
 
@@ -352,16 +364,19 @@ Redactor::Redactor(std::string salt) : salt_(std::move(salt)) {}
 
 std::vector<Redactor::Match> Redactor::scan(const std::string& u, bool learning) const {
   std::vector<Match> out;
-  const auto& first = key_first();
+  const auto& by_first = keys_by_first();
   size_t i = 0, n = u.size();
   while (i < n) {
     unsigned char c = u[i];
     // A field: key, separator, value.
-    if (first[c]) {
+    // An ASCII key starts a word: inside one (the common case in logs) nothing is looked up.
+    bool in_word = c < 0x80 && i > 0 && ascii_word(static_cast<unsigned char>(u[i - 1]));
+    if (!in_word && !by_first[c].empty()) {
       unsigned prev = cp_before(u, i);
-      for (const Key& k : keys()) {
-        if (!key_at(u, i, k)) continue;
+      for (const Key* kp : by_first[c]) {
+        const Key& k = *kp;
         size_t klen = std::strlen(k.text);
+        if (!key_at(u, i, k, klen)) continue;
         if (k.ascii) {
           if (ascii_word(prev) || prev == '-' || prev == '.') break;
           if (i + klen < n && ascii_word(static_cast<unsigned char>(u[i + klen]))) continue;
@@ -381,13 +396,13 @@ std::vector<Redactor::Match> Redactor::scan(const std::string& u, bool learning)
         if (cp == '"' || cp == '\'') { quote = cp; j += len; }
         else if (cp == 0x300C) { quote = 0x300D; j += len; }
         size_t vb = j, ve = j;
-        bool spaced_kind = k.kind == RedactKind::Name || k.kind == RedactKind::BirthDate ||
-                           k.kind == RedactKind::InsuredNumber || k.kind == RedactKind::InsurerNumber;
+        // Unquoted, only a name may hold a space: one, between family and given name.
+        int spaces = 0;
         while (j < n) {
           peek();
           if (quote ? (cp == quote || cp == '\n' || cp == '\r') : value_delim(cp)) break;
           if (!quote && is_space(cp)) {
-            if (!spaced_kind) break;
+            if (k.kind != RedactKind::Name || spaces++ > 0) break;
             // A space continues the value unless the next word is another field.
             size_t w = j + len, l2;
             unsigned c2 = w < n ? cp_at(u, w, &l2) : 0;
@@ -499,9 +514,12 @@ void Redactor::learn(const std::string& chunk, TextForm form) {
   Decoded d = decode(chunk, form);
   auto found = scan(d.u, true);
   if (found.empty()) return;
+  // A log repeats its values: one insertion per distinct value, under the lock once.
+  std::map<std::string, RedactKind> distinct;
+  for (const Match& m : found) distinct.emplace(m.value, m.kind);
   std::lock_guard<std::mutex> lock(mu_);
-  for (const Match& m : found) {
-    const std::string& v = m.value;
+  for (const auto& [v, kind] : distinct) {
+    Match m{0, 0, kind, v};
     bool numeric = m.kind != RedactKind::Name && m.kind != RedactKind::Secret;
     // Short values would hit unrelated text everywhere.
     if (numeric ? digits_only(v).size() < 6 : (cp_count(v) < 2 || (v.size() == cp_count(v) && v.size() < 4))) continue;
@@ -537,15 +555,19 @@ std::string Redactor::redact(const std::string& chunk, TextForm form, RedactCoun
   out.reserve(chunk.size());
   size_t prev = 0;
   std::map<std::string, RedactMapEntry> local;
+  std::map<std::pair<RedactKind, std::string>, std::string> tokens;  // an HMAC per distinct value
   for (const Match& m : found) {
     size_t b = d.from.empty() ? m.begin : d.from[m.begin];
     size_t e = d.from.empty() ? m.end : d.from[m.end];
     out.append(chunk, prev, b - prev);
-    std::string t = token(m.kind, m.value);
+    auto key = std::make_pair(m.kind, m.value);
+    auto cached = tokens.find(key);
+    if (cached == tokens.end()) cached = tokens.emplace(key, token(m.kind, m.value)).first;
+    const std::string& t = cached->second;
     encode_ascii(out, t, form);
     prev = e;
     ++counts[redact_kind_name(m.kind)];
-    local.emplace(t, RedactMapEntry{redact_kind_name(m.kind), m.value});
+    if (local.count(t) == 0) local.emplace(t, RedactMapEntry{redact_kind_name(m.kind), m.value});
   }
   out.append(chunk, prev, std::string::npos);
   std::lock_guard<std::mutex> lock(mu_);
