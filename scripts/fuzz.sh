@@ -11,7 +11,7 @@ cmake -S . -B "$build" -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=
 # Every target, built and run from this one list.
 targets=(lookup recipe startup_bat unit_ini version snapshot tlv japanese_date inventory windows_ids face_manifest
          card_fields frame_header ledger)
-targets+=(discharge_state)
+targets+=(discharge_state redact)
 cmake --build "$build" --target "${targets[@]/#/fuzz_}"
 
 corpus=$build/corpus
@@ -58,6 +58,10 @@ fi
 
 printf '{"schema":"caora.discharge-state/1","run_id":"1a2b","serial":"2113001","port":"1-2","step":7,"started_at":"2026-12-04T10:00:00+09:00","updated_at":"2026-12-04T10:03:00+09:00","warnings":[]}' > "$corpus/discharge_state/a"
 printf '{"schema":"caora.discharge-state/1","run_id":"x","serial":null,"step":0}' > "$corpus/discharge_state/b"
+# The bundle redactor: keyed fields, grouped and full-width My Numbers, CP932 and UTF-16 bytes.
+printf '氏名: 山田 太郎 serial=2113001\n個人番号 1234 5678 9018\npassword="x y"\n' > "$corpus/redact/a"
+printf '\xff\xfen\x00a\x00m\x00e\x00=\x00A\x00b\x00\n\x00' > "$corpus/redact/b"
+printf '\x8e\x81\x96\xbc\x81\x46\x8e\x52\x93\x63 \x82\x50\x82\x51\r\n' > "$corpus/redact/c"
 
 passed=0
 failed=0
