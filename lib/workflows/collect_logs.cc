@@ -71,13 +71,18 @@ struct CollectorRecord {
 };
 
 std::time_t file_mtime(const fs::path& p) {
-  struct stat st {};
 #ifdef _WIN32
-  if (_wstat64(p.c_str(), reinterpret_cast<struct _stat64*>(&st)) != 0) return 0;
+  // C++17 gives no file_clock → time_t; the offset between the two clocks now does.
+  std::error_code ec;
+  auto ft = fs::last_write_time(p, ec);
+  if (ec) return 0;
+  auto age = std::chrono::duration_cast<std::chrono::seconds>(fs::file_time_type::clock::now() - ft).count();
+  return std::time(nullptr) - std::time_t(age);
 #else
+  struct stat st {};
   if (::stat(p.c_str(), &st) != 0) return 0;
-#endif
   return st.st_mtime;
+#endif
 }
 
 std::string utc_stamp() {
