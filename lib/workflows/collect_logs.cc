@@ -138,7 +138,11 @@ bool inside(const fs::path& child, const fs::path& parent) {
 // Reads a file as line-aligned chunks: a field never spans two chunks.
 class ChunkReader {
  public:
-  explicit ChunkReader(const fs::path& p) : in_(p, std::ios::binary) {}
+  explicit ChunkReader(const fs::path& p) : in_(p, std::ios::binary) {
+    std::error_code ec;
+    left_ = fs::file_size(p, ec);
+    if (ec) left_ = kChunk;
+  }
   bool ok() const { return bool(in_); }
   // Reads the first bytes to decide the encoding, keeping them for next().
   TextForm form() {
@@ -182,10 +186,14 @@ class ChunkReader {
   void fill() {
     if (eof_ || buf_.size() >= kChunk) return;
     size_t old = buf_.size();
-    buf_.resize(kChunk);
-    in_.read(&buf_[old], std::streamsize(kChunk - old));
+    // No more than the file holds (plus one byte to see its end): zero-filling 4 MiB
+    // for every small log would cost more than reading it.
+    size_t want = std::min<uint64_t>(kChunk - old, left_ + 1);
+    buf_.resize(old + want);
+    in_.read(&buf_[old], std::streamsize(want));
     std::streamsize got = in_.gcount();
     buf_.resize(old + size_t(got));
+    left_ = left_ > uint64_t(got) ? left_ - uint64_t(got) : 0;
     if (in_.eof()) eof_ = true;
     else if (!in_) {
       bad_ = true;
@@ -195,6 +203,7 @@ class ChunkReader {
   std::ifstream in_;
   std::string buf_;
   bool eof_ = false, bad_ = false, decided_ = false;
+  uint64_t left_ = 0;  // bytes the file had left when last looked at (a growing file reads on)
   TextForm form_ = TextForm::Utf8;
 };
 

@@ -431,18 +431,21 @@ std::vector<Redactor::Match> Redactor::scan(const std::string& u, bool learning)
     }
     if (!learning) {
       // A value learned from a field elsewhere in the bundle.
-      if (index_built_ && !by_first_[c].empty()) {
-        for (const auto& [lit, kind] : by_first_[c]) {
-          if (u.compare(i, lit.size(), lit) != 0) continue;
+      if (index_built_ && !lengths_by_first_[c].empty()) {
+        for (size_t len : lengths_by_first_[c]) {
+          if (i + len > n) continue;
+          auto hit = learned_view_.find(std::string_view(u.data() + i, len));
+          if (hit == learned_view_.end()) continue;
+          const std::string_view lit = hit->first;
           size_t l;
-          unsigned after = i + lit.size() < n ? cp_at(u, i + lit.size(), &l) : 0;
+          unsigned after = i + len < n ? cp_at(u, i + len, &l) : 0;
           unsigned before = cp_before(u, i);
-          size_t fl;
-          unsigned firstcp = cp_at(lit, 0, &fl);
+          unsigned firstcp = static_cast<unsigned char>(lit[0]);
+          if (firstcp >= 0x80) firstcp = 0x80;
           if (digit_value(firstcp) >= 0 && (digit_value(before) >= 0 || digit_value(after) >= 0)) continue;
           if (ascii_word(firstcp) && (ascii_word(before) || ascii_word(after))) continue;
-          out.push_back({i, i + lit.size(), kind, lit});
-          i += lit.size();
+          out.push_back({i, i + len, hit->second, std::string(lit)});
+          i += len;
           goto next;
         }
       }
@@ -531,10 +534,14 @@ void Redactor::learn(const std::string& chunk, TextForm form) {
 }
 
 void Redactor::build_index() {
-  by_first_.assign(256, {});
-  for (const auto& [lit, kind] : learned_) by_first_[static_cast<unsigned char>(lit[0])].push_back({lit, kind});
-  for (auto& v : by_first_)
-    std::stable_sort(v.begin(), v.end(), [](const auto& a, const auto& b) { return a.first.size() > b.first.size(); });
+  lengths_by_first_.assign(256, {});
+  learned_view_.clear();
+  for (const auto& [lit, kind] : learned_) {
+    learned_view_.emplace(std::string_view(lit), kind);
+    auto& lens = lengths_by_first_[static_cast<unsigned char>(lit[0])];
+    if (std::find(lens.begin(), lens.end(), lit.size()) == lens.end()) lens.push_back(lit.size());
+  }
+  for (auto& v : lengths_by_first_) std::sort(v.rbegin(), v.rend());
   index_built_ = true;
 }
 

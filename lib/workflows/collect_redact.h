@@ -13,6 +13,8 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace caora {
@@ -59,8 +61,10 @@ class Redactor {
   mutable std::mutex mu_;
   std::map<std::string, RedactKind> learned_;  // literal UTF-8 → kind
   std::map<std::string, RedactMapEntry> map_;
-  // learned_ indexed by first byte for the pass-two scan.
-  std::vector<std::vector<std::pair<std::string, RedactKind>>> by_first_;
+  // learned_ for the pass-two scan: per first byte, the lengths it comes in (longest
+  // first); then one hash lookup per length.
+  std::vector<std::vector<size_t>> lengths_by_first_;
+  std::unordered_map<std::string_view, RedactKind> learned_view_;
   bool index_built_ = false;
   void build_index();
 };
