@@ -431,7 +431,9 @@ std::vector<Redactor::Match> Redactor::scan(const std::string& u, bool learning)
     }
     if (!learning) {
       // A value learned from a field elsewhere in the bundle.
-      if (index_built_ && !lengths_by_first_[c].empty()) {
+      // Learned values sit on word and number boundaries: mid-word or mid-number, no lookup.
+      bool mid_run = i > 0 && ((c >= '0' && c <= '9' && u[i - 1] >= '0' && u[i - 1] <= '9') || in_word);
+      if (index_built_ && !mid_run && !lengths_by_first_[c].empty()) {
         for (size_t len : lengths_by_first_[c]) {
           if (i + len > n) continue;
           auto hit = learned_view_.find(std::string_view(u.data() + i, len));
