@@ -19,6 +19,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "host/recorded/recorded_host.h"
+
 #include "core/encoding.h"
 #include "core/state.h"
 #include "core/strings.h"
@@ -32,6 +34,12 @@ Lang Context::lang() const {
 }
 
 fs::path Context::state() const { return state_dir ? fs::u8path(*state_dir) : default_state_dir(); }
+
+nlohmann::json snapshot_document(OpenedSite& site) {
+  nlohmann::json meta = {{"taken_at", now_iso8601()}, {"backend", site.host->backend()}, {"site", site.description}};
+  if (site.root) meta["root"] = site.root->u8string();
+  return take_snapshot(*site.host, meta);
+}
 
 SiteOptions Context::site_options() const {
   SiteOptions o{root, site, profile, state(), {}};

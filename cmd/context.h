@@ -79,6 +79,9 @@ class TerminalInteraction : public Interaction {
   bool progress_;
 };
 
+// What `caora snapshot` records of an opened site (collect-logs puts the same in its bundle).
+nlohmann::json snapshot_document(OpenedSite& site);
+
 // How much of a person's input an error message repeats back.
 constexpr size_t kEchoMax = 200;
 int exit_code_for_error(const Error& e);

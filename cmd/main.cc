@@ -29,6 +29,7 @@ void setup_rndis_reset(CLI::App&, Context&);
 void setup_discharge_guide(CLI::App&, Context&);
 void setup_register(CLI::App&, Context&);
 void setup_firmware(CLI::App&, Context&);
+void setup_collect_logs(CLI::App&, Context&);
 
 const std::vector<CommandSpec>& command_table() {
   static const std::vector<CommandSpec> table = {
@@ -44,6 +45,7 @@ const std::vector<CommandSpec>& command_table() {
       {"pair", {"Caoraの接続を確認し、台帳（シリアル・ポート・リーダー）を記録する", "Check how the units are connected and keep their inventory"}, setup_pair},
       {"rndis-reset", {"CaoraのRNDISアダプターを作り直し、戻るまで待つ", "Recreate the units' RNDIS adapters and wait until they are back"}, setup_rndis_reset},
       {"discharge-guide", {"Caoraの放電作業を手順ごとに確認しながら案内する（1分の待ちを計時）", "Guide the unit's discharge step by step, checking each step and timing the one-minute waits"}, setup_discharge_guide},
+      {"collect-logs", {"サポート用のログ一式を伏せ字にして集め、問い合わせ票を用意する", "Collect a redacted support bundle with the vendor's ticket filled in"}, setup_collect_logs},
       {"register", {"ログイン名管理ツールでの登録: 状況、登録前の重複確認、確認しながらの登録、接続情報の撤去、証明書変更時の判断", "Registration with the login-name tool: status, a check before registering, a guided registration, removal of the connection info, the certificate-change decision"}, setup_register},
       {"firmware", {"カードリーダーソフト・ファームウェアの版の確認、署名付きマニフェストの取得、検証付きダウンロードとインストール", "Reader software and firmware: versions against known-good, a signed manifest, verified downloads and a checked install"}, setup_firmware},
   };

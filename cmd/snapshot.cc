@@ -12,9 +12,7 @@ void setup_snapshot(CLI::App& app, Context& ctx) {
     ctx.run = [&ctx, output]() -> int {
       auto site = ctx.open();
       if (!site) return ctx.fail(site.error());
-      nlohmann::json meta = {{"taken_at", now_iso8601()}, {"backend", site->host->backend()}, {"site", site->description}};
-      if (site->root) meta["root"] = site->root->u8string();
-      nlohmann::json doc = take_snapshot(*site->host, meta);
+      nlohmann::json doc = snapshot_document(*site);
       if (output->empty()) {
         ctx.print_json(doc);
         return kExitOk;

@@ -199,6 +199,19 @@ complete -c caora.exe -w caora
 # pair
 complete -c caora -n '__fish_seen_subcommand_from pair' -l licences -x -d 'Number of multi-unit licences bought'
 
+# collect-logs
+complete -c caora -n "not __fish_seen_subcommand_from $caora_commands" -a collect-logs -d "Collect a redacted support bundle with the vendor's ticket filled in"
+complete -c caora -n '__fish_seen_subcommand_from collect-logs' -s o -l output -r -d 'Write the bundle here'
+complete -c caora -n '__fish_seen_subcommand_from collect-logs' -l since -x -d 'Collect this many days of logs (default 61)'
+complete -c caora -n '__fish_seen_subcommand_from collect-logs' -l include -r -d 'Also include this file or folder'
+complete -c caora -n '__fish_seen_subcommand_from collect-logs' -l no-redact -d 'Do not redact personal data'
+complete -c caora -n '__fish_seen_subcommand_from collect-logs' -l ticket -x -d 'A ticket field FIELD=VALUE'
+complete -c caora -n '__fish_seen_subcommand_from collect-logs' -l force -d 'Replace an existing output file'
+complete -c caora -n '__fish_seen_subcommand_from collect-logs' -l redact -r -d 'Redact an existing bundle or vendor zip'
+complete -c caora -n '__fish_seen_subcommand_from collect-logs' -l with-images -d 'Include face images and card frames'
+complete -c caora -n '__fish_seen_subcommand_from collect-logs' -l timeout -x -d 'Seconds each collector may take (default 120)'
+complete -c caora -n '__fish_seen_subcommand_from collect-logs' -l deadline -x -d 'Seconds the whole run may take (default 600)'
+
 # rndis-reset
 complete -c caora -n '__fish_seen_subcommand_from rndis-reset' -l device -x -d 'Only the unit with this serial number'
 complete -c caora -n '__fish_seen_subcommand_from rndis-reset' -l timeout -x -d 'Seconds to wait for the adapter to come back (default 60)'

@@ -27,6 +27,7 @@ Register-ArgumentCompleter -Native -CommandName caora, caora.exe -ScriptBlock {
         'discharge-guide'   = "Guide the unit's discharge step by step, checking each step and timing the waits"
         'register'          = 'Registration with the login-name tool: status, check, add, remove, cert-change'
         'firmware'          = 'Reader software and firmware: versions, a signed manifest, verified download and install'
+        'collect-logs'      = "Collect a redacted support bundle with the vendor's ticket filled in"
     }
 
     # c: the subcommand ('' = global: before or after the subcommand),
@@ -66,6 +67,17 @@ Register-ArgumentCompleter -Native -CommandName caora, caora.exe -ScriptBlock {
         @{ c = 'selftest'; o = '--photo'; v = $true; d = 'card: save the face photo from the chip (PNG)' }
         @{ c = 'selftest'; o = '--force'; v = $false; d = 'card: verify even with one try left' }
         @{ c = 'pair'; o = '--licences'; v = $true; d = 'Number of multi-unit licences bought' }
+        @{ c = 'collect-logs'; o = '-o'; v = $true; d = 'Write the bundle here (default: caora-logs-<host>-<UTC time>.zip in the current folder)' }
+        @{ c = 'collect-logs'; o = '--output'; v = $true; d = 'Write the bundle here (default: caora-logs-<host>-<UTC time>.zip in the current folder)' }
+        @{ c = 'collect-logs'; o = '--since'; v = $true; d = 'Collect this many days of logs (default 61)' }
+        @{ c = 'collect-logs'; o = '--include'; v = $true; d = 'Also include this file or folder (repeatable)' }
+        @{ c = 'collect-logs'; o = '--no-redact'; v = $false; d = 'Do not redact personal data (handle with care)' }
+        @{ c = 'collect-logs'; o = '--ticket'; v = $true; d = 'A ticket field FIELD=VALUE (repeatable)' }
+        @{ c = 'collect-logs'; o = '--force'; v = $false; d = 'Replace an existing output file' }
+        @{ c = 'collect-logs'; o = '--redact'; v = $true; d = 'Redact an existing bundle or vendor zip (written to -o)' }
+        @{ c = 'collect-logs'; o = '--with-images'; v = $false; d = 'Include face images and card frames' }
+        @{ c = 'collect-logs'; o = '--timeout'; v = $true; d = 'Seconds each collector may take (default 120)' }
+        @{ c = 'collect-logs'; o = '--deadline'; v = $true; d = 'Seconds the whole run may take (default 600)' }
         @{ c = 'rndis-reset'; o = '--device'; v = $true; d = 'Only the unit with this serial number' }
         @{ c = 'rndis-reset'; o = '--timeout'; v = $true; d = 'Seconds to wait for the adapter to come back (default 60)' }
         @{ c = 'rndis-reset'; o = '--reboot'; v = $false; d = 'Schedule a restart of the terminal if the OS needs one' }

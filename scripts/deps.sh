@@ -4,7 +4,7 @@
 set -euo pipefail
 packages=(
   g++ cmake ninja-build pkg-config
-  libcli11-dev nlohmann-json3-dev libspdlog-dev libzip-dev libcurl4-openssl-dev libusb-1.0-0-dev
+  libcli11-dev nlohmann-json3-dev libspdlog-dev libzip-dev libcurl4-openssl-dev libusb-1.0-0-dev libdeflate-dev zlib1g-dev
   libpcsclite-dev pcscd vsmartcard-vpcd umockdev strace
   libsodium-dev minisign openssl
   catch2 python3 python3-jsonschema unzip groff-base util-linux

@@ -194,6 +194,29 @@ log "building libsodium"
   exit 1
 }
 
+# libdeflate (collect-logs' per-member deflate): plain C like zlib, so its
+# library sources are compiled directly rather than through its Makefile.
+fetch_source libdeflate
+log "building libdeflate"
+d=$(srcdir libdeflate)
+(cd "$d" && for c in lib/*.c lib/x86/*.c; do $cross-gcc-posix -O2 -I. -c "$c" -o "${c%.c}.o" || exit 1; done &&
+  $cross-ar rcs libdeflate.a lib/*.o lib/x86/*.o) >"$work/libdeflate.log" 2>&1 || {
+  tail -20 "$work/libdeflate.log" >&2
+  exit 1
+}
+cp "$d/libdeflate.a" "$prefix/lib/"
+cp "$d/libdeflate.h" "$prefix/include/"
+cat >"$prefix/lib/pkgconfig/libdeflate.pc" <<EOF
+prefix=$prefix
+libdir=\${prefix}/lib
+includedir=\${prefix}/include
+Name: libdeflate
+Description: fast, whole-buffer DEFLATE-based compression and decompression
+Version: $(sed -n 's/^#define LIBDEFLATE_VERSION_STRING[^"]*"\(.*\)"/\1/p' "$d/libdeflate.h")
+Libs: -L\${libdir} -ldeflate
+Cflags: -I\${includedir}
+EOF
+
 # Header-only libraries: their headers and CMake package files, nothing else.
 ln -sfn /usr/include/CLI "$prefix/include/CLI"
 ln -sfn /usr/include/nlohmann "$prefix/include/nlohmann"

@@ -114,4 +114,67 @@ Status unzip_to(const fs::path& zip_path, const fs::path& dir) {
   return ok_status();
 }
 
+Status for_each_zip_member(const fs::path* path, const std::string* bytes, size_t member_limit,
+                           const std::function<Status(ZipEntryData&)>& fn, const std::string* only) {
+  std::string label = path ? display_path(*path) : std::string("(zip in memory)");
+  zip_t* z = nullptr;
+  if (path) {
+    int err = 0;
+    z = zip_open(path->string().c_str(), ZIP_RDONLY, &err);
+    if (z == nullptr) {
+      zip_error_t ze;
+      zip_error_init_with_code(&ze, err);
+      std::string why = zip_error_strerror(&ze);
+      zip_error_fini(&ze);
+      return zip_failure(*path, why);
+    }
+  } else {
+    zip_error_t ze;
+    zip_error_init(&ze);
+    zip_source_t* src = zip_source_buffer_create(bytes->data(), bytes->size(), 0, &ze);
+    if (src) z = zip_open_from_source(src, ZIP_RDONLY, &ze);
+    if (z == nullptr) {
+      std::string why = zip_error_strerror(&ze);
+      zip_error_fini(&ze);
+      if (src) zip_source_free(src);
+      return zip_failure(fs::u8path(label), why);
+    }
+    zip_error_fini(&ze);
+  }
+  zip_int64_t n = zip_get_num_entries(z, 0);
+  for (zip_int64_t i = 0; i < n; ++i) {
+    zip_stat_t st;
+    if (zip_stat_index(z, zip_uint64_t(i), 0, &st) != 0 || !(st.valid & ZIP_STAT_NAME)) continue;
+    ZipEntryData e;
+    e.name = st.name;
+    if (!e.name.empty() && e.name.back() == '/') continue;
+    if (only && e.name != *only) continue;
+    e.mtime = (st.valid & ZIP_STAT_MTIME) ? st.mtime : 0;
+    if ((st.valid & ZIP_STAT_SIZE) && st.size > member_limit) {
+      zip_discard(z);
+      return zip_failure(fs::u8path(label), e.name + ": member too large (" + std::to_string(st.size) + " bytes)");
+    }
+    zip_file_t* f = zip_fopen_index(z, zip_uint64_t(i), 0);
+    if (f == nullptr) {
+      std::string why = zip_strerror(z);
+      zip_discard(z);
+      return zip_failure(fs::u8path(label), e.name + ": " + why);
+    }
+    e.data.resize((st.valid & ZIP_STAT_SIZE) ? size_t(st.size) : 0);
+    zip_int64_t got = e.data.empty() ? 0 : zip_fread(f, e.data.data(), e.data.size());
+    zip_fclose(f);
+    if (got < 0 || size_t(got) != e.data.size()) {
+      zip_discard(z);
+      return zip_failure(fs::u8path(label), e.name + ": read failed");
+    }
+    Status s = fn(e);
+    if (!s) {
+      zip_discard(z);
+      return s;
+    }
+  }
+  zip_discard(z);
+  return ok_status();
+}
+
 }  // namespace caora

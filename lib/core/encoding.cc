@@ -92,40 +92,96 @@ std::vector<bool> char_starts(const std::string& s, TextEncoding enc) {
   return starts;
 }
 
+void append_utf8(std::string& out, unsigned cp) {
+  if (cp < 0x80) {
+    out.push_back(char(cp));
+  } else if (cp < 0x800) {
+    out.push_back(char(0xC0 | (cp >> 6)));
+    out.push_back(char(0x80 | (cp & 0x3F)));
+  } else if (cp < 0x10000) {
+    out.push_back(char(0xE0 | (cp >> 12)));
+    out.push_back(char(0x80 | ((cp >> 6) & 0x3F)));
+    out.push_back(char(0x80 | (cp & 0x3F)));
+  } else {
+    out.push_back(char(0xF0 | (cp >> 18)));
+    out.push_back(char(0x80 | ((cp >> 12) & 0x3F)));
+    out.push_back(char(0x80 | ((cp >> 6) & 0x3F)));
+    out.push_back(char(0x80 | (cp & 0x3F)));
+  }
+}
+
+namespace {
+
+// Every double-byte character, converted once by the platform.
+struct Cp932Table {
+  std::vector<std::string> pairs = std::vector<std::string>(0x10000);
+  Cp932Table() {
+#ifndef _WIN32
+    iconv_t cd = iconv_open("UTF-8", "CP932");
+    if (cd == (iconv_t)-1) return;
+#endif
+    for (unsigned lead = 0x81; lead <= 0xFC; ++lead) {
+      if (!cp932_lead(static_cast<unsigned char>(lead))) continue;
+      for (unsigned trail = 0x40; trail <= 0xFC; ++trail) {
+        if (!cp932_trail(static_cast<unsigned char>(trail))) continue;
+        char in[2] = {char(lead), char(trail)};
+#ifdef _WIN32
+        wchar_t w[2];
+        int n = MultiByteToWideChar(932, MB_ERR_INVALID_CHARS, in, 2, w, 2);
+        if (n == 1) {
+          std::string u;
+          append_utf8(u, unsigned(w[0]));
+          pairs[(lead << 8) | trail] = u;
+        }
+#else
+        char out[8];
+        char* ip = in;
+        char* op = out;
+        size_t il = 2, ol = sizeof out;
+        iconv(cd, nullptr, nullptr, nullptr, nullptr);
+        if (iconv(cd, &ip, &il, &op, &ol) != (size_t)-1 && il == 0)
+          pairs[(lead << 8) | trail].assign(out, size_t(op - out));
+#endif
+      }
+    }
+#ifndef _WIN32
+    iconv_close(cd);
+#endif
+  }
+};
+
+}  // namespace
+
+std::string cp932_char_to_utf8(unsigned char lead, unsigned char trail) {
+  if (lead < 0x80) return std::string(1, char(lead));
+  if (lead >= 0xA1 && lead <= 0xDF) {  // half-width katakana
+    std::string u;
+    append_utf8(u, 0xFF61 + (lead - 0xA1));
+    return u;
+  }
+  if (!cp932_lead(lead) || !cp932_trail(trail)) return {};
+  static const Cp932Table table;
+  return table.pairs[(unsigned(lead) << 8) | trail];
+}
+
 Expected<std::string> cp932_to_utf8(const std::string& bytes) {
   size_t bad = first_invalid_cp932(bytes);
   if (bad != std::string::npos)
     return make_error(ErrorKind::Encoding, "Shift_JIS（CP932）として読めません（" + std::to_string(bad) + " バイト目）",
                       "not Shift_JIS (CP932) at byte " + std::to_string(bad));
-  if (bytes.empty()) return std::string();
-  auto failed = [] {
-    return make_error(ErrorKind::Encoding, "Shift_JIS（CP932）から変換できない文字があります",
-                      "a character has no conversion from Shift_JIS (CP932)");
-  };
-#ifdef _WIN32
-  int n = MultiByteToWideChar(932, MB_ERR_INVALID_CHARS, bytes.data(), static_cast<int>(bytes.size()), nullptr, 0);
-  if (n <= 0) return failed();
-  std::wstring wide(static_cast<size_t>(n), L'\0');
-  MultiByteToWideChar(932, MB_ERR_INVALID_CHARS, bytes.data(), static_cast<int>(bytes.size()), &wide[0], n);
-  int m = WideCharToMultiByte(CP_UTF8, 0, wide.data(), n, nullptr, 0, nullptr, nullptr);
-  if (m <= 0) return failed();
-  std::string out(static_cast<size_t>(m), '\0');
-  WideCharToMultiByte(CP_UTF8, 0, wide.data(), n, &out[0], m, nullptr, nullptr);
+  std::string out;
+  out.reserve(bytes.size() + bytes.size() / 2);
+  for (size_t i = 0; i < bytes.size();) {
+    auto lead = static_cast<unsigned char>(bytes[i]);
+    bool pair = cp932_lead(lead);  // first_invalid_cp932 has checked its trail byte is there
+    std::string ch = cp932_char_to_utf8(lead, pair ? static_cast<unsigned char>(bytes[i + 1]) : 0);
+    if (ch.empty())
+      return make_error(ErrorKind::Encoding, "Shift_JIS（CP932）から変換できない文字があります（" + std::to_string(i) + " バイト目）",
+                        "a character has no conversion from Shift_JIS (CP932) at byte " + std::to_string(i));
+    out += ch;
+    i += pair ? 2 : 1;
+  }
   return out;
-#else
-  iconv_t cd = iconv_open("UTF-8", "CP932");
-  if (cd == reinterpret_cast<iconv_t>(-1))
-    return make_error(ErrorKind::Unsupported, "この環境には CP932 の変換がありません", "this system has no CP932 converter");
-  std::string out(bytes.size() * 3 + 4, '\0');  // a CP932 byte becomes at most three UTF-8 bytes
-  char* in = const_cast<char*>(bytes.data());
-  size_t in_left = bytes.size(), out_left = out.size();
-  char* dst = &out[0];
-  size_t rc = iconv(cd, &in, &in_left, &dst, &out_left);
-  iconv_close(cd);
-  if (rc == static_cast<size_t>(-1) || in_left != 0) return failed();
-  out.resize(out.size() - out_left);
-  return out;
-#endif
 }
 
 }  // namespace caora

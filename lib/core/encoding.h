@@ -21,12 +21,19 @@ Expected<TextEncoding> detect_encoding(const std::string& bytes);
 // Offset of the first invalid byte, or npos if the whole buffer is valid.
 size_t first_invalid_utf8(const std::string& bytes);
 size_t first_invalid_cp932(const std::string& bytes);
-// CP932 (Shift_JIS as Windows writes it) to UTF-8, through the platform's own
-// converter (iconv's CP932 on glibc, code page 932 on Windows), so the mapping
+// CP932 (Shift_JIS as Windows writes it) to UTF-8, a character at a time through
+// cp932_char_to_utf8 (the platform's own
+// converter fills its table: iconv's CP932 on glibc, code page 932 on Windows), so the mapping
 // is the one Windows programs use. Bytes that are not CP932 are an Encoding
 // error naming the first bad offset.
 Expected<std::string> cp932_to_utf8(const std::string& bytes);
 // For each byte: true where a character starts (CP932 aware).
 std::vector<bool> char_starts(const std::string& bytes, TextEncoding enc);
+// One CP932 character (a single byte, or a lead and trail byte) as UTF-8; empty
+// when CP932 gives it no character. Table-driven after the first call (the
+// platform's converter fills the table once: iconv, or MultiByteToWideChar).
+std::string cp932_char_to_utf8(unsigned char lead, unsigned char trail = 0);
+// Appends code point `cp` as UTF-8.
+void append_utf8(std::string& out, unsigned cp);
 
 }  // namespace caora

@@ -143,4 +143,23 @@ std::string sha256_hex(const std::string& bytes) {
   return s.hex_digest();
 }
 
+namespace {
+std::string unhex(const std::string& hex) {
+  std::string out;
+  for (size_t i = 0; i + 1 < hex.size(); i += 2) out.push_back(char(std::stoi(hex.substr(i, 2), nullptr, 16)));
+  return out;
+}
+}  // namespace
+
+std::string hmac_sha256_hex(const std::string& key, const std::string& message) {
+  std::string k = key.size() > 64 ? unhex(sha256_hex(key)) : key;
+  k.resize(64, '\0');
+  std::string ipad(64, '\0'), opad(64, '\0');
+  for (size_t i = 0; i < 64; ++i) {
+    ipad[i] = char(k[i] ^ 0x36);
+    opad[i] = char(k[i] ^ 0x5c);
+  }
+  return sha256_hex(opad + unhex(sha256_hex(ipad + message)));
+}
+
 }  // namespace caora

@@ -24,5 +24,8 @@ class Sha256 {
 };
 
 std::string sha256_hex(const std::string& bytes);
+// HMAC-SHA-256 (RFC 2104) as 64 hex digits: tokens that stand for a value
+// without revealing it to anyone who lacks the key.
+std::string hmac_sha256_hex(const std::string& key, const std::string& message);
 
 }  // namespace caora

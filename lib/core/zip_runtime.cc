@@ -54,5 +54,9 @@ CAORA_ZIP_FORWARD(int, zip_fclose, (zip_file_t * f), (f), -1)
 CAORA_ZIP_FORWARD(const char*, zip_strerror, (zip_t * z), (z), unavailable())
 CAORA_ZIP_FORWARD(void, zip_error_init_with_code, (zip_error_t * e, int code), (e, code), )
 CAORA_ZIP_FORWARD(const char*, zip_error_strerror, (zip_error_t * e), (e), unavailable())
+CAORA_ZIP_FORWARD(void, zip_error_init, (zip_error_t * e), (e), )
+CAORA_ZIP_FORWARD(zip_source_t*, zip_source_buffer_create, (const void* data, zip_uint64_t len, int freep, zip_error_t* e),
+                  (data, len, freep, e), nullptr)
+CAORA_ZIP_FORWARD(zip_t*, zip_open_from_source, (zip_source_t * src, int flags, zip_error_t* e), (src, flags, e), nullptr)
 CAORA_ZIP_FORWARD(void, zip_error_fini, (zip_error_t * e), (e), )
 #endif

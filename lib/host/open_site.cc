@@ -1,7 +1,9 @@
 #include "host/open_site.h"
 
 #include <cstdlib>
+#include <fstream>
 
+#include "core/archive.h"
 #include "core/embedded.h"
 #include "host/recorded/recorded_host.h"
 #ifdef CAORA_LIVE_LINUX
@@ -51,6 +53,13 @@ Status materialise_demo_root(const fs::path& dest) {
   return ok_status();
 }
 
+bool is_zip_file(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  char head[4] = {0};
+  in.read(head, 4);
+  return in.gcount() == 4 && std::string(head, 4) == std::string("PK\x03\x04", 4);
+}
+
 }  // namespace
 
 std::optional<fs::path> resolve_root(const SiteOptions& opts) {
@@ -88,6 +97,20 @@ Expected<OpenedSite> open_site(const SiteOptions& opts) {
         }
         root = demo_root;
       }
+    } else if (is_zip_file(fs::u8path(*opts.site))) {
+      // A collect-logs bundle replays the snapshot it carries.
+      fs::path bundle = fs::u8path(*opts.site);
+      const std::string member = "snapshot.json";
+      bool found = false;
+      Status s = for_each_zip_member(&bundle, nullptr, kReadLimitDefault, [&](ZipEntryData& e) -> Status {
+        text = std::move(e.data);
+        found = true;
+        return ok_status();
+      }, &member);
+      if (!s) return s.error();
+      if (!found)
+        return make_error(ErrorKind::Parse, *opts.site + " に snapshot.json がありません（caora collect-logs のバンドルではありません）",
+                          *opts.site + " holds no snapshot.json (not a caora collect-logs bundle)");
     } else {
       auto bytes = read_file(fs::u8path(*opts.site));
       if (!bytes) return bytes.error();

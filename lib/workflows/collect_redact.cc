@@ -1,0 +1,592 @@
+#include "workflows/collect_redact.h"
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+
+#include "core/encoding.h"
+#include "core/sha256.h"
+
+namespace caora {
+
+const char* redact_kind_name(RedactKind k) {
+  switch (k) {
+    case RedactKind::MyNumber: return "my_number";
+    case RedactKind::VerificationB: return "verification_number_b";
+    case RedactKind::BirthDate: return "birth_date";
+    case RedactKind::Name: return "name";
+    case RedactKind::InsurerNumber: return "insurer_number";
+    case RedactKind::InsuredNumber: return "insured_number";
+    case RedactKind::Secret: return "secret";
+  }
+  return "?";
+}
+
+static const char* token_prefix(RedactKind k) {
+  switch (k) {
+    case RedactKind::MyNumber: return "MYNUMBER";
+    case RedactKind::VerificationB: return "VNB";
+    case RedactKind::BirthDate: return "BIRTH";
+    case RedactKind::Name: return "NAME";
+    case RedactKind::InsurerNumber: return "INSURER";
+    case RedactKind::InsuredNumber: return "INSURED";
+    case RedactKind::Secret: return "SECRET";
+  }
+  return "X";
+}
+
+const char* text_form_name(TextForm f) {
+  switch (f) {
+    case TextForm::Utf8: return "utf-8";
+    case TextForm::Cp932: return "cp932";
+    case TextForm::Utf16Le: return "utf-16le";
+    case TextForm::Utf16Be: return "utf-16be";
+    case TextForm::Bytes: return "bytes";
+  }
+  return "?";
+}
+
+TextForm detect_text_form(const std::string& head) {
+  if (head.size() >= 2 && (unsigned char)head[0] == 0xFF && (unsigned char)head[1] == 0xFE) return TextForm::Utf16Le;
+  if (head.size() >= 2 && (unsigned char)head[0] == 0xFE && (unsigned char)head[1] == 0xFF) return TextForm::Utf16Be;
+  // A chunk may end inside a character; judge on what is complete.
+  std::string body = head.size() > 4 ? head.substr(0, head.size() - 4) : head;
+  if (body.find('\0') != std::string::npos) return TextForm::Bytes;
+  if (first_invalid_utf8(body) == std::string::npos) return TextForm::Utf8;
+  if (first_invalid_cp932(body) == std::string::npos) return TextForm::Cp932;
+  return TextForm::Bytes;
+}
+
+bool my_number_valid(const std::string& d) {
+  if (d.size() != 12) return false;
+  int sum = 0;
+  for (int n = 1; n <= 11; ++n) {
+    int p = d[11 - n] - '0';
+    int q = n <= 6 ? n + 1 : n - 5;
+    sum += p * q;
+  }
+  int r = sum % 11;
+  int check = r <= 1 ? 0 : 11 - r;
+  return d[11] - '0' == check;
+}
+
+namespace {
+
+// The decoded text and, when it is not the input itself, where each of its
+// bytes came from (valid at character starts; one past the end at the end).
+struct Decoded {
+  std::string u;
+  std::vector<uint32_t> from;  // empty: identity
+};
+
+void decode_utf8_lenient(const std::string& s, Decoded& d) {
+  d.from.reserve(s.size() + 1);
+  size_t i = 0;
+  while (i < s.size()) {
+    unsigned char c = s[i];
+    size_t len = c < 0x80 ? 1 : (c >= 0xC2 && c <= 0xDF) ? 2 : (c >= 0xE0 && c <= 0xEF) ? 3 : (c >= 0xF0 && c <= 0xF4) ? 4 : 0;
+    if (len > 1 && (i + len > s.size() || first_invalid_utf8(s.substr(i, len)) != std::string::npos)) len = 0;
+    if (len == 0) {
+      d.u += "\xEF\xBF\xBD";
+      for (int k = 0; k < 3; ++k) d.from.push_back(uint32_t(i));
+      ++i;
+      continue;
+    }
+    for (size_t k = 0; k < len; ++k) {
+      d.u.push_back(s[i + k]);
+      d.from.push_back(uint32_t(i));
+    }
+    i += len;
+  }
+  d.from.push_back(uint32_t(s.size()));
+}
+
+Decoded decode(const std::string& s, TextForm form) {
+  Decoded d;
+  if (form == TextForm::Utf8 && first_invalid_utf8(s) == std::string::npos) {
+    d.u = s;
+    return d;
+  }
+  if (form == TextForm::Utf8 || form == TextForm::Bytes) {
+    decode_utf8_lenient(s, d);
+    return d;
+  }
+  d.u.reserve(s.size() + s.size() / 2);
+  d.from.reserve(s.size() + s.size() / 2 + 1);
+  auto push = [&](const std::string& ch, size_t at) {
+    for (char c : ch) {
+      d.u.push_back(c);
+      d.from.push_back(uint32_t(at));
+    }
+  };
+  if (form == TextForm::Cp932) {
+    size_t i = 0;
+    while (i < s.size()) {
+      unsigned char c = s[i];
+      if (c < 0x80) {
+        d.u.push_back(char(c));
+        d.from.push_back(uint32_t(i));
+        ++i;
+        continue;
+      }
+      if (c >= 0xA1 && c <= 0xDF) {
+        push(cp932_char_to_utf8(c), i);
+        ++i;
+        continue;
+      }
+      std::string ch = i + 1 < s.size() ? cp932_char_to_utf8(c, static_cast<unsigned char>(s[i + 1])) : std::string();
+      if (ch.empty()) {
+        push("\xEF\xBF\xBD", i);
+        ++i;
+      } else {
+        push(ch, i);
+        i += 2;
+      }
+    }
+  } else {
+    bool le = form == TextForm::Utf16Le;
+    size_t i = 0;
+    auto unit = [&](size_t at) -> unsigned {
+      unsigned a = static_cast<unsigned char>(s[at]), b = static_cast<unsigned char>(s[at + 1]);
+      return le ? (a | (b << 8)) : ((a << 8) | b);
+    };
+    while (i + 1 < s.size()) {
+      unsigned cp = unit(i);
+      size_t len = 2;
+      if (cp >= 0xD800 && cp <= 0xDBFF && i + 3 < s.size()) {
+        unsigned lo = unit(i + 2);
+        if (lo >= 0xDC00 && lo <= 0xDFFF) {
+          cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+          len = 4;
+        }
+      }
+      if (cp >= 0xD800 && cp <= 0xDFFF) cp = 0xFFFD;
+      std::string ch;
+      append_utf8(ch, cp);
+      push(ch, i);
+      i += len;
+    }
+    if (i < s.size()) push("\xEF\xBF\xBD", i);
+  }
+  d.from.push_back(uint32_t(s.size()));
+  return d;
+}
+
+void encode_ascii(std::string& out, const std::string& token, TextForm form) {
+  for (char c : token) {
+    if (form == TextForm::Utf16Be) out.push_back('\0');
+    out.push_back(c);
+    if (form == TextForm::Utf16Le) out.push_back('\0');
+  }
+}
+
+// The code point at u[i] and its length (1 for a stray byte).
+unsigned cp_at(const std::string& u, size_t i, size_t* len) {
+  unsigned char c = u[i];
+  if (c < 0x80) { *len = 1; return c; }
+  if ((c & 0xE0) == 0xC0 && i + 1 < u.size()) { *len = 2; return ((c & 0x1F) << 6) | (u[i + 1] & 0x3F); }
+  if ((c & 0xF0) == 0xE0 && i + 2 < u.size()) {
+    *len = 3;
+    return ((c & 0x0F) << 12) | ((u[i + 1] & 0x3F) << 6) | (u[i + 2] & 0x3F);
+  }
+  if ((c & 0xF8) == 0xF0 && i + 3 < u.size()) {
+    *len = 4;
+    return ((c & 0x07) << 18) | ((u[i + 1] & 0x3F) << 12) | ((u[i + 2] & 0x3F) << 6) | (u[i + 3] & 0x3F);
+  }
+  *len = 1;
+  return c;
+}
+
+unsigned cp_before(const std::string& u, size_t i) {
+  if (i == 0) return 0;
+  size_t j = i - 1;
+  while (j > 0 && (static_cast<unsigned char>(u[j]) & 0xC0) == 0x80 && i - j < 4) --j;
+  size_t len;
+  return cp_at(u, j, &len);
+}
+
+int digit_value(unsigned cp) {
+  if (cp >= '0' && cp <= '9') return int(cp - '0');
+  if (cp >= 0xFF10 && cp <= 0xFF19) return int(cp - 0xFF10);
+  return -1;
+}
+bool ascii_word(unsigned cp) {
+  return (cp >= '0' && cp <= '9') || (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || cp == '_';
+}
+bool is_space(unsigned cp) { return cp == ' ' || cp == 0x3000; }
+bool group_sep(unsigned cp) { return cp == ' ' || cp == '-' || cp == 0x3000 || cp == 0xFF0D || cp == 0x2010 || cp == 0x2212; }
+bool value_delim(unsigned cp) {
+  switch (cp) {
+    case '\r': case '\n': case '\t': case ',': case ';': case '&': case '<': case '>': case '"': case '\'':
+    case '}': case ']': case ')': case '|': case 0x3001: case 0x300D: case 0xFF0C: case 0: return true;
+    default: return false;
+  }
+}
+
+struct Key {
+  const char* text;  // UTF-8; ASCII ones in lower case
+  RedactKind kind;
+  bool ascii;
+};
+
+// Longest first, so 被保険者番号 wins over 保険者番号 and 記号・番号 over 記号.
+std::vector<Key> make_keys() {
+  std::vector<Key> k = {
+      {"氏名", RedactKind::Name, false}, {"名前", RedactKind::Name, false}, {"患者名", RedactKind::Name, false},
+      {"患者氏名", RedactKind::Name, false}, {"カナ", RedactKind::Name, false}, {"カナ氏名", RedactKind::Name, false},
+      {"氏名カナ", RedactKind::Name, false}, {"氏名（カナ）", RedactKind::Name, false},
+      {"フリガナ", RedactKind::Name, false}, {"ふりがな", RedactKind::Name, false},
+      {"name", RedactKind::Name, true}, {"patient_name", RedactKind::Name, true},
+      {"patientname", RedactKind::Name, true}, {"full_name", RedactKind::Name, true},
+      {"fullname", RedactKind::Name, true}, {"kana", RedactKind::Name, true}, {"kana_name", RedactKind::Name, true},
+      {"kananame", RedactKind::Name, true}, {"first_name", RedactKind::Name, true},
+      {"last_name", RedactKind::Name, true}, {"firstname", RedactKind::Name, true},
+      {"lastname", RedactKind::Name, true},
+      {"生年月日", RedactKind::BirthDate, false}, {"birth", RedactKind::BirthDate, true},
+      {"birthday", RedactKind::BirthDate, true}, {"birth_date", RedactKind::BirthDate, true},
+      {"birthdate", RedactKind::BirthDate, true}, {"date_of_birth", RedactKind::BirthDate, true},
+      {"dob", RedactKind::BirthDate, true},
+      {"保険者番号", RedactKind::InsurerNumber, false}, {"insurer_number", RedactKind::InsurerNumber, true},
+      {"insurernumber", RedactKind::InsurerNumber, true}, {"insurer_no", RedactKind::InsurerNumber, true},
+      {"被保険者番号", RedactKind::InsuredNumber, false}, {"記号・番号", RedactKind::InsuredNumber, false},
+      {"記号番号", RedactKind::InsuredNumber, false}, {"記号", RedactKind::InsuredNumber, false},
+      {"被保険者記号", RedactKind::InsuredNumber, false}, {"insured_number", RedactKind::InsuredNumber, true},
+      {"insurednumber", RedactKind::InsuredNumber, true}, {"insured_no", RedactKind::InsuredNumber, true},
+      {"照合番号b", RedactKind::VerificationB, false}, {"照合番号B", RedactKind::VerificationB, false},
+      {"照合番号Ｂ", RedactKind::VerificationB, false}, {"verification_number_b", RedactKind::VerificationB, true},
+      {"verificationnumberb", RedactKind::VerificationB, true},
+      {"個人番号", RedactKind::MyNumber, false}, {"マイナンバー", RedactKind::MyNumber, false},
+      {"my_number", RedactKind::MyNumber, true}, {"mynumber", RedactKind::MyNumber, true},
+      {"パスワード", RedactKind::Secret, false}, {"暗証番号", RedactKind::Secret, false},
+      {"password", RedactKind::Secret, true}, {"passwd", RedactKind::Secret, true}, {"pwd", RedactKind::Secret, true},
+      {"secret", RedactKind::Secret, true}, {"client_secret", RedactKind::Secret, true},
+      {"api_key", RedactKind::Secret, true}, {"apikey", RedactKind::Secret, true},
+      {"access_token", RedactKind::Secret, true}, {"token", RedactKind::Secret, true},
+      {"pin", RedactKind::Secret, true},
+  };
+  std::stable_sort(k.begin(), k.end(), [](const Key& a, const Key& b) { return std::strlen(a.text) > std::strlen(b.text); });
+  return k;
+}
+
+const std::vector<Key>& keys() {
+  static const std::vector<Key> k = make_keys();
+  return k;
+}
+
+// The keys that can start with each byte (ASCII ones under both cases), longest first.
+const std::vector<std::vector<const Key*>>& keys_by_first() {
+  static const std::vector<std::vector<const Key*>> t = [] {
+    std::vector<std::vector<const Key*>> v(256);
+    for (const Key& k : keys()) {
+      unsigned char c = k.text[0];
+      v[c].push_back(&k);
+      if (k.ascii && std::toupper(c) != c) v[static_cast<unsigned char>(std::toupper(c))].push_back(&k);
+    }
+    return v;
+  }();
+  return t;
+}
+
+const unsigned char* lower_table() {
+  static const auto t = [] {
+    std::array<unsigned char, 256> a{};
+    for (int i = 0; i < 256; ++i) a[i] = (i >= 'A' && i <= 'Z') ? (unsigned char)(i + 32) : (unsigned char)i;
+    return a;
+  }();
+  return t.data();
+}
+
+bool key_at(const std::string& u, size_t i, const Key& k, size_t n) {
+  if (i + n > u.size()) return false;
+  if (!k.ascii) return std::memcmp(u.data() + i, k.text, n) == 0;
+  const unsigned char* lo = lower_table();
+  for (size_t j = 0; j < n; ++j)
+    if (lo[static_cast<unsigned char>(u[i + j])] != static_cast<unsigned char>(k.text[j])) return false;
+  return true;
+}
+
+bool placeholder(const std::string& v) {
+  static const char* const ph[] = {"null", "none", "(none)", "-", "--", "***", "********", "n/a", "true", "false",
+                                   "(fill in)", "（記入）", "redacted"};
+  std::string low;
+  for (char c : v) low.push_back(char(std::tolower(static_cast<unsigned char>(c))));
+  for (const char* p : ph)
+    if (low == p) return true;
+  if (v.size() >= 2 && v.front() == '[' && v.back() == ']') return true;  // a token already
+  if (v.find_first_not_of("*x") == std::string::npos) return true;        // masked already
+  return false;
+}
+
+std::string digits_only(const std::string& u) {
+  std::string d;
+  for (size_t i = 0; i < u.size();) {
+    size_t len;
+    unsigned cp = cp_at(u, i, &len);
+    int v = digit_value(cp);
+    if (v >= 0) d.push_back(char('0' + v));
+    i += len;
+  }
+  return d;
+}
+
+bool looks_like_timestamp12(const std::string& d) {
+  int y = std::stoi(d.substr(0, 4)), mo = std::stoi(d.substr(4, 2)), da = std::stoi(d.substr(6, 2)),
+      h = std::stoi(d.substr(8, 2)), mi = std::stoi(d.substr(10, 2));
+  return y >= 1990 && y <= 2099 && mo >= 1 && mo <= 12 && da >= 1 && da <= 31 && h < 24 && mi < 60;
+}
+
+// The normalised form a token is made from: the same value written differently
+// (full-width, grouped, spaced) gets the same token.
+std::string normalise(RedactKind kind, const std::string& v) {
+  if (kind == RedactKind::MyNumber || kind == RedactKind::VerificationB) return digits_only(v);
+  std::string out;
+  for (size_t i = 0; i < v.size();) {
+    size_t len;
+    unsigned cp = cp_at(v, i, &len);
+    int dv = digit_value(cp);
+    if (dv >= 0) out.push_back(char('0' + dv));
+    else if (!is_space(cp)) out.append(v, i, len);
+    i += len;
+  }
+  return out;
+}
+
+size_t cp_count(const std::string& v) {
+  size_t n = 0;
+  for (unsigned char c : v)
+    if ((c & 0xC0) != 0x80) ++n;
+  return n;
+}
+
+}  // namespace
+
+Redactor::Redactor(std::string salt) : salt_(std::move(salt)) {}
+
+std::vector<Redactor::Match> Redactor::scan(const std::string& u, bool learning) const {
+  std::vector<Match> out;
+  const auto& by_first = keys_by_first();
+  size_t i = 0, n = u.size();
+  while (i < n) {
+    unsigned char c = u[i];
+    // A field: key, separator, value.
+    // An ASCII key starts a word: inside one (the common case in logs) nothing is looked up.
+    bool in_word = c < 0x80 && i > 0 && ascii_word(static_cast<unsigned char>(u[i - 1]));
+    if (!in_word && !by_first[c].empty()) {
+      unsigned prev = cp_before(u, i);
+      for (const Key* kp : by_first[c]) {
+        const Key& k = *kp;
+        size_t klen = std::strlen(k.text);
+        if (!key_at(u, i, k, klen)) continue;
+        if (k.ascii) {
+          if (ascii_word(prev) || prev == '-' || prev == '.') break;
+          if (i + klen < n && ascii_word(static_cast<unsigned char>(u[i + klen]))) continue;
+        }
+        size_t j = i + klen, len;
+        unsigned cp;
+        auto peek = [&]() { cp = j < n ? cp_at(u, j, &len) : 0; if (j >= n) len = 0; };
+        peek();
+        if (cp == '"' || cp == '\'') { j += len; peek(); }
+        while (is_space(cp)) { j += len; peek(); }
+        bool sep = cp == ':' || cp == '=' || cp == 0xFF1A || cp == 0xFF1D || (cp == '>' && prev == '<');
+        if (!sep) continue;
+        j += len;
+        peek();
+        while (is_space(cp)) { j += len; peek(); }
+        unsigned quote = 0;
+        if (cp == '"' || cp == '\'') { quote = cp; j += len; }
+        else if (cp == 0x300C) { quote = 0x300D; j += len; }
+        size_t vb = j, ve = j;
+        // Unquoted, only a name may hold a space: one, between family and given name.
+        int spaces = 0;
+        while (j < n) {
+          peek();
+          if (quote ? (cp == quote || cp == '\n' || cp == '\r') : value_delim(cp)) break;
+          if (!quote && is_space(cp)) {
+            if (k.kind != RedactKind::Name || spaces++ > 0) break;
+            // A space continues the value unless the next word is another field.
+            size_t w = j + len, l2;
+            unsigned c2 = w < n ? cp_at(u, w, &l2) : 0;
+            if (w >= n || is_space(c2) || value_delim(c2)) break;
+            bool field = false;
+            while (w < n) {
+              c2 = cp_at(u, w, &l2);
+              if (is_space(c2) || value_delim(c2)) break;
+              if (c2 == '=' || c2 == ':' || c2 == 0xFF1A) { field = true; break; }
+              w += l2;
+            }
+            if (field) break;
+          }
+          j += len;
+          if (!is_space(cp)) ve = j;
+        }
+        std::string value = u.substr(vb, ve - vb);
+        bool has_digit = !digits_only(value).empty();
+        bool wanted = !value.empty() && !placeholder(value);
+        if (k.kind == RedactKind::Name) wanted = wanted && digits_only(value).size() < cp_count(value);
+        else if (k.kind != RedactKind::Secret) wanted = wanted && has_digit;
+        if (wanted) out.push_back({vb, ve, k.kind, value});
+        i = wanted ? ve : j;
+        goto next;
+      }
+    }
+    if (!learning) {
+      // A value learned from a field elsewhere in the bundle.
+      // Learned values sit on word and number boundaries: mid-word or mid-number, no lookup.
+      bool mid_run = i > 0 && ((c >= '0' && c <= '9' && u[i - 1] >= '0' && u[i - 1] <= '9') || in_word);
+      if (index_built_ && !mid_run && !lengths_by_first_[c].empty()) {
+        for (size_t len : lengths_by_first_[c]) {
+          if (i + len > n) continue;
+          auto hit = learned_view_.find(std::string_view(u.data() + i, len));
+          if (hit == learned_view_.end()) continue;
+          const std::string_view lit = hit->first;
+          size_t l;
+          unsigned after = i + len < n ? cp_at(u, i + len, &l) : 0;
+          unsigned before = cp_before(u, i);
+          unsigned firstcp = static_cast<unsigned char>(lit[0]);
+          if (firstcp >= 0x80) firstcp = 0x80;
+          if (digit_value(firstcp) >= 0 && (digit_value(before) >= 0 || digit_value(after) >= 0)) continue;
+          if (ascii_word(firstcp) && (ascii_word(before) || ascii_word(after))) continue;
+          out.push_back({i, i + len, hit->second, std::string(lit)});
+          i += len;
+          goto next;
+        }
+      }
+      // A My Number standing alone: 12 digits, plain or 4-4-4, with a valid check digit.
+      size_t len;
+      unsigned cp = cp_at(u, i, &len);
+      if (digit_value(cp) >= 0) {
+        unsigned prev = cp_before(u, i);
+        if (digit_value(prev) < 0 && !ascii_word(prev)) {
+          std::string d;
+          size_t j = i, l;
+          bool grouped = false;
+          for (int group = 0; group < 3; ++group) {
+            if (group > 0) {
+              unsigned s = j < n ? cp_at(u, j, &l) : 0;
+              if (d.size() == 4 * size_t(group) && j < n && group_sep(s)) {
+                if (group == 1) grouped = true;
+                else if (!grouped) break;
+                j += l;
+              } else if (grouped) {
+                break;
+              }
+            }
+            size_t want = grouped || group == 0 ? 4 : 4;
+            for (size_t k = 0; k < want && j < n; ++k) {
+              unsigned dc = cp_at(u, j, &l);
+              int dv = digit_value(dc);
+              if (dv < 0) break;
+              d.push_back(char('0' + dv));
+              j += l;
+            }
+          }
+          if (d.size() == 12) {
+            unsigned after = j < n ? cp_at(u, j, &l) : 0;
+            bool more = digit_value(after) >= 0 || ascii_word(after);
+            if (!more && grouped && group_sep(after) && j + l < n) {
+              size_t l3;
+              more = digit_value(cp_at(u, j + l, &l3)) >= 0;
+            }
+            if (!more && my_number_valid(d) && (grouped || !looks_like_timestamp12(d))) {
+              out.push_back({i, j, RedactKind::MyNumber, d});
+              i = j;
+              continue;
+            }
+          }
+          // Skip the rest of this digit run: a My Number starts only after a non-digit.
+          while (i < n) {
+            unsigned dc = cp_at(u, i, &l);
+            if (digit_value(dc) < 0) break;
+            i += l;
+          }
+          continue;
+        }
+      }
+    }
+    ++i;
+  next:;
+  }
+  return out;
+}
+
+std::string Redactor::token(RedactKind kind, const std::string& value) {
+  std::string norm = normalise(kind, value);
+  std::string h = hmac_sha256_hex(salt_, std::string(redact_kind_name(kind)) + ":" + norm);
+  return std::string("[") + token_prefix(kind) + "-" + h.substr(0, 6) + "]";
+}
+
+void Redactor::learn(const std::string& chunk, TextForm form) {
+  Decoded d = decode(chunk, form);
+  auto found = scan(d.u, true);
+  if (found.empty()) return;
+  // A log repeats its values: one insertion per distinct value, under the lock once.
+  std::map<std::string, RedactKind> distinct;
+  for (const Match& m : found) distinct.emplace(m.value, m.kind);
+  std::lock_guard<std::mutex> lock(mu_);
+  for (const auto& [v, kind] : distinct) {
+    Match m{0, 0, kind, v};
+    bool numeric = m.kind != RedactKind::Name && m.kind != RedactKind::Secret;
+    // Short values would hit unrelated text everywhere.
+    if (numeric ? digits_only(v).size() < 6 : (cp_count(v) < 2 || (v.size() == cp_count(v) && v.size() < 4))) continue;
+    learned_.emplace(v, m.kind);
+    std::string squeezed = normalise(m.kind, v);
+    if (squeezed != v && cp_count(squeezed) >= 2) learned_.emplace(squeezed, m.kind);
+  }
+  index_built_ = false;
+}
+
+void Redactor::build_index() {
+  lengths_by_first_.assign(256, {});
+  learned_view_.clear();
+  for (const auto& [lit, kind] : learned_) {
+    learned_view_.emplace(std::string_view(lit), kind);
+    auto& lens = lengths_by_first_[static_cast<unsigned char>(lit[0])];
+    if (std::find(lens.begin(), lens.end(), lit.size()) == lens.end()) lens.push_back(lit.size());
+  }
+  for (auto& v : lengths_by_first_) std::sort(v.rbegin(), v.rend());
+  index_built_ = true;
+}
+
+size_t Redactor::learned_count() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return learned_.size();
+}
+
+std::string Redactor::redact(const std::string& chunk, TextForm form, RedactCounts& counts) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!index_built_) build_index();
+  }
+  Decoded d = decode(chunk, form);
+  auto found = scan(d.u, false);
+  if (found.empty()) return chunk;
+  std::string out;
+  out.reserve(chunk.size());
+  size_t prev = 0;
+  std::map<std::string, RedactMapEntry> local;
+  std::map<std::pair<RedactKind, std::string>, std::string> tokens;  // an HMAC per distinct value
+  for (const Match& m : found) {
+    size_t b = d.from.empty() ? m.begin : d.from[m.begin];
+    size_t e = d.from.empty() ? m.end : d.from[m.end];
+    out.append(chunk, prev, b - prev);
+    auto key = std::make_pair(m.kind, m.value);
+    auto cached = tokens.find(key);
+    if (cached == tokens.end()) cached = tokens.emplace(key, token(m.kind, m.value)).first;
+    const std::string& t = cached->second;
+    encode_ascii(out, t, form);
+    prev = e;
+    ++counts[redact_kind_name(m.kind)];
+    if (local.count(t) == 0) local.emplace(t, RedactMapEntry{redact_kind_name(m.kind), m.value});
+  }
+  out.append(chunk, prev, std::string::npos);
+  std::lock_guard<std::mutex> lock(mu_);
+  for (auto& [t, e] : local) map_.emplace(t, std::move(e));
+  return out;
+}
+
+std::map<std::string, RedactMapEntry> Redactor::map() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return map_;
+}
+
+}  // namespace caora
