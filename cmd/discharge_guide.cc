@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "cmd/context.h"
+#include "cmd/guide_console.h"
 #include "core/state.h"
 #include "workflows/discharge.h"
 
@@ -10,48 +11,18 @@ namespace caora {
 
 namespace {
 
-// Instructions, prompts and the countdown on stderr.
+// The discharge's steps on stderr.
 class StderrDischargeIo : public DischargeIo {
  public:
-  StderrDischargeIo(Lang lang, bool interactive, bool progress) : lang_(lang), interactive_(interactive), progress_(progress) {}
-  void instruct(size_t index, const DischargeStepSpec& step) override {
-    end_line();
-    std::cerr << "\n▶ " << index + 1 << ". " << step.instruction.in(lang_) << "\n";
-  }
-  bool confirm(const DischargeStepSpec&) override {
-    if (!interactive_) return true;  // --yes: the later checks on USB tell whether it was done
-    std::cerr << (lang_ == Lang::Ja ? "終わったら Enter（中止は q）: " : "press Enter when done (q to stop): ");
-    std::string line;
-    if (!std::getline(std::cin, line)) return false;
-    return line != "q" && line != "Q";
-  }
-  void countdown(const Text& what, double remaining_s) override {
-    int t = static_cast<int>(remaining_s + 0.999);
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%d:%02d", t / 60, t % 60);
-    if (progress_) {
-      std::cerr << "\r\033[K⏳ " << what.in(lang_) << " " << buf << std::flush;
-      open_line_ = true;
-    } else if (t != last_) {
-      // Without a terminal: one line every ten seconds, not a flood.
-      if (last_ < 0 || t / 10 != last_ / 10) std::cerr << what.in(lang_) << " " << buf << "\n";
-      last_ = t;
-    }
-  }
-  void warn(const Text& what) override {
-    end_line();
-    std::cerr << "! " << what.in(lang_) << "\n";
-  }
-  void end_line() {
-    if (open_line_) std::cerr << "\r\033[K";
-    open_line_ = false;
-  }
+  StderrDischargeIo(Lang lang, bool interactive, bool progress) : console_(lang, interactive, progress) {}
+  void instruct(size_t index, const DischargeStepSpec& step) override { console_.instruct(index, step.instruction); }
+  bool confirm(const DischargeStepSpec&) override { return console_.confirm(kPromptDone); }
+  void countdown(const Text& what, double remaining_s) override { console_.countdown(what, remaining_s); }
+  void warn(const Text& what) override { console_.warn(what); }
+  void end_line() { console_.end_line(); }
 
  private:
-  Lang lang_;
-  bool interactive_, progress_;
-  bool open_line_ = false;
-  int last_ = -1;
+  GuideConsole console_;
 };
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "cmd/context.h"
+#include "cmd/guide_console.h"
 #include "core/process.h"
 #include "core/state.h"
 #include "diag/consent.h"
@@ -13,40 +14,17 @@ namespace caora {
 
 namespace {
 
+// The install's steps on stderr.
 class StderrInstallIo : public InstallIo {
  public:
-  StderrInstallIo(Lang lang, bool interactive, bool progress) : lang_(lang), interactive_(interactive), progress_(progress) {}
-  void instruct(size_t index, const InstallStepSpec& step) override {
-    end_line();
-    std::cerr << "\n▶ " << index + 1 << ". " << step.instruction.in(lang_) << "\n";
-  }
-  bool confirm(const InstallStepSpec&) override {
-    if (!interactive_) return true;  // --yes: what follows is checked on USB
-    std::cerr << (lang_ == Lang::Ja ? "終わったら Enter（中止は q）: " : "press Enter when done (q to stop): ");
-    std::string line;
-    if (!std::getline(std::cin, line)) return false;
-    return line != "q" && line != "Q";
-  }
-  void countdown(const Text& what, double remaining_s) override {
-    int t = static_cast<int>(remaining_s + 0.999);
-    if (progress_) {
-      std::cerr << "\r\033[K⏳ " << what.in(lang_) << " " << t << "s" << std::flush;
-      open_ = true;
-    } else if (last_ < 0 || t / 30 != last_ / 30) {
-      std::cerr << "… " << t << "s\n";
-      last_ = t;
-    }
-  }
-  void end_line() {
-    if (open_) std::cerr << "\r\033[K";
-    open_ = false;
-  }
+  StderrInstallIo(Lang lang, bool interactive, bool progress) : console_(lang, interactive, progress) {}
+  void instruct(size_t index, const InstallStepSpec& step) override { console_.instruct(index, step.instruction); }
+  bool confirm(const InstallStepSpec&) override { return console_.confirm(kPromptDone); }
+  void countdown(const Text& what, double remaining_s) override { console_.countdown(what, remaining_s); }
+  void end_line() { console_.end_line(); }
 
  private:
-  Lang lang_;
-  bool interactive_, progress_;
-  bool open_ = false;
-  int last_ = -1;
+  GuideConsole console_;
 };
 
 int exit_for(InstallStatus s) {

@@ -14,6 +14,7 @@
 #endif
 
 #include "cmd/context.h"
+#include "cmd/guide_console.h"
 #include "core/journal.h"
 #include "core/state.h"
 #include "diag/consent.h"
@@ -439,46 +440,18 @@ Expected<std::pair<std::string, std::string>> read_password(const RegisterOpts& 
   return std::make_pair(std::string(), std::string());
 }
 
+// The registration's steps on stderr.
 class StderrGuideIo : public GuideIo {
  public:
-  StderrGuideIo(Lang lang, bool interactive, bool progress) : lang_(lang), interactive_(interactive), progress_(progress) {}
-  void instruct(size_t index, const GuideStep& step) override {
-    end_line();
-    std::cerr << "\n▶ " << index + 1 << ". " << step.instruction.in(lang_) << "\n";
-  }
-  bool confirm(const GuideStep&) override {
-    if (!interactive_) return true;  // --yes: what the terminal can see is still checked
-    std::cerr << (lang_ == Lang::Ja ? "確かめたら Enter（中止は q）: " : "press Enter once seen (q to stop): ");
-    std::string line;
-    if (!std::getline(std::cin, line)) return false;
-    return line != "q" && line != "Q";
-  }
-  void countdown(const Text& what, double remaining_s) override {
-    int t = static_cast<int>(remaining_s + 0.999);
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%d:%02d", t / 60, t % 60);
-    if (progress_) {
-      std::cerr << "\r\033[K⏳ " << what.in(lang_) << " " << buf << std::flush;
-      open_line_ = true;
-    } else if (t != last_) {
-      if (last_ < 0 || t / 10 != last_ / 10) std::cerr << what.in(lang_) << " " << buf << "\n";
-      last_ = t;
-    }
-  }
-  void warn(const Text& what) override {
-    end_line();
-    std::cerr << "! " << what.in(lang_) << "\n";
-  }
-  void end_line() {
-    if (open_line_) std::cerr << "\r\033[K";
-    open_line_ = false;
-  }
+  StderrGuideIo(Lang lang, bool interactive, bool progress) : console_(lang, interactive, progress) {}
+  void instruct(size_t index, const GuideStep& step) override { console_.instruct(index, step.instruction); }
+  bool confirm(const GuideStep&) override { return console_.confirm(kPromptSeen); }
+  void countdown(const Text& what, double remaining_s) override { console_.countdown(what, remaining_s); }
+  void warn(const Text& what) override { console_.warn(what); }
+  void end_line() { console_.end_line(); }
 
  private:
-  Lang lang_;
-  bool interactive_, progress_;
-  bool open_line_ = false;
-  int last_ = -1;
+  GuideConsole console_;
 };
 
 int run_add(Context& ctx, const RegisterOpts& o) {

@@ -11,7 +11,7 @@ cmake -S . -B "$build" -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=
 # Every target, built and run from this one list.
 targets=(lookup recipe startup_bat unit_ini version snapshot tlv japanese_date inventory windows_ids face_manifest
          card_fields frame_header ledger)
-targets+=(discharge_state redact)
+targets+=(discharge_state redact net_config)
 targets+=(firmware_manifest minisign)
 cmake --build "$build" --target "${targets[@]/#/fuzz_}"
 
@@ -63,6 +63,10 @@ printf '{"schema":"caora.discharge-state/1","run_id":"x","serial":null,"step":0}
 printf '{"schema":"caora.firmware-manifest/1","manifest_version":7,"issued_at":"2026-12-01T00:00:00Z","expires":"2027-03-01T00:00:00Z","components":[{"component":"reader-software","version":"1.10.2.1","url":"https://example.invalid/r.zip","sha256":"%s","length":123456,"min_safe":"1.5.3.0"},{"component":"firmware","version":"CAORA_MSN_P2.12.0_A16.6.0","url":"https://example.invalid/f.bin","sha256":"%s","length":4567,"min_safe":"CAORA_MSN_P2.11.7_A16.5.4"}],"revoked":["1.6.0.0"]}' \
   "$(printf 'r' | sha256sum | cut -c1-64)" "$(printf 'f' | sha256sum | cut -c1-64)" > "$corpus/firmware_manifest/a"
 printf 'untrusted comment: minisign public key EB5409CAEF6BCEFD\nRWT9zmvvyglU6wA51IGvtiSx1EtVrk58A7wgjfB6Mg97TMle5v4cb9U9\n\funtrusted comment: signature from minisign secret key\nRUT9zmvvyglU6wx/g0bj0Y5KQAcRWM7BMxUUef+GZTgmVIpaQrk3G+hVPBznLr8z2Dqo9zXKJf0WOMR2wAdyQyNiejzL1ee2AwE=\ntrusted comment: caora test\nGqPoyjpqzXbce/eRyCOIGQXfnKFuqVyb/QEKTX5MVkONNl7A6Lf9s9nl64LxW0m0J5zlfoDGBHEmhDH9wriUAw==\n' > "$corpus/minisign/a"
+# net_config: a route table, a resolv.conf and /proc/net/wireless, as one file.
+printf 'Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT\neth0\t00000000\t0100A8C0\t0003\t0\t0\t100\t00000000\t0\t0\t0\n' > "$corpus/net_config/route"
+printf '# Generated\nnameserver 127.0.0.53\noptions edns0\nnameserver 192.168.0.1 # router\nsearch example.jp\n' > "$corpus/net_config/resolv"
+printf 'Inter-| sta-|   Quality        |   Discarded packets\n face | tus | link level noise |  nwid  crypt\n wlan0: 0000   35.  -75.  -256        0      0\n' > "$corpus/net_config/wireless"
 # The bundle redactor: keyed fields, grouped and full-width My Numbers, CP932 and UTF-16 bytes.
 printf '氏名: 山田 太郎 serial=2113001\n個人番号 1234 5678 9018\npassword="x y"\n' > "$corpus/redact/a"
 printf '\xff\xfen\x00a\x00m\x00e\x00=\x00A\x00b\x00\n\x00' > "$corpus/redact/b"

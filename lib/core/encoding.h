@@ -21,11 +21,9 @@ Expected<TextEncoding> detect_encoding(const std::string& bytes);
 // Offset of the first invalid byte, or npos if the whole buffer is valid.
 size_t first_invalid_utf8(const std::string& bytes);
 size_t first_invalid_cp932(const std::string& bytes);
-// CP932 (Shift_JIS as Windows writes it) to UTF-8, a character at a time through
-// cp932_char_to_utf8 (the platform's own
-// converter fills its table: iconv's CP932 on glibc, code page 932 on Windows), so the mapping
-// is the one Windows programs use. Bytes that are not CP932 are an Encoding
-// error naming the first bad offset.
+// CP932 (Shift_JIS as Windows writes it) to UTF-8, a character at a time
+// through cp932_char_to_utf8, so the mapping is the one Windows programs use.
+// Bytes that are not CP932 are an Encoding error naming the first bad offset.
 Expected<std::string> cp932_to_utf8(const std::string& bytes);
 // For each byte: true where a character starts (CP932 aware).
 std::vector<bool> char_starts(const std::string& bytes, TextEncoding enc);
