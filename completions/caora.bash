@@ -28,7 +28,7 @@ _caora_subcommand_options()
         discharge-guide) printf '%s\n' --device --resume --status --cancel --timeout ;;
         register) printf '%s\n' --account --reader --env --update --ledger --device --institution-code-changed --face-dll --answer --timeout --password-stdin --ask-password ;;
         firmware) printf '%s\n' --manifest-url --trust-key --cacert --component -o --output-dir --reboot --resume --allow-downgrade --timeout ;;
-        collect-logs) printf '%s\n' -o --output --since --include --no-redact --ticket --force --redact --with-images --timeout --deadline ;;
+        collect-logs) printf '%s\n' -o --output --since --include --no-redact --ticket --force --vendor --redact --with-images --timeout --deadline ;;
         set-startup-delay) printf '%s\n' --show ;;
         selftest) printf '%s\n' --threshold --models --annotate --reader --photo --force ;;
         explain | doctor | history) ;;
