@@ -18,7 +18,7 @@ json snapshot_with(const char* version) {
 }
 
 fs::path scratch(const char* name) {
-  fs::path d = fs::temp_directory_path() / ("caora-vendor-" + std::string(name) + "-" + std::to_string(::getpid()));
+  fs::path d = fs::temp_directory_path() / ("caora-vendor-" + std::string(name) + "-" + std::to_string(current_pid()));
   fs::remove_all(d);
   fs::create_directories(d);
   return d;
