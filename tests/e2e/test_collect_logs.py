@@ -418,8 +418,9 @@ with open(out + ".expected", "wb") as f:
                      env={"CAORA_SYSTEM_LOGS": self.no_system, "CAORA_CLOCK_SCALE": "60"}, timeout=120)
 
     def manifest_of(self, path):
-        with zipfile.ZipFile(path) as z:
-            return json.loads(z.read("manifest.json")), z.read
+        with open(path, "rb") as f:
+            z = zipfile.ZipFile(io.BytesIO(f.read()))
+        return json.loads(z.read("manifest.json")), z.read
 
     def test_vendor_runs_the_shortcut_and_waits_for_the_whole_zip(self):
         self.vendor_setup("1.5.2.0")
