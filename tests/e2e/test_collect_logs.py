@@ -574,7 +574,11 @@ with open(out + ".expected", "wb") as f:
         member = read(prefix + "growing.log")
         self.assertGreaterEqual(len(member), 260000 * len((line % 0).encode()))
         self.assertTrue(final.startswith(member), "growing.log in the bundle is not a prefix of the file")
-        generations = [open(os.path.join(logs, n), "rb").read() for n in os.listdir(logs) if n.startswith("rotating.log")]
+        generations = []
+        for n in os.listdir(logs):
+            if n.startswith("rotating.log"):
+                with open(os.path.join(logs, n), "rb") as f:
+                    generations.append(f.read())
         for name in manifest["files"]:
             if name["path"].startswith(prefix + "rotating.log"):
                 member = read(name["path"])
