@@ -12,7 +12,7 @@ void setup_collect_logs(CLI::App& app, Context& ctx) {
     std::optional<std::string> output, redact;
     int since = 61;
     std::vector<std::string> includes, ticket;
-    bool no_redact = false, force = false, with_images = false;
+    bool no_redact = false, force = false, with_images = false, vendor = false;
     double timeout = 120, deadline = 600;
   };
   auto o = std::make_shared<Opts>();
@@ -31,6 +31,8 @@ void setup_collect_logs(CLI::App& app, Context& ctx) {
   app.add_option("--redact", o->redact, ctx.tr("既存のバンドルやベンダーの zip を伏せ字にする（-o に書く）",
                                                "Redact an existing bundle or vendor zip (written to -o)"))
       ->check(utf8_text());
+  app.add_flag("--vendor", o->vendor, ctx.tr("ベンダーのログ収集（QA 29）を実行または案内し、CaoraLogCollect.zip ができるまで最大 10 分待って入れる",
+                                             "Run or guide the vendor's log collection (QA 29), wait up to 10 minutes for CaoraLogCollect.zip and include it"));
   app.add_flag("--with-images", o->with_images, ctx.tr("顔画像・カード画像も入れる（既定は入れない）", "Include face images and card frames (left out by default)"));
   app.add_option("--timeout", o->timeout, ctx.tr("収集項目ごとの制限時間（秒、既定 120）", "Seconds each collector may take (default 120)"))
       ->check(CLI::Range(0.1, 3600.0));
@@ -48,6 +50,7 @@ void setup_collect_logs(CLI::App& app, Context& ctx) {
       opts.redact = !o->no_redact;
       opts.force = o->force;
       opts.with_images = o->with_images;
+      opts.vendor = o->vendor;
       opts.ticket = *ticket;
       opts.collector_timeout_seconds = o->timeout;
       opts.deadline_seconds = o->deadline;
@@ -58,7 +61,8 @@ void setup_collect_logs(CLI::App& app, Context& ctx) {
       for (const auto& [k, v] : *ticket) ticket_fields.push_back(k);
       opts.options_json = {{"since_days", o->since}, {"includes", o->includes}, {"redact", !o->no_redact},
                            {"force", o->force}, {"with_images", o->with_images}, {"ticket_fields", ticket_fields},
-                           {"timeout", o->timeout}, {"deadline", o->deadline}};
+                           {"timeout", o->timeout}, {"deadline", o->deadline},
+                           {"vendor", o->vendor}};
       if (o->redact) opts.options_json["redact_existing"] = *o->redact;
       std::unique_ptr<SystemLogSource> system_logs;
       if (!o->redact) {
@@ -71,6 +75,24 @@ void setup_collect_logs(CLI::App& app, Context& ctx) {
         opts.system_logs = system_logs.get();
       }
       opts.progress = [](const std::string& line) { std::cerr << "caora collect-logs: " << line << "\n"; };
+      double scale = clock_scale_from_env();
+      SteadyClock clock(scale);
+      opts.clock = &clock;
+      // The started collection may run as long as the wait, in real time, and a little more.
+      opts.vendor_run_timeout_seconds = opts.vendor_wait_seconds / scale + 10;
+      opts.vendor_guide = [&ctx](const VendorPlan& plan) {
+        bool ja = ctx.lang() == Lang::Ja;
+        std::string text = plan.mode == VendorMode::Run
+                               ? (ja ? "ベンダーのログ収集を実行します（QA 29）: " : "running the vendor's log collection (QA 29): ") +
+                                     display_path(plan.shortcut) + "\n"
+                               : (ja ? "ベンダーのログ収集（QA 29、カードリーダーソフト 1.6.0.0 以降）を次の手順で行ってください:\n"
+                                     : "Do the vendor's log collection (QA 29, reader software 1.6.0.0 and later) as follows:\n");
+        int n = 1;
+        for (const auto& step : plan.steps) text += "  " + std::to_string(n++) + ". " + (ja ? step.ja : step.en) + "\n";
+        text += ja ? "CaoraLogCollect.zip ができるまで最大 10 分待ちます。\n" : "Waiting up to 10 minutes for CaoraLogCollect.zip.\n";
+        std::cerr << text << std::flush;
+        return true;
+      };
       auto r = collect_logs(opts);
       if (!r) return ctx.fail(r.error());
       int code = r->partial.empty() ? kExitOk : kExitProblem;

@@ -7,7 +7,7 @@
 # Kept in step with the CLI by tests/e2e/test_docs_drift.py: every subcommand
 # and option of `caora --dump-cli` must be here, and nothing else.
 
-_caora_commands=(diagnose explain list doctor snapshot history undo set-startup-delay selftest pair rndis-reset discharge-guide register firmware)
+_caora_commands=(diagnose explain list doctor snapshot history undo set-startup-delay selftest pair rndis-reset discharge-guide register firmware collect-logs)
 
 # Global options work before and after the subcommand.
 _caora_global_options=(
@@ -28,7 +28,7 @@ _caora_subcommand_options()
         discharge-guide) printf '%s\n' --device --resume --status --cancel --timeout ;;
         register) printf '%s\n' --account --reader --env --update --ledger --device --institution-code-changed --face-dll --answer --timeout --password-stdin --ask-password ;;
         firmware) printf '%s\n' --manifest-url --trust-key --cacert --component -o --output-dir --reboot --resume --allow-downgrade --timeout ;;
-        collect-logs) printf '%s\n' -o --output --since --include --no-redact --ticket --force --redact --with-images --timeout --deadline ;;
+        collect-logs) printf '%s\n' -o --output --since --include --no-redact --ticket --force --vendor --redact --with-images --timeout --deadline ;;
         set-startup-delay) printf '%s\n' --show ;;
         selftest) printf '%s\n' --threshold --models --annotate --reader --photo --force ;;
         explain | doctor | history) ;;

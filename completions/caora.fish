@@ -208,6 +208,7 @@ complete -c caora -n '__fish_seen_subcommand_from collect-logs' -l no-redact -d 
 complete -c caora -n '__fish_seen_subcommand_from collect-logs' -l ticket -x -d 'A ticket field FIELD=VALUE'
 complete -c caora -n '__fish_seen_subcommand_from collect-logs' -l force -d 'Replace an existing output file'
 complete -c caora -n '__fish_seen_subcommand_from collect-logs' -l redact -r -d 'Redact an existing bundle or vendor zip'
+complete -c caora -n '__fish_seen_subcommand_from collect-logs' -l vendor -d 'Run or guide the vendor log collection and wait for its zip'
 complete -c caora -n '__fish_seen_subcommand_from collect-logs' -l with-images -d 'Include face images and card frames'
 complete -c caora -n '__fish_seen_subcommand_from collect-logs' -l timeout -x -d 'Seconds each collector may take (default 120)'
 complete -c caora -n '__fish_seen_subcommand_from collect-logs' -l deadline -x -d 'Seconds the whole run may take (default 600)'

@@ -75,6 +75,7 @@ Register-ArgumentCompleter -Native -CommandName caora, caora.exe -ScriptBlock {
         @{ c = 'collect-logs'; o = '--ticket'; v = $true; d = 'A ticket field FIELD=VALUE (repeatable)' }
         @{ c = 'collect-logs'; o = '--force'; v = $false; d = 'Replace an existing output file' }
         @{ c = 'collect-logs'; o = '--redact'; v = $true; d = 'Redact an existing bundle or vendor zip (written to -o)' }
+        @{ c = 'collect-logs'; o = '--vendor'; v = $false; d = 'Run or guide the vendor log collection and wait for its zip' }
         @{ c = 'collect-logs'; o = '--with-images'; v = $false; d = 'Include face images and card frames' }
         @{ c = 'collect-logs'; o = '--timeout'; v = $true; d = 'Seconds each collector may take (default 120)' }
         @{ c = 'collect-logs'; o = '--deadline'; v = $true; d = 'Seconds the whole run may take (default 600)' }

@@ -278,8 +278,11 @@ Status write_file_atomic(const fs::path& path, const std::string& bytes, const W
   // the old one's ACL, owner and attributes (a plain move would leave the
   // temp file's, inherited from the folder). When it cannot, or there is no
   // file yet, MoveFileExW replaces the target in one step, as rename(2) does.
+  // A private file (a redaction map) is narrowed before it has its name, and
+  // does not take over the ACL of a file it replaces.
+  if (opts.private_mode) restrict_to_admins_and_owner(tmp);
   std::error_code ec;
-  if (fs::exists(target, ec) &&
+  if (!opts.private_mode && fs::exists(target, ec) &&
       ReplaceFileW(target.c_str(), tmp.c_str(), nullptr, REPLACEFILE_IGNORE_MERGE_ERRORS, nullptr, nullptr))
     return ok_status();
   if (!MoveFileExW(tmp.c_str(), target.c_str(), MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH)) {
@@ -287,7 +290,6 @@ Status write_file_atomic(const fs::path& path, const std::string& bytes, const W
     remove_path(tmp);
     return errno_error(e == ERROR_ACCESS_DENIED ? EACCES : e == ERROR_PATH_NOT_FOUND ? ENOENT : EIO, path, "書き込み", "write");
   }
-  (void)opts;
 #else
   std::optional<FileMeta> existing = file_meta(target);
   // Created owner-only, widened below: a copy of a 0600 file is never readable

@@ -33,13 +33,13 @@ namespace caora {
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
+using SteadyTime = std::chrono::steady_clock;
 
 constexpr size_t kChunk = size_t{4} << 20;         // redaction works on line-aligned chunks of this size
 constexpr size_t kWholeMember = size_t{16} << 20;  // larger files are streamed, not held
 constexpr size_t kZipMemberLimit = size_t{512} << 20;
 
-double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+double seconds_since(SteadyTime::time_point t) { return std::chrono::duration<double>(SteadyTime::now() - t).count(); }
 
 std::string lower(std::string s) {
   for (auto& c : s) c = char(std::tolower(static_cast<unsigned char>(c)));
@@ -138,10 +138,11 @@ bool inside(const fs::path& child, const fs::path& parent) {
 // Reads a file as line-aligned chunks: a field never spans two chunks.
 class ChunkReader {
  public:
-  explicit ChunkReader(const fs::path& p) : in_(p, std::ios::binary) {
+  explicit ChunkReader(const fs::path& p) : path_(p), in_(p, std::ios::binary) {
     std::error_code ec;
-    left_ = fs::file_size(p, ec);
-    if (ec) left_ = kChunk;
+    size_ = fs::file_size(p, ec);
+    // A size the system does not know (0 for some special files): one chunk at most.
+    left_ = ec || size_ == 0 ? kChunk : size_;
   }
   bool ok() const { return bool(in_); }
   // Reads the first bytes to decide the encoding, keeping them for next().
@@ -181,29 +182,45 @@ class ChunkReader {
     return true;
   }
   bool failed() const { return bad_; }
+  // The file's size is no longer what it was when opened: it grew, or it was
+  // truncated or replaced (rotated) while read. What was read is still a prefix
+  // of the file as opened (the open handle follows a rotated file).
+  bool changed() const {
+    std::error_code ec;
+    auto now = fs::file_size(path_, ec);
+    return ec || now != size_;
+  }
 
  private:
   void fill() {
     if (eof_ || buf_.size() >= kChunk) return;
+    if (left_ == 0) {
+      // Only the bytes the file had when opened: a log appended to while read
+      // gives a consistent prefix instead of a read that never ends.
+      eof_ = true;
+      return;
+    }
     size_t old = buf_.size();
-    // No more than the file holds (plus one byte to see its end): zero-filling 4 MiB
-    // for every small log would cost more than reading it.
-    size_t want = std::min<uint64_t>(kChunk - old, left_ + 1);
+    // No more than the file holds: zero-filling 4 MiB for every small log would
+    // cost more than reading it.
+    size_t want = std::min<uint64_t>(kChunk - old, left_);
     buf_.resize(old + want);
     in_.read(&buf_[old], std::streamsize(want));
     std::streamsize got = in_.gcount();
     buf_.resize(old + size_t(got));
     left_ = left_ > uint64_t(got) ? left_ - uint64_t(got) : 0;
-    if (in_.eof()) eof_ = true;
+    if (in_.eof()) eof_ = true;  // truncated while read: shorter than it was
     else if (!in_) {
       bad_ = true;
       eof_ = true;
     }
   }
+  fs::path path_;
   std::ifstream in_;
   std::string buf_;
   bool eof_ = false, bad_ = false, decided_ = false;
-  uint64_t left_ = 0;  // bytes the file had left when last looked at (a growing file reads on)
+  uint64_t size_ = 0;  // when opened
+  uint64_t left_ = 0;  // of that, not read yet
   TextForm form_ = TextForm::Utf8;
 };
 
@@ -222,8 +239,8 @@ std::string read_error_reason(const fs::path& p) {
 struct Run {
   const CollectOptions& opts;
   Redactor redactor;
-  Clock::time_point started = Clock::now();
-  Clock::time_point deadline;
+  SteadyTime::time_point started = SteadyTime::now();
+  SteadyTime::time_point deadline;
   std::mutex mu;  // the writer, the records, the counts
   ZipWriter* writer = nullptr;
   nlohmann::json files = nlohmann::json::array();
@@ -234,13 +251,13 @@ struct Run {
   std::map<std::string, int> unreadable_by_collector;
   std::atomic<uint64_t> bytes_done{0};
   std::atomic<size_t> items_done{0};
-  Clock::time_point last_progress = Clock::now();
+  SteadyTime::time_point last_progress = SteadyTime::now();
   Error write_error;
   bool write_failed = false;
   explicit Run(const CollectOptions& o, std::string salt) : opts(o), redactor(std::move(salt)) {
-    deadline = started + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(o.deadline_seconds));
+    deadline = started + std::chrono::duration_cast<SteadyTime::duration>(std::chrono::duration<double>(o.deadline_seconds));
   }
-  bool past_deadline() const { return Clock::now() >= deadline; }
+  bool past_deadline() const { return SteadyTime::now() >= deadline; }
 };
 
 std::string redact_bytes(Run& run, const std::string& data, TextForm form, RedactCounts& counts) {
@@ -315,7 +332,7 @@ void learn_item(Run& run, const Item& item) {
 
 void progress(Run& run, bool force = false) {
   if (!run.opts.progress) return;
-  auto now = Clock::now();
+  auto now = SteadyTime::now();
   if (!force && (seconds_since(run.started) < 1.0 || now - run.last_progress < std::chrono::milliseconds(500))) return;
   run.last_progress = now;
   run.opts.progress(std::to_string(run.items_done.load()) + " files, " +
@@ -372,6 +389,7 @@ void write_item(Run& run, const Item& item) {
         record_unreadable(read_error_reason(*item.source));
         return;
       }
+      if (r.changed()) entry["changed_while_read"] = true;
     } else {
       data = redact_bytes(run, item.bytes, detect_text_form(item.bytes.substr(0, 1 << 20)), counts);
     }
@@ -407,6 +425,7 @@ void write_item(Run& run, const Item& item) {
     }
     if (st) st = run.writer->end_stream();
     if (r.failed()) entry["read_error"] = read_error_reason(*item.source);
+    if (r.changed()) entry["changed_while_read"] = true;
   }
   std::lock_guard<std::mutex> lock(run.mu);
   if (!st) {
@@ -507,7 +526,7 @@ std::vector<std::string> profile_list(const nlohmann::json& raw, const char* sec
 void run_system_collector(Run& run, const SystemCollector& sc, std::vector<Item>& items, CollectorRecord& rec) {
   const SystemLogSource& src = *run.opts.system_logs;
   double timeout = run.opts.collector_timeout_seconds;
-  double left = std::chrono::duration<double>(run.deadline - Clock::now()).count();
+  double left = std::chrono::duration<double>(run.deadline - SteadyTime::now()).count();
   if (left < timeout) timeout = std::max(0.1, left);
   std::string out;
   for (const auto& argv : sc.commands) {
@@ -690,6 +709,88 @@ std::unique_ptr<SystemLogSource> platform_system_logs() {
 #endif
 }
 
+// --vendor: the vendor's own collection (non-error QA 29) started or guided,
+// then waited for; `found` is the zip it finished.
+void run_vendor_collect(const CollectOptions& opts, CollectorRecord& rec, std::optional<fs::path>& found) {
+  if (!opts.root) {
+    rec.status = "unavailable";
+    rec.error = "no install root (--root or CAORA_ROOT)";
+    return;
+  }
+  VendorPlan plan = plan_vendor_collect(opts.snapshot, opts.profile, *opts.root);
+  rec.extra["mode"] = plan.mode == VendorMode::Run ? "run" : "guide";
+  rec.extra["reader_version"] = plan.version.empty() ? nlohmann::json(nullptr) : nlohmann::json(plan.version);
+  if (plan.mode == VendorMode::Run) {
+    rec.extra["shortcut"] = display_path(plan.shortcut);
+    rec.extra["shortcut_assumed"] = plan.shortcut_assumed;
+    std::error_code ec;
+    if (!fs::exists(plan.shortcut, ec)) {
+      rec.status = "failed";
+      rec.error = "the log collection shortcut is not at " + display_path(plan.shortcut) +
+                  " (run the vendor's log collection by hand, non-error QA 29)";
+      return;
+    }
+  }
+  if (opts.vendor_guide && !opts.vendor_guide(plan)) {
+    rec.status = "failed";
+    rec.error = "stopped before the vendor's log collection";
+    return;
+  }
+  // Seconds granularity: a zip written in the second the run starts still counts.
+  std::time_t started = std::time(nullptr) - 1;
+  std::mutex mu;
+  std::optional<std::string> run_error;
+  std::thread runner;
+  if (plan.mode == VendorMode::Run) {
+    runner = std::thread([&] {
+      auto r = run_process(plan.argv, opts.vendor_run_timeout_seconds, size_t{1} << 20);
+      std::lock_guard<std::mutex> lock(mu);
+      if (!r) run_error = r.error().message.en;
+      else if (r->timed_out) run_error = "the vendor's log collection was still running after " +
+                                         std::to_string(int(opts.vendor_run_timeout_seconds)) + " s";
+      else if (r->exit_code != 0) run_error = "the vendor's log collection ended with exit code " + std::to_string(r->exit_code);
+    });
+  }
+  SteadyClock real;
+  VendorWait w;
+  w.clock = opts.clock ? opts.clock : &real;
+  w.timeout_s = opts.vendor_wait_seconds;
+  w.started = started;
+  auto last_line = SteadyTime::now() - std::chrono::seconds(10);
+  w.tick = [&](double remaining, double waited, uint64_t size) {
+    if (opts.progress && SteadyTime::now() - last_line >= std::chrono::seconds(1)) {
+      last_line = SteadyTime::now();
+      std::string line = "waiting for " + plan.zip_name + ": " + std::to_string(int(waited)) + " s of " +
+                         std::to_string(int(waited + remaining)) + " s";
+      if (size > 0) line += ", " + std::to_string(size / 1024) + " KiB so far";
+      opts.progress(line);
+    }
+    return true;
+  };
+  w.failed = [&]() -> std::optional<std::string> {
+    std::lock_guard<std::mutex> lock(mu);
+    return run_error;
+  };
+  VendorWaitResult r = wait_for_vendor_zip(plan, w);
+  if (runner.joinable()) runner.join();
+  rec.extra["waited_seconds"] = std::round(r.waited_s * 10) / 10;
+  if (r.end == WatchEnd::Seen && r.zip) {
+    found = r.zip;
+    rec.extra["zip"] = display_path(*r.zip);
+    return;
+  }
+  if (!r.error.empty()) {
+    rec.status = "failed";
+    rec.error = r.error;
+    return;
+  }
+  rec.status = "timed_out";
+  rec.timed_out = true;
+  rec.error = plan.zip_name + (r.partial_zip ? " was still being written" : " did not appear") + " after " +
+              std::to_string(int(opts.vendor_wait_seconds)) + " s";
+  if (r.partial_zip) rec.extra["incomplete"] = display_path(*r.partial_zip);
+}
+
 Expected<CollectResult> collect_logs(const CollectOptions& opts) {
   fs::path out;
   if (opts.output) out = *opts.output;
@@ -713,7 +814,7 @@ Expected<CollectResult> collect_logs(const CollectOptions& opts) {
   auto collector = [&](const std::string& name, const std::function<void(CollectorRecord&)>& fn) {
     CollectorRecord rec;
     rec.name = name;
-    auto t0 = Clock::now();
+    auto t0 = SteadyTime::now();
     if (run.past_deadline()) {
       rec.status = "skipped";
       rec.error = "the run's deadline passed first";
@@ -801,6 +902,8 @@ Expected<CollectResult> collect_logs(const CollectOptions& opts) {
         walk(dir, "app-logs/" + d + "/", "app-logs", cutoff, items, rec, not_followed, opts.with_images);
       }
     });
+    std::optional<fs::path> vendor_zip;
+    if (opts.vendor) collector("vendor-run", [&](CollectorRecord& rec) { run_vendor_collect(opts, rec, vendor_zip); });
     collector("vendor-log-collect", [&](CollectorRecord& rec) {
       if (!opts.root) {
         rec.status = "unavailable";
@@ -816,11 +919,20 @@ Expected<CollectResult> collect_logs(const CollectOptions& opts) {
         fs::path p = *opts.root / fs::u8path(d) / fs::u8path(zip_name);
         std::error_code ec;
         if (!fs::is_regular_file(p, ec)) continue;
+        // One the vendor's tool is still writing has no end record yet: half a zip is no evidence.
+        if (!zip_looks_complete(p)) {
+          rec.extra["incomplete"].push_back(display_path(p));
+          continue;
+        }
         std::time_t t = file_mtime(p);
         if (!newest || t > newest_t) {
           newest = p;
           newest_t = t;
         }
+      }
+      if (vendor_zip) {
+        newest = vendor_zip;
+        newest_t = file_mtime(*vendor_zip);
       }
       if (!newest) {
         rec.status = "unavailable";

@@ -17,6 +17,7 @@
 #include "core/fs.h"
 #include "core/process.h"
 #include "workflows/collect_redact.h"
+#include "workflows/collect_vendor.h"
 
 namespace caora {
 
@@ -89,6 +90,13 @@ struct CollectOptions {
   const SystemLogSource* system_logs = nullptr;
   std::optional<fs::path> redact_existing;  // --redact ZIP: clean that instead of collecting
   int threads = 2;
+  // --vendor: run or guide the vendor's own collection first and wait for its zip.
+  bool vendor = false;
+  Clock* clock = nullptr;  // the wait's clock (tests run it fast)
+  double vendor_wait_seconds = 600;         // on `clock` (up to about 10 minutes, QA 29)
+  double vendor_run_timeout_seconds = 660;  // real seconds the started collection may run
+  // Shows the plan's steps to the person; false when they stopped.
+  std::function<bool(const VendorPlan&)> vendor_guide;
   std::function<void(const std::string&)> progress;  // one line of progress (stderr)
 };
 

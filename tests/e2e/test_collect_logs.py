@@ -365,6 +365,225 @@ class CollectLogs(unittest.TestCase):
         finally:
             subprocess.run(["umount", mnt])
 
+    # --vendor (non-error QA 29). The shortcut's target is a stand-in program named by an
+    # override profile, the way firmware install's live test runs a stand-in installer.
+    STAND_IN = r"""#!/usr/bin/env python3
+import io, os, sys, time, zipfile
+out, mode = sys.argv[1], sys.argv[2]
+buf = io.BytesIO()
+with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+    z.writestr("Caora/collect.log", "serial 2113001 error 906 " + "x" * 200000 + "\\n")
+    z.writestr("Caora/random.bin", os.urandom(300000))
+data = buf.getvalue()
+os.makedirs(os.path.dirname(out), exist_ok=True)
+pieces = 4 if mode == "whole" else 2
+step = len(data) // 4 + 1
+with open(out, "wb") as f:
+    for i in range(pieces):
+        f.write(data[i * step:(i + 1) * step])
+        f.flush()
+        time.sleep(0.8)
+with open(out + ".expected", "wb") as f:
+    f.write(data)
+"""
+
+    def vendor_setup(self, version, mode="whole", shortcut=True):
+        execute = os.path.join(self.root, "OnlineAuthApp", "App", "Execute")
+        os.makedirs(os.path.join(execute, "bin"), exist_ok=True)
+        if version is not None:
+            with open(os.path.join(execute, "bin", "version.txt"), "w") as f:
+                f.write(version + "\r\n")
+        # The zip from an earlier collection is two days old: only a new one counts.
+        old = os.path.join(execute, "logManualCollect", "CaoraLogCollect.zip")
+        t = time.time() - 2 * 86400
+        os.utime(old, (t, t))
+        self.vendor_zip = os.path.join(execute, "LogManualCollect", "CaoraLogCollect.zip")
+        with open(os.path.join(codes.SOURCE_DIR, "data", "site-profile.json"), encoding="utf-8") as f:
+            profile = json.load(f)
+        if shortcut:
+            stand_in = os.path.join(self.tmp, "log-collect-stand-in.sh")
+            with open(stand_in + ".py", "w") as f:
+                f.write(self.STAND_IN)
+            with open(stand_in, "w") as f:
+                f.write("#!/bin/sh\nexec %s %s %s %s\n" % (sys.executable, stand_in + ".py", self.vendor_zip, mode))
+            os.chmod(stand_in, 0o755)
+            profile["vendor_log_collect"]["shortcut"] = stand_in
+        self.profile = os.path.join(self.tmp, "profile.json")
+        with open(self.profile, "w", encoding="utf-8") as f:
+            json.dump(profile, f, ensure_ascii=False)
+
+    def vendor_collect(self, extra=()):
+        return caora(["--state-dir", self.state, "--root", self.root, "--profile", self.profile, "--json",
+                      "collect-logs", "--vendor", "-o", self.out] + list(extra),
+                     env={"CAORA_SYSTEM_LOGS": self.no_system, "CAORA_CLOCK_SCALE": "60"}, timeout=120)
+
+    def manifest_of(self, path):
+        with open(path, "rb") as f:
+            z = zipfile.ZipFile(io.BytesIO(f.read()))
+        return json.loads(z.read("manifest.json")), z.read
+
+    def test_vendor_runs_the_shortcut_and_waits_for_the_whole_zip(self):
+        self.vendor_setup("1.5.2.0")
+        r = self.vendor_collect()
+        self.assertEqual(r.returncode, 0, r.stderr.decode())
+        self.assertIn(b"waiting for CaoraLogCollect.zip", r.stderr)
+        manifest, read = self.manifest_of(self.out)
+        run = [c for c in manifest["collectors"] if c["name"] == "vendor-run"][0]
+        self.assertEqual(run["status"], "ok")
+        self.assertEqual(run["mode"], "run")
+        self.assertEqual(run["reader_version"], "1.5.2.0")
+        self.assertTrue(run["zip"].endswith("LogManualCollect/CaoraLogCollect.zip"), run)
+        self.assertTrue(manifest["options"]["vendor"])
+        # The complete zip, every member of it, not the two-day-old one nor a half-written one.
+        inner = zipfile.ZipFile(io.BytesIO(read("vendor/CaoraLogCollect.zip")))
+        self.assertIsNone(inner.testzip())
+        with open(self.vendor_zip + ".expected", "rb") as f:
+            expected = zipfile.ZipFile(io.BytesIO(f.read()))
+        self.assertEqual(sorted(inner.namelist()), sorted(expected.namelist()))
+        self.assertEqual(inner.read("Caora/random.bin"), expected.read("Caora/random.bin"))
+        entry = [f for f in manifest["files"] if f["path"] == "vendor/CaoraLogCollect.zip"][0]
+        self.assertIn("LogManualCollect", entry["source"])
+
+    def test_vendor_timeout_is_a_partial_collector(self):
+        self.vendor_setup("1.5.2.0", mode="half")
+        t0 = time.time()
+        r = self.vendor_collect()
+        self.assertEqual(r.returncode, 1, r.stderr.decode())
+        self.assertLess(time.time() - t0, 60)
+        doc = json.loads(r.stdout)
+        self.assertEqual(doc["status"], "partial")
+        self.assertIn("vendor-run", doc["partial"])
+        manifest, read = self.manifest_of(self.out)
+        run = [c for c in manifest["collectors"] if c["name"] == "vendor-run"][0]
+        self.assertEqual(run["status"], "timed_out")
+        self.assertTrue(run["timed_out"])
+        self.assertIn("still being written", run["error"])
+        # The half-written zip stays out; the earlier complete one is there, with its age.
+        vendor = [c for c in manifest["collectors"] if c["name"] == "vendor-log-collect"][0]
+        self.assertGreater(vendor["age_hours"], 47)
+        self.assertIsNone(zipfile.ZipFile(io.BytesIO(read("vendor/CaoraLogCollect.zip"))).testzip())
+
+    def test_vendor_guides_the_management_tool_from_1_6(self):
+        self.vendor_setup("1.6.0.0", shortcut=False)
+        target = os.path.join(self.root, "OnlineAuthApp", "App", "Execute", "logManualCollect", "CaoraLogCollect.zip")
+
+        def person_presses_log_collect():
+            time.sleep(1.5)
+            buf = io.BytesIO()
+            with zipfile.ZipFile(buf, "w") as z:
+                z.writestr("Caora/manager.log", "collected by the management tool\n")
+            with open(target + ".tmp", "wb") as f:
+                f.write(buf.getvalue())
+            os.replace(target + ".tmp", target)
+
+        import threading
+        person = threading.Thread(target=person_presses_log_collect)
+        person.start()
+        r = self.vendor_collect()
+        person.join()
+        self.assertEqual(r.returncode, 0, r.stderr.decode())
+        err = r.stderr.decode()
+        self.assertIn("ログ収集", err)
+        self.assertIn("停止中", err)
+        manifest, read = self.manifest_of(self.out)
+        run = [c for c in manifest["collectors"] if c["name"] == "vendor-run"][0]
+        self.assertEqual(run["mode"], "guide")
+        inner = zipfile.ZipFile(io.BytesIO(read("vendor/CaoraLogCollect.zip")))
+        self.assertIn(b"management tool", inner.read("Caora/manager.log"))
+
+    def test_vendor_unknown_version(self):
+        # No version to read: the shortcut is run when it is there ...
+        self.vendor_setup(None)
+        r = self.vendor_collect()
+        self.assertEqual(r.returncode, 0, r.stderr.decode())
+        manifest, _ = self.manifest_of(self.out)
+        run = [c for c in manifest["collectors"] if c["name"] == "vendor-run"][0]
+        self.assertEqual((run["mode"], run["reader_version"]), ("run", None))
+        # ... and the management tool's steps are given when it is not; nothing comes: timed out.
+        os.remove(self.out)
+        os.remove(self.vendor_zip)
+        self.vendor_setup("not a version", shortcut=False)
+        r = self.vendor_collect()
+        self.assertEqual(r.returncode, 1, r.stderr.decode())
+        manifest, _ = self.manifest_of(self.out)
+        run = [c for c in manifest["collectors"] if c["name"] == "vendor-run"][0]
+        self.assertEqual((run["mode"], run["status"]), ("guide", "timed_out"))
+        self.assertIn("did not appear", run["error"])
+
+    def test_files_growing_and_rotated_while_read(self):
+        # One log appended to (large enough to be streamed) and one rotated over
+        # and over while collect-logs reads them: each member must be a prefix of
+        # the file as it was at some point, and the manifest must say what the zip holds.
+        logs = os.path.join(self.root, "OnlineAuthApp", "App", "Execute", "log")
+        growing = os.path.join(logs, "growing.log")
+        line = "2026-12-04 12:00:00.123 INFO serial 2113001 state 稼働中 detail 0x81000003 %08d\n"
+        with open(growing, "w", encoding="utf-8") as f:
+            for i in range(260000):
+                f.write(line % i)
+        rotating = os.path.join(logs, "rotating.log")
+        with open(rotating, "w", encoding="utf-8") as f:
+            f.write(line % 0)
+        stop = [False]
+
+        def append():
+            i = 10 ** 7
+            with open(growing, "a", encoding="utf-8") as f:
+                while not stop[0]:
+                    f.write(line % i)
+                    f.flush()
+                    i += 1
+                    if i % 100 == 0:
+                        time.sleep(0.001)
+
+        def rotate():
+            n = 0
+            while not stop[0]:
+                n += 1
+                with open(rotating, "a", encoding="utf-8") as f:
+                    for i in range(2000):
+                        f.write(line % i)
+                os.rename(rotating, "%s.%d" % (rotating, n))
+                with open(rotating, "w", encoding="utf-8") as f:
+                    f.write(line % n)
+
+        import threading
+        writers = [threading.Thread(target=append), threading.Thread(target=rotate)]
+        for w in writers:
+            w.start()
+        try:
+            r = self.collect()
+        finally:
+            stop[0] = True
+            for w in writers:
+                w.join()
+        self.assertIn(r.returncode, (0, 1), r.stderr.decode())
+        t = subprocess.run(["unzip", "-t", self.out], capture_output=True)
+        self.assertEqual(t.returncode, 0, t.stdout.decode() + t.stderr.decode())
+        manifest, read = self.manifest_of(self.out)
+        with zipfile.ZipFile(self.out) as z:
+            self.assertIsNone(z.testzip())
+            sizes = {i.filename: i.file_size for i in z.infolist()}
+        for entry in manifest["files"]:
+            data = read(entry["path"])
+            self.assertEqual(entry["size"], len(data), entry["path"])
+            self.assertEqual(entry["size"], sizes[entry["path"]], entry["path"])
+            self.assertEqual(entry["sha256"], hashlib.sha256(data).hexdigest(), entry["path"])
+        prefix = "app-logs/OnlineAuthApp/App/Execute/log/"
+        with open(growing, "rb") as f:
+            final = f.read()
+        member = read(prefix + "growing.log")
+        self.assertGreaterEqual(len(member), 260000 * len((line % 0).encode()))
+        self.assertTrue(final.startswith(member), "growing.log in the bundle is not a prefix of the file")
+        generations = []
+        for n in os.listdir(logs):
+            if n.startswith("rotating.log"):
+                with open(os.path.join(logs, n), "rb") as f:
+                    generations.append(f.read())
+        for name in manifest["files"]:
+            if name["path"].startswith(prefix + "rotating.log"):
+                member = read(name["path"])
+                self.assertTrue(any(g.startswith(member) for g in generations), name["path"] + " is no file's prefix")
+
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)

@@ -1,0 +1,206 @@
+#include "workflows/collect_vendor.h"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <chrono>
+#include <fstream>
+
+namespace caora {
+
+namespace {
+
+std::string lower(std::string s) {
+  for (auto& c : s) c = char(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+const nlohmann::json* section(const nlohmann::json& profile, const char* name) {
+  if (!profile.is_object() || !profile.contains(name) || !profile[name].is_object()) return nullptr;
+  return &profile[name];
+}
+
+std::string probed_version(const nlohmann::json& snapshot) {
+  if (!snapshot.is_object() || !snapshot.contains("probes")) return {};
+  const auto& probes = snapshot["probes"];
+  if (!probes.contains("site.reader_software.version")) return {};
+  const auto& p = probes["site.reader_software.version"];
+  if (!p.value("known", false) || !p.contains("value") || !p["value"].is_string()) return {};
+  return p["value"].get<std::string>();
+}
+
+// The management tool's steps, as QA 29 gives them for 1.6.0.0 and later.
+std::vector<Text> guide_steps() {
+  return {
+      {"Caora管理ツールを起動します。", "Start the Caora management tool (Caora管理ツール)."},
+      {"左上の「最新の情報に更新」を押し、「シリアルNo.」が表示されることを確認します（表示されないときは USB ケーブルを確かめてからもう一度）。",
+       "Press 「最新の情報に更新」 (refresh) at the top left and check that the unit's 「シリアルNo.」 (serial number) shows "
+       "(if it does not, check the USB cable and refresh again)."},
+      {"状態が「停止中」であることを確認します。「稼働中」なら中段の「終了」を押します。",
+       "Check that the state is 「停止中」 (stopped); if it is 「稼働中」 (running), press 「終了」 (stop) in the middle."},
+      {"下段の「ログ収集」を押します。「停止中のCaoraに対しn分後に自動的に起動を試みます。」にチェックがあると n 分後に稼働中に戻るので、その前に押してください。",
+       "Press 「ログ収集」 (collect logs) at the bottom. If 「停止中のCaoraに対しn分後に自動的に起動を試みます。」 is ticked, the unit "
+       "starts again after n minutes: press it before then."},
+  };
+}
+
+}  // namespace
+
+std::optional<std::vector<int>> parse_dotted_version(const std::string& v) {
+  std::vector<int> out;
+  size_t at = 0;
+  std::string s = v;
+  if (!s.empty() && (s[0] == 'v' || s[0] == 'V')) s.erase(0, 1);
+  while (!s.empty() && s.back() == ' ') s.pop_back();
+  while (!s.empty() && s.front() == ' ') s.erase(0, 1);
+  if (s.empty()) return std::nullopt;
+  while (at <= s.size()) {
+    size_t dot = s.find('.', at);
+    std::string part = s.substr(at, dot == std::string::npos ? std::string::npos : dot - at);
+    if (part.empty() || part.size() > 6 || !std::all_of(part.begin(), part.end(), [](char c) { return c >= '0' && c <= '9'; }))
+      return std::nullopt;
+    out.push_back(std::stoi(part));
+    if (dot == std::string::npos) break;
+    at = dot + 1;
+  }
+  return out;
+}
+
+std::vector<std::string> vendor_command(const fs::path& shortcut) {
+  std::string ext = lower(shortcut.extension().u8string());
+  std::string p = shortcut.u8string();
+  // `start /wait` hands the shortcut to the shell, which resolves its target as a double-click would.
+  if (ext == ".lnk") return {"cmd.exe", "/d", "/c", "start", "", "/wait", p};
+  if (ext == ".bat" || ext == ".cmd") return {"cmd.exe", "/d", "/c", p};
+  return {p};
+}
+
+VendorPlan plan_vendor_collect(const nlohmann::json& snapshot, const nlohmann::json& profile, const fs::path& root) {
+  VendorPlan plan;
+  plan.version = probed_version(snapshot);
+  plan.zip_name = "CaoraLogCollect.zip";
+  std::vector<std::string> dirs = {"OnlineAuthApp/App/Execute/logManualCollect", "OnlineAuthApp/App/Execute/LogManualCollect"};
+  // QA 29 names the shortcut and its folder; the file name's .lnk is Windows' own for a shortcut.
+  std::string shortcut = "OnlineAuthApp/App/Execute/bin/ログ手動収集.lnk";
+  if (const auto* s = section(profile, "vendor_log_collect")) {
+    if (s->contains("file") && (*s)["file"].is_string()) plan.zip_name = (*s)["file"].get<std::string>();
+    if (s->contains("dirs") && (*s)["dirs"].is_array()) {
+      dirs.clear();
+      for (const auto& d : (*s)["dirs"])
+        if (d.is_string()) dirs.push_back(d.get<std::string>());
+    }
+    if (s->contains("shortcut") && (*s)["shortcut"].is_string()) shortcut = (*s)["shortcut"].get<std::string>();
+    plan.shortcut_assumed = s->value("shortcut_assumed", true);
+  }
+  for (const auto& d : dirs) plan.dirs.push_back(root / fs::u8path(d));
+  plan.shortcut = root / fs::u8path(shortcut);
+
+  auto v = parse_dotted_version(plan.version);
+  std::error_code ec;
+  bool newer = v && *v >= std::vector<int>{1, 6, 0, 0};
+  bool older = v && !newer;
+  if (older || (!v && fs::is_regular_file(plan.shortcut, ec))) {
+    plan.mode = VendorMode::Run;
+    plan.argv = vendor_command(plan.shortcut);
+    plan.steps = {{"Caora管理ツールが起動していれば「受付終了」で終了してください（QA 29）。",
+                   "If the Caora management tool is open, close it with 「受付終了」 first (QA 29)."}};
+  } else {
+    plan.mode = VendorMode::Guide;
+    plan.steps = guide_steps();
+  }
+  return plan;
+}
+
+bool zip_looks_complete(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary | std::ios::ate);
+  if (!in) return false;
+  std::streamoff size = in.tellg();
+  if (size < 22) return false;
+  // The record is 22 bytes plus a comment of at most 64 KiB, at the very end.
+  std::streamoff span = std::min<std::streamoff>(size, 22 + 65535);
+  std::string tail(size_t(span), '\0');
+  in.seekg(size - span);
+  if (!in.read(&tail[0], span)) return false;
+  for (size_t i = tail.size() - 22 + 1; i-- > 0;) {
+    if (tail.compare(i, 4, "PK\x05\x06") != 0) continue;
+    size_t comment = size_t(uint8_t(tail[i + 20])) | size_t(uint8_t(tail[i + 21])) << 8;
+    if (i + 22 + comment == tail.size()) return true;
+  }
+  return false;
+}
+
+namespace {
+
+std::time_t mtime_of(const fs::path& p, uint64_t* size) {
+#ifdef _WIN32
+  std::error_code ec;
+  auto ft = fs::last_write_time(p, ec);
+  if (ec) return 0;
+  *size = fs::file_size(p, ec);
+  auto age = std::chrono::duration_cast<std::chrono::seconds>(fs::file_time_type::clock::now() - ft).count();
+  return std::time(nullptr) - std::time_t(age);
+#else
+  struct stat st {};
+  if (::stat(p.c_str(), &st) != 0) return 0;
+  *size = uint64_t(st.st_size);
+  return st.st_mtime;
+#endif
+}
+
+}  // namespace
+
+VendorWaitResult wait_for_vendor_zip(const VendorPlan& plan, const VendorWait& w) {
+  VendorWaitResult r;
+  Clock& clock = *w.clock;
+  struct Seen {
+    fs::path path;
+    uint64_t size = 0;
+    std::time_t mtime = 0;
+    Clock::time_point since;
+  };
+  std::optional<Seen> last;
+  WatchLoop loop;
+  loop.clock = w.clock;
+  loop.timeout_s = w.timeout_s;
+  loop.poll_ms = w.poll_ms;
+  loop.look = [&]() -> bool {
+    std::optional<Seen> now;
+    for (const auto& d : plan.dirs) {
+      fs::path p = d / fs::u8path(plan.zip_name);
+      uint64_t size = 0;
+      std::time_t t = mtime_of(p, &size);
+      if (t == 0 || t < w.started) continue;
+      if (!now || t > now->mtime) now = Seen{p, size, t, clock.now()};
+    }
+    if (!now) {
+      last.reset();
+      return false;
+    }
+    r.partial_zip = now->path;
+    if (!last || last->path != now->path || last->size != now->size || last->mtime != now->mtime) {
+      last = now;
+      return false;
+    }
+    if (seconds_between(last->since, clock.now()) < w.settle_s) return false;
+    if (!zip_looks_complete(now->path)) return false;
+    r.zip = now->path;
+    return true;
+  };
+  loop.tick = [&](double remaining) {
+    if (w.failed) {
+      if (auto e = w.failed()) {
+        r.error = *e;
+        return false;
+      }
+    }
+    double waited = w.timeout_s - remaining;
+    return !w.tick || w.tick(remaining, waited, last ? last->size : 0);
+  };
+  WatchResult wr = watch_until(loop);
+  r.end = wr.end;
+  r.waited_s = wr.waited_s;
+  if (r.end == WatchEnd::Seen) r.partial_zip.reset();
+  return r;
+}
+
+}  // namespace caora
