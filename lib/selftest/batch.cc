@@ -93,7 +93,8 @@ Expected<Manifest> parse_manifest(const std::string& text, const std::string& ba
   return m;
 }
 
-Expected<std::vector<CaseOutcome>> run_batch(const Manifest& manifest, Pipeline& pipeline, int repeat) {
+Expected<std::vector<CaseOutcome>> run_batch(const Manifest& manifest, Pipeline& pipeline, int repeat,
+                                             const std::optional<std::string>& annotate_root) {
   if (repeat < 1 || repeat > 1000)
     return make_error(ErrorKind::Usage, "--repeat は 1〜1000 にしてください", "--repeat must be 1 to 1000");
   std::vector<CaseOutcome> out;
@@ -107,6 +108,11 @@ Expected<std::vector<CaseOutcome>> run_batch(const Manifest& manifest, Pipeline&
     std::map<std::string, std::vector<double>> samples;
     for (int i = 0; i < repeat; ++i) {
       RunRequest req{c.card, c.reader, c.capture, c.reference, std::nullopt, face::kMatchThreshold, false};
+      if (annotate_root && i + 1 == repeat) {
+        fs::path dir = fs::path(*annotate_root) / std::to_string(out.size());
+        if (auto made = make_dirs(dir); !made) return made.error();
+        req.annotate_dir = dir.string();
+      }
       auto rep = pipeline.run(req);
       if (!rep) {
         o.error = rep.error().message.en;
@@ -116,6 +122,7 @@ Expected<std::vector<CaseOutcome>> run_batch(const Manifest& manifest, Pipeline&
       for (const auto& s : rep->stages) samples[s.name].push_back(s.ms);
       if (i + 1 == repeat) {
         o.last = run_json(*rep);
+        o.annotated = rep->annotated;
         if (rep->card && rep->card->number) o.number = rep->card->number->digits();
         if (rep->face) {
           o.match = rep->face->match;

@@ -52,9 +52,12 @@ struct CaseOutcome {
   std::vector<std::string> expect_failures;
   std::optional<std::string> error;  // the case could not run (an input missing, …)
   nlohmann::json last;               // the last run's caora.selftest/1 document
+  std::vector<std::string> annotated; // the last run's pictures
 };
 
-Expected<std::vector<CaseOutcome>> run_batch(const Manifest& manifest, Pipeline& pipeline, int repeat);
+// With `annotate_root`, the last repeat of case i draws its pictures in annotate_root/i.
+Expected<std::vector<CaseOutcome>> run_batch(const Manifest& manifest, Pipeline& pipeline, int repeat,
+                                             const std::optional<std::string>& annotate_root = std::nullopt);
 
 // The versions a baseline is taken with: caora's, and the face model files' sha256.
 nlohmann::json batch_versions(const std::string& caora_version, const std::optional<std::string>& models_dir);
