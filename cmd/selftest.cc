@@ -49,10 +49,10 @@ std::function<int(const SelftestRunShared&)> setup_selftest_run(CLI::App& app, C
 
 void setup_selftest(CLI::App& app, Context& ctx) {
   auto opt = std::make_shared<SelftestOptions>();
-  app.add_option("stage", opt->stage, ctx.tr("診断する段階: face（顔）、card（カード）、run（カード → チップ → 顔の一連）",
-                                   "The stage to test: face, card, or run (card → chip → face in one pipeline)"))
+  app.add_option("stage", opt->stage, ctx.tr("診断する段階: face（顔）、card（カード）、run（カード → チップ → 顔の一連）、batch MANIFEST（一括）",
+                                   "The stage to test: face, card, run (card → chip → face in one pipeline) or batch MANIFEST"))
       ->required()
-      ->check(CLI::IsMember({"face", "card", "run"}));
+      ->check(CLI::IsMember({"face", "card", "run", "batch"}));
   app.add_option("images", opt->images,
                  ctx.tr("face: 撮影画像 PROBE と参照画像 REFERENCE（JPEG・PNG・JPEG 2000）。card: カードカメラの画像 IMAGE",
                         "face: the live capture PROBE and the reference photo REFERENCE (JPEG, PNG or JPEG 2000); "
@@ -73,10 +73,17 @@ void setup_selftest(CLI::App& app, Context& ctx) {
     ctx.run = [&ctx, opt, run_card, run_pipeline, reader, force]() -> int {
       if (opt->stage == "card") return run_card(opt->images);
       if (opt->stage == "face") return run_face(ctx, *opt);
+      SelftestRunShared shared{*reader, opt->annotate, opt->models, std::nullopt, opt->threshold, *force};
+      if (opt->stage == "batch") {
+        if (opt->images.size() != 1)
+          return ctx.fail(make_error(ErrorKind::Usage, "selftest batch にはマニフェストを1つ指定してください",
+                                     "selftest batch takes one manifest: MANIFEST"));
+        shared.manifest = opt->images[0];
+        return run_pipeline(shared);
+      }
       if (!opt->images.empty())
         return ctx.fail(make_error(ErrorKind::Usage, "selftest run は画像を --card・--capture・--reference で受け取ります",
                                    "selftest run takes its images as --card, --capture and --reference"));
-      SelftestRunShared shared{*reader, opt->annotate, opt->models, opt->threshold, *force};
       return run_pipeline(shared);
     };
   });

@@ -17,6 +17,7 @@ namespace caora {
 // The options `selftest run` shares with the card and face stages.
 struct SelftestRunShared {
   std::optional<std::string> reader, annotate, models;
+  std::optional<std::string> manifest;  // batch
   double threshold = 0.6;
   bool force = false;
 };
