@@ -91,7 +91,7 @@ class Batch(unittest.TestCase):
         self.assertEqual(stored["versions"]["caora"], doc["versions"]["caora"])
 
         # The same inputs: nothing to report.
-        code, doc = caora("batch", str(manifest), "--baseline", "before", "--report", str(WORK / "report"))
+        code, doc = caora("batch", str(manifest), "--repeat", "3", "--baseline", "before", "--report", str(WORK / "report"))
         self.assertEqual(code, 0, doc.get("comparison"))
         self.assertEqual(doc["comparison"]["regressions"], [])
         self.assertEqual(doc["comparison"]["not_comparable"], [])
