@@ -120,7 +120,9 @@ Expected<std::vector<CaseOutcome>> run_batch(const Manifest& manifest, Pipeline&
         break;
       }
       for (const auto& s : rep->stages) samples[s.name].push_back(s.ms);
-      if (i + 1 == repeat) {
+      // A VERIFY that failed spent one of the card's tries: never repeat it.
+      bool last = i + 1 == repeat || (rep->chip && rep->chip->status != ChipStatus::Ok);
+      if (last) {
         o.last = run_json(*rep);
         o.annotated = rep->annotated;
         if (rep->card && rep->card->number) o.number = rep->card->number->digits();
@@ -131,6 +133,7 @@ Expected<std::vector<CaseOutcome>> run_batch(const Manifest& manifest, Pipeline&
         }
         for (const auto& s : rep->stages)
           if (s.verdict == Verdict::Fail) o.failing_stages.push_back(s.name);
+        break;
       }
     }
     for (const auto& [stage, v] : samples) {
