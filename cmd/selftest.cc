@@ -41,18 +41,22 @@ int run_face(const Context& ctx, const SelftestOptions& opt) {
 }  // namespace
 
 // cmd/selftest_card.cc: the card stage.
-std::function<int(const std::vector<std::string>&)> setup_selftest_card(CLI::App& app, Context& ctx);
+std::function<int(const std::vector<std::string>&)> setup_selftest_card(CLI::App& app, Context& ctx,
+                                                                        std::optional<std::string>** reader,
+                                                                        bool** force);
+// cmd/selftest_run.cc: card → chip → face as one pipeline.
+std::function<int(const SelftestRunShared&)> setup_selftest_run(CLI::App& app, Context& ctx);
 
 void setup_selftest(CLI::App& app, Context& ctx) {
   auto opt = std::make_shared<SelftestOptions>();
-  app.add_option("stage", opt->stage, ctx.tr("診断する段階: face（顔）、card（カード）", "The stage to test: face or card"))
+  app.add_option("stage", opt->stage, ctx.tr("診断する段階: face（顔）、card（カード）、run（カード → チップ → 顔の一連）、batch MANIFEST（一括）",
+                                   "The stage to test: face, card, run (card → chip → face in one pipeline) or batch MANIFEST"))
       ->required()
-      ->check(CLI::IsMember({"face", "card"}));
+      ->check(CLI::IsMember({"face", "card", "run", "batch"}));
   app.add_option("images", opt->images,
                  ctx.tr("face: 撮影画像 PROBE と参照画像 REFERENCE（JPEG・PNG・JPEG 2000）。card: カードカメラの画像 IMAGE",
                         "face: the live capture PROBE and the reference photo REFERENCE (JPEG, PNG or JPEG 2000); "
-                        "card: the card camera's frame IMAGE"))
-      ->required();
+                        "card: the card camera's frame IMAGE"));
   app.add_option("--threshold", opt->threshold,
                  ctx.tr("同一人物とみなす距離の上限（既定 0.6）", "Largest distance still judged the same person (default 0.6)"));
   app.add_option("--models", opt->models,
@@ -61,9 +65,27 @@ void setup_selftest(CLI::App& app, Context& ctx) {
   app.add_option("--annotate", opt->annotate,
                  ctx.tr("顔の枠・特徴点・判定を描いた撮影画像を PNG で保存する",
                         "Save the capture as PNG with the face box, landmarks and verdicts drawn on it"));
-  auto run_card = setup_selftest_card(app, ctx);
-  app.callback([&ctx, opt, run_card] {
-    ctx.run = [&ctx, opt, run_card]() -> int { return opt->stage == "card" ? run_card(opt->images) : run_face(ctx, *opt); };
+  std::optional<std::string>* reader = nullptr;
+  bool* force = nullptr;
+  auto run_card = setup_selftest_card(app, ctx, &reader, &force);
+  auto run_pipeline = setup_selftest_run(app, ctx);
+  app.callback([&ctx, opt, run_card, run_pipeline, reader, force] {
+    ctx.run = [&ctx, opt, run_card, run_pipeline, reader, force]() -> int {
+      if (opt->stage == "card") return run_card(opt->images);
+      if (opt->stage == "face") return run_face(ctx, *opt);
+      SelftestRunShared shared{*reader, opt->annotate, opt->models, std::nullopt, opt->threshold, *force};
+      if (opt->stage == "batch") {
+        if (opt->images.size() != 1)
+          return ctx.fail(make_error(ErrorKind::Usage, "selftest batch にはマニフェストを1つ指定してください",
+                                     "selftest batch takes one manifest: MANIFEST"));
+        shared.manifest = opt->images[0];
+        return run_pipeline(shared);
+      }
+      if (!opt->images.empty())
+        return ctx.fail(make_error(ErrorKind::Usage, "selftest run は画像を --card・--capture・--reference で受け取ります",
+                                   "selftest run takes its images as --card, --capture and --reference"));
+      return run_pipeline(shared);
+    };
   });
 }
 

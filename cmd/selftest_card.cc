@@ -111,8 +111,13 @@ int run_card(const Context& ctx, const CLI::App& app, const CardOptions& opt, co
 
 // Called by setup_selftest: declares the card stage's options on `selftest` and returns
 // what runs the stage with the images given.
-std::function<int(const std::vector<std::string>&)> setup_selftest_card(CLI::App& app, Context& ctx) {
+std::function<int(const std::vector<std::string>&)> setup_selftest_card(CLI::App& app, Context& ctx,
+                                                                        std::optional<std::string>** reader,
+                                                                        bool** force) {
   auto opt = std::make_shared<CardOptions>();
+  // `selftest run` reads these too; the shared_ptr lives as long as the callbacks.
+  *reader = &opt->reader;
+  *force = &opt->force;
   app.add_option("--reader", opt->reader,
                  ctx.tr("card: このリーダライタ（PC/SC の名前、または名前の先頭）のカードのチップで照合番号Bを照合し、顔写真を読む",
                         "card: verify the verification number B with the chip of the card in this reader (its PC/SC "

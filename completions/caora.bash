@@ -30,7 +30,7 @@ _caora_subcommand_options()
         firmware) printf '%s\n' --manifest-url --trust-key --cacert --component -o --output-dir --reboot --resume --allow-downgrade --timeout ;;
         collect-logs) printf '%s\n' -o --output --since --include --no-redact --ticket --force --vendor --redact --with-images --timeout --deadline ;;
         set-startup-delay) printf '%s\n' --show ;;
-        selftest) printf '%s\n' --threshold --models --annotate --reader --photo --force ;;
+        selftest) printf '%s\n' --threshold --models --annotate --reader --photo --force --card --capture --reference --repeat --save-baseline --baseline --report ;;
         explain | doctor | history) ;;
     esac
 }
@@ -269,9 +269,9 @@ _caora()
             fi
             ;;
         selftest)
-            # The stage, then its images (face: PROBE REFERENCE; card: IMAGE).
+            # The stage, then its images (face: PROBE REFERENCE; card: IMAGE; run: options only).
             if ((npos == 0)); then
-                _caora_compreply_words "$cur" face card
+                _caora_compreply_words "$cur" face card run batch
             else
                 _caora_complete_files "$cur" 0
             fi

@@ -109,7 +109,7 @@ end
 function __caora_selftest_positional
     set -l tokens (commandline -opc)
     contains -- selftest $tokens; or return 1
-    if contains -- face $tokens; or contains -- card $tokens
+    if contains -- face $tokens; or contains -- card $tokens; or contains -- run $tokens; or contains -- batch $tokens
         test "$argv[1]" = images
     else
         test "$argv[1]" = stage
@@ -191,6 +191,15 @@ complete -c caora -n '__fish_seen_subcommand_from selftest' -l photo -r -F -d 'c
 complete -c caora -n '__fish_seen_subcommand_from selftest' -l force -d 'card: verify even with one try left'
 complete -c caora -n '__caora_selftest_positional stage' -a face -d 'The face stage: PROBE REFERENCE'
 complete -c caora -n '__caora_selftest_positional stage' -a card -d 'The card stage: IMAGE, a frame of the card camera'
+complete -c caora -n '__caora_selftest_positional stage' -a run -d 'Card, chip and face in one pipeline'
+complete -c caora -n '__caora_selftest_positional stage' -a batch -d 'MANIFEST: many cases, baselines, a report'
+complete -c caora -n '__fish_seen_subcommand_from selftest' -l repeat -x -d 'batch: runs of each case'
+complete -c caora -n '__fish_seen_subcommand_from selftest' -l save-baseline -x -d 'batch: record the results as this baseline'
+complete -c caora -n '__fish_seen_subcommand_from selftest' -l baseline -x -d 'batch: compare with this baseline'
+complete -c caora -n '__fish_seen_subcommand_from selftest' -l report -x -a '(__fish_complete_directories)' -d 'batch: write an HTML report into this folder'
+complete -c caora -n '__fish_seen_subcommand_from selftest' -l card -r -F -d 'run: the card camera frame'
+complete -c caora -n '__fish_seen_subcommand_from selftest' -l capture -r -F -d 'run: the face camera capture'
+complete -c caora -n '__fish_seen_subcommand_from selftest' -l reference -r -F -d 'run: the photo to match against (default: the chip photo)'
 complete -c caora -n '__caora_selftest_positional images' -F
 
 # The same for caora.exe (Windows builds run from fish under MSYS2/Cygwin).

@@ -66,6 +66,13 @@ Register-ArgumentCompleter -Native -CommandName caora, caora.exe -ScriptBlock {
         @{ c = 'selftest'; o = '--reader'; v = $true; d = 'card: verify with the chip of the card in this PC/SC reader' }
         @{ c = 'selftest'; o = '--photo'; v = $true; d = 'card: save the face photo from the chip (PNG)' }
         @{ c = 'selftest'; o = '--force'; v = $false; d = 'card: verify even with one try left' }
+        @{ c = 'selftest'; o = '--card'; v = $true; d = 'run: the card camera frame' }
+        @{ c = 'selftest'; o = '--capture'; v = $true; d = 'run: the face camera capture' }
+        @{ c = 'selftest'; o = '--reference'; v = $true; d = 'run: the photo to match against (default: the chip photo)' }
+        @{ c = 'selftest'; o = '--repeat'; v = $true; d = 'batch: runs of each case' }
+        @{ c = 'selftest'; o = '--save-baseline'; v = $true; d = 'batch: record the results as this baseline' }
+        @{ c = 'selftest'; o = '--baseline'; v = $true; d = 'batch: compare with this baseline' }
+        @{ c = 'selftest'; o = '--report'; v = $true; d = 'batch: write an HTML report into this folder' }
         @{ c = 'pair'; o = '--licences'; v = $true; d = 'Number of multi-unit licences bought' }
         @{ c = 'collect-logs'; o = '-o'; v = $true; d = 'Write the bundle here (default: caora-logs-<host>-<UTC time>.zip in the current folder)' }
         @{ c = 'collect-logs'; o = '--output'; v = $true; d = 'Write the bundle here (default: caora-logs-<host>-<UTC time>.zip in the current folder)' }
@@ -319,7 +326,7 @@ Register-ArgumentCompleter -Native -CommandName caora, caora.exe -ScriptBlock {
         'selftest' {
             # The stage, then its images (face: PROBE REFERENCE; card: IMAGE).
             if ($positional -eq 0) {
-                Select-CaoraPrefix $wordToComplete @('face', 'card') | ForEach-Object { Get-CaoraResult $_ 'ParameterValue' "The $_ stage" }
+                Select-CaoraPrefix $wordToComplete @('face', 'card', 'run', 'batch') | ForEach-Object { Get-CaoraResult $_ 'ParameterValue' "The $_ stage" }
             } else {
                 return Get-CaoraPath $wordToComplete $false
             }

@@ -9,7 +9,7 @@ packages=(
   libsodium-dev minisign openssl
   catch2 python3 python3-jsonschema unzip groff-base util-linux
   clang libclang-rt-14-dev
-  python3-pil python3-numpy fonts-noto-cjk fonts-ipafont
+  python3-pil python3-numpy fonts-noto-cjk fonts-ipafont chromium
   tesseract-ocr tesseract-ocr-jpn tesseract-ocr-script-jpan tesseract-ocr-eng libtesseract-dev libleptonica-dev
   mingw-w64 g++-mingw-w64-x86-64-posix gcc-mingw-w64-x86-64-posix wine wine64 dpkg-dev
 )

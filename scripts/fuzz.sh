@@ -13,6 +13,7 @@ targets=(lookup recipe startup_bat unit_ini version snapshot tlv japanese_date i
          card_fields frame_header ledger)
 targets+=(discharge_state redact net_config)
 targets+=(firmware_manifest minisign)
+targets+=(selftest_manifest)
 cmake --build "$build" --target "${targets[@]/#/fuzz_}"
 
 corpus=$build/corpus
@@ -30,6 +31,8 @@ printf '1.5.3.0\n1.10.2.1' > "$corpus/version/a"
 printf 'CAORA_MSN_P2.11.7_A16.5.4\nCAORA_MSN_P2.10.3_A16.4.1' > "$corpus/version/b"
 printf '2.1.0J\n2.0.9J' > "$corpus/version/c"
 cp data/demo/snapshot.json "$corpus/snapshot/"
+printf '{"schema":"caora.selftest-batch/1","cases":[{"id":"c1","card":"cards/a.jpg"},{"id":"f1","capture":"x.png","reference":"y.png","expect":{"match":true}}]}' > "$corpus/selftest_manifest/a"
+printf '[{"id":"c1","inputs_sha256":{},"verification_number_b":"55021720352285","median_ms":{"ocr":9}}]' > "$corpus/selftest_manifest/b"
 # A snapshot with the record lists (/2) and one with the per-unit lines it replaced (/1).
 cp tests/data/sites/clean.json "$corpus/snapshot/clean-v2.json"
 cp tests/data/sites/v1/clean.json "$corpus/snapshot/clean-v1.json"

@@ -431,6 +431,103 @@ class WholeBinaryTest(LiveReader):
         self.assertEqual(card.apdus, [], "the card is not touched when the photo cannot be written")
 
 
+
+JOHNS = "/usr/share/doc/libdlib19.1/examples/johns"
+
+
+def has_selftest_run():
+    p = subprocess.run([CAORA, "selftest", "--help"], capture_output=True, text=True)
+    return "--capture" in p.stdout
+
+
+@unittest.skipUnless(os.path.exists(CAORA) and has_selftest_run() and os.path.isdir(JOHNS),
+                     "this caora has no selftest run, or Debian's dlib example photos (libdlib19.1) are missing")
+class PipelineTest(LiveReader):
+    """caora selftest run: the generated card's OCR → 照合番号B → the chip over vpcd → the capture's quality →
+    the match against the photo read from the chip (the card keeps John Simm's photo, tests/data/card/README)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        gen = os.path.join(SOURCE, "tests", "tools", "cardgen", "cardgen.py")
+        subprocess.run(["/usr/bin/python3", gen, "--out", cls.tmp, "--count", "1", "--seed", "7"], check=True,
+                       capture_output=True, timeout=120)
+        cls.image = os.path.join(cls.tmp, "0000.png")
+        with open(os.path.join(cls.tmp, "0000.json")) as f:
+            cls.truth = json.load(f)["verification_number_b"]
+        cls.same = os.path.join(JOHNS, "John_Simm", "000300_00470148.jpg")
+        other = sorted(os.listdir(os.path.join(JOHNS, "John_Savage")))[0]
+        cls.other = os.path.join(JOHNS, "John_Savage", other)
+
+    def run_pipeline(self, *args):
+        cmd = [CAORA, "--lang", "en", "--json", "selftest", "run", "--card", self.image] + list(args)
+        p = subprocess.run(cmd, env=self.env, capture_output=True, text=True, timeout=120)
+        self.assertTrue(p.stdout.strip(), p.stderr)
+        return p.returncode, json.loads(p.stdout)
+
+    def test_stages_in_the_units_order_with_the_chip_photo_as_reference(self):
+        card = self.insert(number=self.truth)
+        annotate = tempfile.mkdtemp(dir=self.tmp)
+        code, doc = self.run_pipeline("--reader", READER, "--capture", self.same, "--annotate", annotate)
+        self.assertEqual(doc["schema"], "caora.selftest/1")
+        self.assertEqual([s["stage"] for s in doc["stages"]],
+                         ["placement", "ocr", "verification_number_b", "chip", "capture_quality", "match"])
+        self.assertEqual(doc["verification_number_b"], self.truth)
+        self.assertEqual(card.apdus[3], "002000800e" + self.truth.encode().hex())
+        self.assertEqual(doc["reference_source"], "chip")
+        self.assertEqual(doc["chip"]["status"], "ok")
+        for s in doc["stages"][:4]:
+            self.assertEqual(s["verdict"], "pass", s)
+        self.assertIsNotNone(doc["face"]["distance"])
+        for name in ("placement", "ocr", "chip", "capture_quality", "match", "total", "load_ocr", "load_models"):
+            self.assertIn(name, doc["timings_ms"])
+        self.assertEqual(code, 0 if doc["decision"]["passed"] else 1)
+        for png in ("card.png", "chip-photo.png", "face.png"):
+            self.assertTrue(os.path.getsize(os.path.join(annotate, png)) > 100, png)
+        same_distance = doc["face"]["distance"]
+        # Another person against the same chip photo is further away, and a miss maps to qa-24.
+        self.take_out(card)
+        self.insert(number=self.truth)
+        code, doc = self.run_pipeline("--reader", READER, "--capture", self.other)
+        self.assertGreater(doc["face"]["distance"], same_distance)
+        if not doc["face"]["match"]:
+            self.assertEqual(code, 1)
+            self.assertEqual(doc["stages"][-1]["recipe"], "qa-24")
+            self.assertEqual(doc["decision"]["recipe"], doc["stages"][-1]["recipe"] if doc["stages"][-2]["verdict"] == "pass"
+                             else "qa-24")
+
+    def test_wrong_number_stops_at_the_chip_with_015(self):
+        card = self.insert(number=OTHER_NUMBER, tries=5)
+        code, doc = self.run_pipeline("--reader", READER, "--capture", self.same)
+        self.assertEqual(code, 1)
+        chip = [s for s in doc["stages"] if s["stage"] == "chip"][0]
+        self.assertEqual((chip["verdict"], chip["code"], chip["recipe"]), ("fail", "015", "error-015"))
+        self.assertEqual(doc["decision"]["code"], "015")
+        # No photo: the face stages are skipped, not passed.
+        self.assertEqual([s["verdict"] for s in doc["stages"][-2:]], ["skipped", "skipped"])
+        self.assertEqual(card.tries, 4)
+
+    def test_no_reader_is_906_exit_5(self):
+        code, doc = self.run_pipeline("--reader", "SONY FeliCa Port", "--capture", self.same)
+        self.assertEqual(code, 5)
+        chip = [s for s in doc["stages"] if s["stage"] == "chip"][0]
+        self.assertEqual(chip["code"], "906")
+
+    def test_reference_file_instead_of_the_chip(self):
+        code, doc = self.run_pipeline("--capture", self.same, "--reference",
+                                      os.path.join(JOHNS, "John_Simm", "000288_00470387.jpg"))
+        self.assertEqual(doc["reference_source"], "file")
+        self.assertNotIn("chip", [s["stage"] for s in doc["stages"]])
+        self.assertEqual(code, 0 if doc["decision"]["passed"] else 1)
+
+    def test_usage_errors(self):
+        for args, word in ((["--capture", "/nonexistent.png", "--reference", "/nonexistent.png"], "nonexistent"),
+                           (["--capture", PHOTO], "--reference")):
+            code, doc = self.run_pipeline(*args)
+            self.assertEqual(code, 2, doc)
+            self.assertIn(word, doc["error"]["en"])
+            self.assertTrue(doc["error"]["ja"])
+
 if __name__ == "__main__":
     why = pcsc_parts.missing_parts()
     if not why and not os.path.exists(UNIT_TESTS):
