@@ -78,6 +78,26 @@ class VersionTest(unittest.TestCase):
         known = subprocess.run(["git", "-C", SOURCE, "cat-file", "-t", commit], capture_output=True, text=True)
         self.assertEqual(known.stdout.strip(), "commit")
 
+    def test_commit_outside_git_is_unknown(self):
+        # What the build does for a tree that is not a git checkout (a source tarball):
+        # "unknown", unless -DCAORA_GIT_COMMIT names it; the build never fails on it.
+        if not shutil.which("cmake"):
+            self.skipTest("cmake not installed")
+        script = os.path.join(SOURCE, "cmake", "git_commit.cmake")
+        out = os.path.join(self.tmp, "git_commit.h")
+        src = os.path.join(self.tmp, "src")
+        os.mkdir(src)
+        env = dict(os.environ, GIT_CEILING_DIRECTORIES=self.tmp)
+        subprocess.run(["cmake", "-DSRC=" + src, "-DOUT=" + out, "-P", script], check=True, env=env, capture_output=True)
+        with open(out, encoding="utf-8") as f:
+            text = f.read()
+        self.assertIn('kGitCommit[] = "unknown"', text)
+        self.assertIn("kGitDirty = false", text)
+        subprocess.run(["cmake", "-DSRC=" + src, "-DOUT=" + out, "-DOVERRIDE=0123abc", "-P", script], check=True, env=env,
+                       capture_output=True)
+        with open(out, encoding="utf-8") as f:
+            self.assertIn('kGitCommit[] = "0123abc"', f.read())
+
     def test_installed_models_checked(self):
         if not version_json()["build"]["face"]:
             doc = version_json({"CAORA_MODELS_DIR": self.tmp})
