@@ -4,7 +4,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/strings.h"
+#include <string>
+
+#include "core/text.h"
 
 namespace caora {
 
