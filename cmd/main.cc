@@ -9,8 +9,8 @@
 #include <iostream>
 #include <mutex>
 
-#include "build_info.h"
 #include "cmd/context.h"
+#include "cmd/version.h"
 #include "core/stopwatch.h"
 
 namespace caora {
@@ -113,9 +113,10 @@ static int run(int argc, char** argv) {
   CLI::App app{ja ? "caora: 顔認証付きカードリーダー Caora の導入・保守ツール" : "caora: install and support the Caora face-recognition card reader", "caora"};
   app.require_subcommand(0, 1);
   app.set_help_flag("-h,--help", ctx.tr("このヘルプを表示して終了する", "Print this help message and exit"));
-  std::string version = std::string("caora ") + CAORA_VERSION + "\n" + kBuiltFrom;
-  while (!version.empty() && version.back() == '\n') version.pop_back();
-  app.set_version_flag("--version", version, ctx.tr("バージョンを表示して終了する", "Print the version and exit"));
+  // A flag of our own rather than CLI11's version flag: --json and --lang apply to it.
+  bool show_version = false;
+  app.add_flag("--version", show_version, ctx.tr("バージョン、コミット、ビルドオプション、モデルファイルの版を表示して終了する",
+                                                 "Print the version, commit, build options and model files' versions, and exit"));
   bool dump_cli = false;
   app.add_option("--lang", ctx.lang_name, ctx.tr("出力の言語: ja か en（既定はロケールから）", "Language of the output: ja or en (default: from the locale)"))->check(CLI::IsMember({"ja", "en"}));
   app.add_flag("--json", ctx.json, ctx.tr("標準出力にJSON文書を1つ出す", "One JSON document on stdout"));
@@ -140,8 +141,6 @@ static int run(int argc, char** argv) {
     return app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {
     return app.exit(e);
-  } catch (const CLI::CallForVersion& e) {
-    return app.exit(e);
   } catch (const CLI::ParseError& e) {
     // Under --json a script gets its document even when the command line is wrong.
     bool json = false;
@@ -153,6 +152,12 @@ static int run(int argc, char** argv) {
     std::cerr << "caora: " << (ja ? "コマンドラインが正しくありません: " : "") << e.what() << "\n"
               << (ja ? "caora --help で使い方を表示します\n" : "run caora --help for usage\n");
     return kExitUsage;
+  }
+  if (show_version) {
+    nlohmann::json doc = version_document();
+    if (ctx.json) ctx.print_json(doc);
+    else ctx.out(version_text(doc, ctx.lang()));
+    return kExitOk;
   }
   if (dump_cli) {
     std::cout << describe(app).dump(2) << "\n";

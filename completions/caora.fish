@@ -146,7 +146,7 @@ complete -c caora -n "not __fish_seen_subcommand_from $caora_commands" -a firmwa
 
 # Global options (before or after the subcommand).
 complete -c caora -s h -l help -d 'Print help and exit'
-complete -c caora -l version -d 'Print the version and exit'
+complete -c caora -l version -d 'Print the version, commit, build options and model file versions'
 complete -c caora -l lang -x -a 'ja en' -d 'Language of the output'
 complete -c caora -l json -d 'One JSON document on stdout'
 complete -c caora -l root -x -a '(__fish_complete_directories)' -d 'Caora install root'

@@ -35,7 +35,7 @@ Register-ArgumentCompleter -Native -CommandName caora, caora.exe -ScriptBlock {
     $options = @(
         @{ c = ''; o = '--help'; v = $false; d = 'Print help and exit' }
         @{ c = ''; o = '-h'; v = $false; d = 'Print help and exit' }
-        @{ c = ''; o = '--version'; v = $false; d = 'Print the version and exit' }
+        @{ c = ''; o = '--version'; v = $false; d = 'Print the version, commit, build options and model files'' versions' }
         @{ c = ''; o = '--lang'; v = $true; d = 'Language of the output: ja or en' }
         @{ c = ''; o = '--json'; v = $false; d = 'One JSON document on stdout' }
         @{ c = ''; o = '--root'; v = $true; d = 'Caora install root' }

@@ -6,7 +6,9 @@
 #   2. the real registry code against fixtures set with `wine reg add`, then
 #      changed with `wine reg add` / `wine reg delete`,
 #   3. whole-binary runs of caora.exe: --version, list, explain, diagnose on a
-#      recorded site and on the live Windows backend, selftest face.
+#      recorded site and on the live Windows backend, selftest face,
+#   4. the .msi (scripts/msi.sh): msiinfo, then msiexec /i into its own Wine
+#      prefix, the installed caora.exe run by path and through PATH, msiexec /x.
 # Prints each step's result and the time taken; exits non-zero if any failed.
 # WINEPREFIX defaults to a cached prefix ($XDG_CACHE_HOME or /var/cache).
 set -uo pipefail
@@ -180,6 +182,43 @@ check diagnose-site 'doc["schema"] == "caora.diagnose/1" and any(c["id"] == "rem
 check diagnose-live 'doc["schema"] == "caora.diagnose/1" and any("SM_REMOTESESSION" in e for c in doc["causes"] for e in c["evidence"])'
 expect selftest-face "says the face self-test is not available" \
   grep -q "not available" "$log_dir/selftest-face.txt" "$log_dir/selftest-face.err"
+
+# 4. The installer (scripts/msi.sh): its tables read with msiinfo, then installed
+# with msiexec into a Wine prefix of its own, where the installed caora.exe runs,
+# by its full path and through PATH, and uninstalled again.
+msi_prefix=${CAORA_MSI_WINEPREFIX:-${XDG_CACHE_HOME:-/var/cache}/caora-wine-msi}
+if msi=$("$top/scripts/msi.sh" "$build" 2>"$log_dir/msi.err"); then
+  ok "msi built: $(basename "$msi"), $(($(stat -c %s "$msi") / 1024)) kB"
+  msiinfo export "$msi" File >"$log_dir/msi-files.txt"
+  msiinfo export "$msi" Environment >"$log_dir/msi-env.txt"
+  expect msi-files "the .msi holds caora.exe, the PowerShell completion and the man pages as text" \
+    bash -c 'for f in caora.exe caora.ps1 caora.1.txt caora-doctor.1.txt caora-recipes.5.txt; do
+               grep -qP "[\t|]\Q$f\E\t" "$1" || { echo "missing $f"; exit 1; }; done' - "$log_dir/msi-files.txt"
+  expect msi-path "the .msi appends its folder to the system PATH" grep -qF '=-*PATH	[~];[INSTALLDIR]' "$log_dir/msi-env.txt"
+  mkdir -p "$msi_prefix"
+  [ -f "$msi_prefix/system.reg" ] || WINEPREFIX=$msi_prefix "$wine" wineboot -i >/dev/null 2>&1
+  WINEPREFIX=$msi_prefix run msi-install 0 msiexec /i "$msi" /qn
+  installed="$msi_prefix/drive_c/Program Files/caora"
+  expect msi-installed "caora.exe, doc\\caora.1.txt and caora.ps1 are in Program Files\\caora" \
+    test -f "$installed/caora.exe" -a -f "$installed/doc/caora.1.txt" -a -f "$installed/caora.ps1"
+  WINEPREFIX=$msi_prefix run msi-version 0 "$installed/caora.exe" --version --json
+  check msi-version 'doc["schema"] == "caora.version/1" and doc["build"]["platform"] == "windows"'
+  WINEPREFIX=$msi_prefix run msi-list 0 "$installed/caora.exe" --lang en list
+  expect msi-list "the installed caora.exe lists error-008" grep -q "^error-008 " "$log_dir/msi-list.txt"
+  # A new process sees the PATH the installer wrote.
+  WINEPREFIX=$msi_prefix run msi-on-path 0 cmd /c "caora --version"
+  expect msi-on-path "caora runs by name through PATH" grep -q "^caora " "$log_dir/msi-on-path.txt"
+  WINEPREFIX=$msi_prefix run msi-uninstall 0 msiexec /x "$msi" /qn
+  WINEPREFIX=$msi_prefix "$wine" reg query 'HKLM\System\CurrentControlSet\Control\Session Manager\Environment' /v PATH \
+    >"$log_dir/msi-path-after.txt" 2>&1
+  expect msi-removed "uninstall removes caora.exe and its PATH entry" \
+    bash -c '! test -e "$1/caora.exe" && ! grep -qi "program files.caora" "$2"' - "$installed" "$log_dir/msi-path-after.txt"
+  WINEPREFIX=$msi_prefix wineserver -k >/dev/null 2>&1
+else
+  echo "windows: FAIL msi build"
+  cat "$log_dir/msi.err"
+  failed+=("msi")
+fi
 
 end=$(date +%s)
 echo "windows: build $((built - start)) s, Wine tests $((end - built)) s, total $((end - start)) s"
