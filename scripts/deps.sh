@@ -12,6 +12,7 @@ packages=(
   python3-pil python3-numpy fonts-noto-cjk fonts-ipafont
   tesseract-ocr tesseract-ocr-jpn tesseract-ocr-script-jpan tesseract-ocr-eng libtesseract-dev libleptonica-dev
   mingw-w64 g++-mingw-w64-x86-64-posix gcc-mingw-w64-x86-64-posix wine wine64 dpkg-dev
+  chromium ansible-core ansible openssh-server openssh-client python3-winrm
 )
 missing=()
 for p in "${packages[@]}"; do
