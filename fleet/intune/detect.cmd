@@ -12,11 +12,7 @@ if not defined CAORA_EXE set "CAORA_EXE=caora.exe"
 set "out=%TEMP%\caora-detect-%RANDOM%%RANDOM%.txt"
 "%CAORA_EXE%" --lang en %CAORA_ARGS% doctor > "%out%" 2>nul
 set "rc=%ERRORLEVEL%"
-set "counts="
-set "codes="
-for /f "usebackq delims=" %%L in (`findstr /b /c:"Checked:" "%out%" 2^>nul`) do set "counts=%%L"
-rem The findings' heads end in [recipe]: their ids, for the summary.
-for /f "usebackq tokens=2 delims=[]" %%R in (`findstr /r /c:"^[^ ].*\[[a-z0-9-]*\]$" "%out%" 2^>nul`) do set "codes=!codes! %%R"
+call :scan
 del /q "%out%" >nul 2>&1
 if "%rc%"=="0" (
   echo caora: no problem found. !counts!
@@ -27,4 +23,28 @@ if "%rc%"=="1" (
   exit /b 1
 )
 echo caora: not checked ^(caora exit %rc%^)
+exit /b 0
+
+
+rem Reads caora doctor's text in %out%: the "Checked:" line into counts, and
+rem the recipe ids of the findings (heads that end in [recipe]) into codes.
+rem Plain for /f and %%var:~n%% over each line (Wine's cmd, like old ones,
+rem has neither a full findstr nor !var:~n!).
+:scan
+set "counts="
+set "codes="
+for /f "usebackq delims=" %%L in ("%out%") do (
+  set "l=%%L"
+  call :line
+rem A title may quote a screen's text: the quotes go before the line is looked at.
+set "l=%l:"=%"
+)
+exit /b 0
+:line
+rem A title may quote a screen's text: the quotes go before the line is looked at.
+set "l=%l:"=%"
+if "%l:~0,8%"=="Checked:" set "counts=!l!"
+if "%l:~0,1%"==" " exit /b 0
+if not "%l:~-1%"=="]" exit /b 0
+for /f "tokens=2 delims=[]" %%R in ("%l%") do set "codes=%codes% %%R"
 exit /b 0
