@@ -261,5 +261,12 @@ complete -c caora -n '__fish_seen_subcommand_from firmware' -l timeout -x -d 'in
 
 # fleet: report, then the results folder
 complete -c caora -n "not __fish_seen_subcommand_from $caora_commands" -a fleet -d "Fold many terminals' doctor/diagnose results into one report"
-complete -c caora -n '__fish_seen_subcommand_from fleet; and not __fish_seen_subcommand_from report' -a report -d 'A report from a folder of results'
+function __caora_fleet_action
+    set -l tokens (commandline -opc)
+    contains -- fleet $tokens; or return 1
+    contains -- report $tokens; and return 1
+    return 0
+end
+complete -c caora -n '__caora_fleet_action' -a report -d 'A report from a folder of results'
+complete -c caora -n '__fish_seen_subcommand_from fleet' -F
 complete -c caora -n '__fish_seen_subcommand_from fleet' -l html -r -F -d 'Write a page with a sortable table and a chart'
