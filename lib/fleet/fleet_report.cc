@@ -1,6 +1,9 @@
 #include "fleet/fleet_report.h"
 
 #include <algorithm>
+#include <atomic>
+#include <thread>
+#include <variant>
 #include <sstream>
 #include <unordered_map>
 
@@ -174,38 +177,62 @@ Expected<FleetReport> build_fleet_report(const std::filesystem::path& dir) {
     return make_error(ErrorKind::NotFound, "結果のフォルダがありません: " + display_path(dir), "no such results folder: " + display_path(dir));
   FleetReport report;
   report.dir = display_path(dir);
-  // One entry per distinct cause; hosts appended as terminals are read.
-  std::unordered_map<std::string, size_t> cause_index;
+  std::vector<fs::path> files;
   fs::directory_iterator it(dir, ec), end;
   if (ec) return fs_error(ec, dir, "結果のフォルダを読めません", "cannot read the results folder");
   for (; it != end; it.increment(ec)) {
     if (ec) return fs_error(ec, dir, "結果のフォルダを読めません", "cannot read the results folder");
-    const fs::path& p = it->path();
-    if (p.extension() != ".json") continue;
-    std::string file = p.filename().string();
-    if (!it->is_regular_file(ec)) {
-      report.bad_files.push_back({file, {"通常のファイルではありません", "not a regular file"}});
+    if (it->path().extension() == ".json") files.push_back(it->path());
+  }
+  // Each file is read and parsed by one of a few threads and dropped once its
+  // summary is taken: at most one document per thread is in memory.
+  std::vector<std::variant<TerminalResult, BadResult>> results(files.size());
+  std::atomic<size_t> next{0};
+  auto work = [&files, &results, &next] {
+    for (size_t i; (i = next.fetch_add(1)) < files.size();) {
+      const fs::path& p = files[i];
+      std::string file = p.filename().string();
+      std::error_code fec;
+      if (!fs::is_regular_file(p, fec)) {
+        results[i] = BadResult{file, {"通常のファイルではありません", "not a regular file"}};
+        continue;
+      }
+      auto text = read_file(p, kFleetResultLimit);
+      if (!text) {
+        results[i] = BadResult{file, text.error().message};
+        continue;
+      }
+      auto t = parse_terminal_result(p.stem().string(), text.value());
+      if (!t) {
+        results[i] = BadResult{file, t.error().message};
+        continue;
+      }
+      t.value().file = file;
+      results[i] = std::move(t.value());
+    }
+  };
+  unsigned threads = std::clamp(std::thread::hardware_concurrency(), 1u, 8u);
+  if (files.size() < 64) threads = 1;
+  std::vector<std::thread> pool;
+  for (unsigned k = 1; k < threads; ++k) pool.emplace_back(work);
+  work();
+  for (auto& th : pool) th.join();
+  // One entry per distinct cause; hosts appended as terminals are read.
+  std::unordered_map<std::string, size_t> cause_index;
+  for (auto& r : results) {
+    if (auto* b = std::get_if<BadResult>(&r)) {
+      report.bad_files.push_back(std::move(*b));
       continue;
     }
-    auto text = read_file(p, kFleetResultLimit);
-    if (!text) {
-      report.bad_files.push_back({file, text.error().message});
-      continue;
-    }
-    auto t = parse_terminal_result(p.stem().string(), text.value());
-    if (!t) {
-      report.bad_files.push_back({file, t.error().message});
-      continue;
-    }
-    t.value().file = file;
-    for (const auto& f : t.value().findings) {
+    auto& t = std::get<TerminalResult>(r);
+    for (const auto& f : t.findings) {
       auto [pos, added] = cause_index.emplace(f.recipe + "\n" + f.cause, report.causes.size());
       if (added) report.causes.push_back({f, {}});
       auto& hosts = report.causes[pos->second].hosts;
-      if (hosts.empty() || hosts.back() != t.value().host) hosts.push_back(t.value().host);
+      if (hosts.empty() || hosts.back() != t.host) hosts.push_back(t.host);
     }
-    if (severity(t.value().exit_class) > severity(report.worst_exit)) report.worst_exit = t.value().exit_class;
-    report.terminals.push_back(std::move(t.value()));
+    if (severity(t.exit_class) > severity(report.worst_exit)) report.worst_exit = t.exit_class;
+    report.terminals.push_back(std::move(t));
   }
   std::sort(report.terminals.begin(), report.terminals.end(), [](const auto& a, const auto& b) { return a.host < b.host; });
   std::sort(report.bad_files.begin(), report.bad_files.end(), [](const auto& a, const auto& b) { return a.file < b.file; });
@@ -398,6 +425,20 @@ constexpr const char* kSortScript = R"js(
 
 }  // namespace
 
+// A bar's label cut to fit its column: wide (CJK) characters count two.
+static std::string clip_label(const std::string& label) {
+  const int room = 64;
+  int used = 0;
+  for (size_t i = 0; i < label.size();) {
+    unsigned char c = static_cast<unsigned char>(label[i]);
+    size_t len = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+    used += len >= 3 ? 2 : 1;
+    if (used > room) return label.substr(0, i) + "…";
+    i += len;
+  }
+  return label;
+}
+
 std::string fleet_report_html(const FleetReport& r, Lang lang) {
   bool ja = lang == Lang::Ja;
   auto tr = [ja](const char* j, const char* e) { return std::string(ja ? j : e); };
@@ -428,7 +469,7 @@ std::string fleet_report_html(const FleetReport& r, Lang lang) {
       std::string label = (c.finding.code.empty() ? "" : c.finding.code + " ") + c.finding.title.in(lang);
       o << "<g class=\"bar\" data-recipe=\"" << esc(c.finding.recipe) << "\" data-cause=\"" << esc(c.finding.cause) << "\" data-count=\""
         << c.hosts.size() << "\"><text x=\"" << label_w - 6 << "\" y=\"" << y + 15 << "\" text-anchor=\"end\" font-size=\"12\">"
-        << esc(label.size() > 90 ? label.substr(0, label.find_last_of(' ', 90)) + "…" : label) << "</text><rect x=\"" << label_w << "\" y=\"" << y
+        << esc(clip_label(label)) << "<title>" << esc(label) << "</title></text><rect x=\"" << label_w << "\" y=\"" << y
         << "\" width=\"" << std::max(w, 1) << "\" height=\"" << bar_h - 6 << "\" fill=\"#4a6fd0\"/><text x=\"" << label_w + w + 6 << "\" y=\""
         << y + 15 << "\" font-size=\"12\">" << c.hosts.size() << "</text></g>\n";
     }
