@@ -3,6 +3,7 @@
 
 #include "cmd/context.h"
 #include "core/lock.h"
+#include "diag/doctor.h"
 #include "diag/lookup.h"
 #include "diag/report.h"
 
@@ -114,7 +115,11 @@ void setup_diagnose(CLI::App& app, Context& ctx) {
       Journal journal(ctx.state());
       Report report = run_recipe(*found.recipe, *set, *site->host, &journal, io, opts);
       if (io.interactive()) io.progress({"", ""});
-      if (ctx.json) ctx.print_json(diagnose_json(report, *set));
+      if (ctx.json) {
+        nlohmann::json doc = diagnose_json(report, *set);
+        doc["terminal"] = terminal_json(*site->host);
+        ctx.print_json(doc);
+      }
       else ctx.out(diagnose_text(report, *set, lang));
       return exit_code_for(report.status);
     };

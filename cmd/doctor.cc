@@ -14,7 +14,11 @@ void setup_doctor(CLI::App& app, Context& ctx) {
       TerminalInteraction io(ctx.lang(), ctx.json);
       DoctorReport report = run_doctor(*set, *site->host, io);
       io.progress({"", ""});
-      if (ctx.json) ctx.print_json(doctor_json(report));
+      if (ctx.json) {
+        nlohmann::json doc = doctor_json(report);
+        doc["terminal"] = terminal_json(*site->host);
+        ctx.print_json(doc);
+      }
       else ctx.out(doctor_text(report, ctx.lang(), ctx.verbose));
       return report.present > 0 ? kExitProblem : kExitOk;
     };

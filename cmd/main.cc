@@ -30,6 +30,7 @@ void setup_discharge_guide(CLI::App&, Context&);
 void setup_register(CLI::App&, Context&);
 void setup_firmware(CLI::App&, Context&);
 void setup_collect_logs(CLI::App&, Context&);
+void setup_fleet(CLI::App&, Context&);
 
 const std::vector<CommandSpec>& command_table() {
   static const std::vector<CommandSpec> table = {
@@ -48,6 +49,7 @@ const std::vector<CommandSpec>& command_table() {
       {"collect-logs", {"サポート用のログ一式を伏せ字にして集め、問い合わせ票を用意する", "Collect a redacted support bundle with the vendor's ticket filled in"}, setup_collect_logs},
       {"register", {"ログイン名管理ツールでの登録: 状況、登録前の重複確認、確認しながらの登録、接続情報の撤去、証明書変更時の判断", "Registration with the login-name tool: status, a check before registering, a guided registration, removal of the connection info, the certificate-change decision"}, setup_register},
       {"firmware", {"カードリーダーソフト・ファームウェアの版の確認、署名付きマニフェストの取得、検証付きダウンロードとインストール", "Reader software and firmware: versions against known-good, a signed manifest, verified downloads and a checked install"}, setup_firmware},
+      {"fleet", {"多数の端末の doctor/diagnose の結果をまとめる（report）", "Fold many terminals' doctor/diagnose results into one report (report)"}, setup_fleet},
   };
   return table;
 }

@@ -7,7 +7,7 @@
 # Kept in step with the CLI by tests/e2e/test_docs_drift.py: every subcommand
 # and option of `caora --dump-cli` must be here, and nothing else.
 
-_caora_commands=(diagnose explain list doctor snapshot history undo set-startup-delay selftest pair rndis-reset discharge-guide register firmware collect-logs)
+_caora_commands=(diagnose explain list doctor snapshot history undo set-startup-delay selftest pair rndis-reset discharge-guide register firmware collect-logs fleet)
 
 # Global options work before and after the subcommand.
 _caora_global_options=(
@@ -28,6 +28,7 @@ _caora_subcommand_options()
         discharge-guide) printf '%s\n' --device --resume --status --cancel --timeout ;;
         register) printf '%s\n' --account --reader --env --update --ledger --device --institution-code-changed --face-dll --answer --timeout --password-stdin --ask-password ;;
         firmware) printf '%s\n' --manifest-url --trust-key --cacert --component -o --output-dir --reboot --resume --allow-downgrade --timeout ;;
+        fleet) printf '%s\n' --html ;;
         collect-logs) printf '%s\n' -o --output --since --include --no-redact --ticket --force --vendor --redact --with-images --timeout --deadline ;;
         set-startup-delay) printf '%s\n' --show ;;
         selftest) printf '%s\n' --threshold --models --annotate --reader --photo --force --card --capture --reference --repeat --save-baseline --baseline --report ;;
@@ -45,6 +46,7 @@ _caora_takes_value()
         --licences | --device | --timeout) return 0 ;;
         --account | --env | --ledger | --face-dll) return 0 ;;
         --manifest-url | --trust-key | --cacert | --component | --output-dir) return 0 ;;
+        --html) return 0 ;;
     esac
     return 1
 }
@@ -284,6 +286,14 @@ _caora()
                 _caora_compreply_words "$cur" status refresh download history install
             else
                 _caora_complete_files "$cur" 0
+            fi
+            ;;
+        fleet)
+            # report, then the results folder.
+            if ((npos == 0)); then
+                _caora_compreply_words "$cur" report
+            else
+                _caora_complete_files "$cur" 1
             fi
             ;;
         *) COMPREPLY=() ;;

@@ -6,7 +6,7 @@
 # Kept in step with the CLI by tests/e2e/test_docs_drift.py: every subcommand
 # and option of `caora --dump-cli` must be here, and nothing else.
 
-set -l caora_commands diagnose explain list doctor snapshot history undo set-startup-delay selftest pair rndis-reset discharge-guide register firmware
+set -l caora_commands diagnose explain list doctor snapshot history undo set-startup-delay selftest pair rndis-reset discharge-guide register firmware fleet
 
 # The caora to ask for codes and journal ids: the one being completed if it
 # runs, else the one on PATH. Prints it with the options that say where the
@@ -268,3 +268,15 @@ complete -c caora -n '__fish_seen_subcommand_from firmware' -l reboot -d "instal
 complete -c caora -n '__fish_seen_subcommand_from firmware' -l resume -d 'install: continue after the restart'
 complete -c caora -n '__fish_seen_subcommand_from firmware' -l allow-downgrade -d 'install: allow an older version'
 complete -c caora -n '__fish_seen_subcommand_from firmware' -l timeout -x -d 'install: the limit of each wait in seconds'
+
+# fleet: report, then the results folder
+complete -c caora -n "not __fish_seen_subcommand_from $caora_commands" -a fleet -d "Fold many terminals' doctor/diagnose results into one report"
+function __caora_fleet_action
+    set -l tokens (commandline -opc)
+    contains -- fleet $tokens; or return 1
+    contains -- report $tokens; and return 1
+    return 0
+end
+complete -c caora -n '__caora_fleet_action' -a report -d 'A report from a folder of results'
+complete -c caora -n '__fish_seen_subcommand_from fleet' -F
+complete -c caora -n '__fish_seen_subcommand_from fleet' -l html -r -F -d 'Write a page with a sortable table and a chart'

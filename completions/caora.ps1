@@ -27,6 +27,7 @@ Register-ArgumentCompleter -Native -CommandName caora, caora.exe -ScriptBlock {
         'discharge-guide'   = "Guide the unit's discharge step by step, checking each step and timing the waits"
         'register'          = 'Registration with the login-name tool: status, check, add, remove, cert-change'
         'firmware'          = 'Reader software and firmware: versions, a signed manifest, verified download and install'
+        'fleet'             = "Fold many terminals' doctor/diagnose results into one report"
         'collect-logs'      = "Collect a redacted support bundle with the vendor's ticket filled in"
     }
 
@@ -116,6 +117,7 @@ Register-ArgumentCompleter -Native -CommandName caora, caora.exe -ScriptBlock {
         @{ c = 'firmware'; o = '--resume'; v = $false; d = 'install: continue after the restart' }
         @{ c = 'firmware'; o = '--allow-downgrade'; v = $false; d = 'install: allow an older version' }
         @{ c = 'firmware'; o = '--timeout'; v = $true; d = 'install: the limit of each wait in seconds' }
+        @{ c = 'fleet'; o = '--html'; v = $true; d = 'Write a page with a sortable table and a chart' }
     )
 
     # Used when caora cannot be run to ask: the official codes, detail codes
@@ -341,6 +343,13 @@ Register-ArgumentCompleter -Native -CommandName caora, caora.exe -ScriptBlock {
                 Select-CaoraPrefix $wordToComplete @('status', 'refresh', 'download', 'history', 'install') | ForEach-Object { Get-CaoraResult $_ 'ParameterValue' $_ }
             } else {
                 return Get-CaoraPath $wordToComplete $false
+            }
+        }
+        'fleet' {
+            if ($positional -eq 0) {
+                Select-CaoraPrefix $wordToComplete @('report') | ForEach-Object { Get-CaoraResult $_ 'ParameterValue' $_ }
+            } else {
+                return Get-CaoraPath $wordToComplete $true
             }
         }
     }

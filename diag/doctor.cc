@@ -1,5 +1,6 @@
 #include "diag/doctor.h"
 
+#include <ctime>
 #include <set>
 #include <sstream>
 
@@ -84,6 +85,33 @@ json doctor_json(const DoctorReport& d) {
 
 static std::string finding_head(const Finding& f, Lang lang) {
   return (f.recipe->codes.empty() ? "" : f.recipe->codes.front() + " ") + f.recipe->title.in(lang) + "  [" + f.recipe->id + "]";
+}
+
+json terminal_json(Host& host) {
+  auto value = [&host](const char* probe) -> json {
+    if (!host.provides_probe(probe)) return nullptr;
+    ProbeResult r = host.probe(probe);
+    return r.known ? r.value : json(nullptr);
+  };
+  json units = value("usb.units.serials");
+  if (!units.is_array() || units.empty()) {
+    json ini = value("site.ini.serials");
+    if (ini.is_array()) units = ini;
+  }
+  char at[32] = "";
+  std::time_t now = std::time(nullptr);
+  std::tm utc{};
+#ifdef _WIN32
+  gmtime_s(&utc, &now);
+#else
+  gmtime_r(&now, &utc);
+#endif
+  std::strftime(at, sizeof at, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return {{"run_at", at},
+          {"versions", {{"reader_software", value("site.reader_software.version")},
+                        {"firmware", value("site.firmware.version")},
+                        {"face_dll", value("site.face_dll.version")}}},
+          {"units", units.is_array() ? units : json::array()}};
 }
 
 std::string doctor_text(const DoctorReport& d, Lang lang, bool list_unknown) {

@@ -22,6 +22,11 @@ struct DoctorReport {
 
 DoctorReport run_doctor(const RecipeSet& set, Host& host, Interaction& io);
 nlohmann::json doctor_json(const DoctorReport& report);
+// What a desk compares across terminals (`caora fleet report`): when the run
+// was (UTC), the reader software, firmware and face-auth DLL versions, and the
+// units' serials (null where the terminal could not say). Added to doctor's and
+// diagnose's JSON as "terminal".
+nlohmann::json terminal_json(Host& host);
 // The findings present, then the counts, and what could not be checked counted in
 // two groups (read but left open for a question; not readable here); `list_unknown`
 // (-v) lists each of those with its reason.

@@ -13,6 +13,7 @@ packages=(
   tesseract-ocr tesseract-ocr-jpn tesseract-ocr-script-jpan tesseract-ocr-eng libtesseract-dev libleptonica-dev
   mingw-w64 g++-mingw-w64-x86-64-posix gcc-mingw-w64-x86-64-posix wine wine64 dpkg-dev
   debootstrap msitools wixl
+  ansible-core ansible openssh-server openssh-client python3-winrm
 )
 missing=()
 for p in "${packages[@]}"; do

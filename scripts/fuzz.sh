@@ -14,6 +14,7 @@ targets=(lookup recipe startup_bat unit_ini version snapshot tlv japanese_date i
 targets+=(discharge_state redact net_config)
 targets+=(firmware_manifest minisign)
 targets+=(selftest_manifest)
+targets+=(fleet_result)
 cmake --build "$build" --target "${targets[@]/#/fuzz_}"
 
 corpus=$build/corpus
@@ -74,6 +75,10 @@ printf 'Inter-| sta-|   Quality        |   Discarded packets\n face | tus | link
 printf '氏名: 山田 太郎 serial=2113001\n個人番号 1234 5678 9018\npassword="x y"\n' > "$corpus/redact/a"
 printf '\xff\xfen\x00a\x00m\x00e\x00=\x00A\x00b\x00\n\x00' > "$corpus/redact/b"
 printf '\x8e\x81\x96\xbc\x81\x46\x8e\x52\x93\x63 \x82\x50\x82\x51\r\n' > "$corpus/redact/c"
+# fleet_result: a doctor result, a diagnose result with a present cause, a caora.error/1.
+printf '{"schema":"caora.doctor/1","status":"problem","summary":{"present":1,"absent":0,"unknown":0},"findings":[{"recipe":"error-008","code":"008","cause":"rdp","title":{"ja":"リモート","en":"remote"},"status":"present","evidence":["x"],"probes":["host.rdp.enabled"]}],"terminal":{"run_at":"2026-12-04T10:00:00Z","versions":{"reader_software":"1.5.2.0","firmware":"CAORA_MSN_P2.11.7_A16.5.4","face_dll":null},"units":["2113001"]}}' > "$corpus/fleet_result/doctor"
+printf '{"schema":"caora.diagnose/1","code":"FUJ906","recipe":"error-fuj906","status":"escalate","causes":[{"id":"c1","title":{"ja":"a","en":"b"},"status":"present","evidence":[]}]}' > "$corpus/fleet_result/diagnose"
+printf '{"schema":"caora.error/1","error":{"ja":"あ","en":"a"},"exit_code":2}' > "$corpus/fleet_result/error"
 
 passed=0
 failed=0

@@ -117,6 +117,23 @@ rdp() { "$wine" reg query "$ts" /v fDenyTSConnections 2>/dev/null | tr -d '\r' |
 journal=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['actions'][0]['journal'])" "$log_dir/fix-901.txt" 2>/dev/null)
 run undo-901 0 "$exe" --lang en undo "$journal" --yes --json --state-dir "$log_dir/state"
 [ "$(rdp)" = 0x0 ] || { echo "windows: FAIL undo left fDenyTSConnections at $(rdp)"; failed+=("undo-901-registry"); }
+# Intune-style detection and remediation (fleet/intune) in Wine's cmd: exactly
+# one line on stdout and nothing on stderr; with Remote Desktop enabled again
+# (the undo above), detection exits 1 and remediation turns it off for real
+# (other findings of Wine's live backend, no unit on USB, are left: exit 1).
+wpath() { "$wine" winepath -w "$1" 2>/dev/null | tr -d '\r'; }
+export CAORA_EXE; CAORA_EXE=$(wpath "$exe")
+export CAORA_ARGS; CAORA_ARGS="--state-dir $(wpath "$log_dir/intune-state")"
+run intune-detect 1 cmd /c "$(wpath "$top/fleet/intune/detect.cmd")"
+run intune-remediate 1 cmd /c "$(wpath "$top/fleet/intune/remediate.cmd")"
+unset CAORA_EXE CAORA_ARGS
+for n in intune-detect intune-remediate; do
+  expect $n "one line on stdout, nothing on stderr" \
+    test "$(wc -l <"$log_dir/$n.txt")" = 1 -a ! -s "$log_dir/$n.err"
+done
+expect intune-detect "names the Remote Desktop finding" grep -q "^caora: problem found:.* error-901" "$log_dir/intune-detect.txt"
+expect intune-remediate "reports error-901 fixed" grep -q "fixed:.* error-901" "$log_dir/intune-remediate.txt"
+[ "$(rdp)" = 0x1 ] || { echo "windows: FAIL intune-remediate left fDenyTSConnections at $(rdp)"; failed+=("intune-registry"); }
 # register: a check against the terminal's connection info (the site profile's
 # assumed layout), then its removal and the undo, compared byte for byte.
 regroot="$log_dir/root"
