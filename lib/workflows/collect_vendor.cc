@@ -6,14 +6,12 @@
 #include <chrono>
 #include <fstream>
 
+#include "core/strings.h"
+#include "host/version.h"
+
 namespace caora {
 
 namespace {
-
-std::string lower(std::string s) {
-  for (auto& c : s) c = char(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 const nlohmann::json* section(const nlohmann::json& profile, const char* name) {
   if (!profile.is_object() || !profile.contains(name) || !profile[name].is_object()) return nullptr;
@@ -46,28 +44,8 @@ std::vector<Text> guide_steps() {
 
 }  // namespace
 
-std::optional<std::vector<int>> parse_dotted_version(const std::string& v) {
-  std::vector<int> out;
-  size_t at = 0;
-  std::string s = v;
-  if (!s.empty() && (s[0] == 'v' || s[0] == 'V')) s.erase(0, 1);
-  while (!s.empty() && s.back() == ' ') s.pop_back();
-  while (!s.empty() && s.front() == ' ') s.erase(0, 1);
-  if (s.empty()) return std::nullopt;
-  while (at <= s.size()) {
-    size_t dot = s.find('.', at);
-    std::string part = s.substr(at, dot == std::string::npos ? std::string::npos : dot - at);
-    if (part.empty() || part.size() > 6 || !std::all_of(part.begin(), part.end(), [](char c) { return c >= '0' && c <= '9'; }))
-      return std::nullopt;
-    out.push_back(std::stoi(part));
-    if (dot == std::string::npos) break;
-    at = dot + 1;
-  }
-  return out;
-}
-
 std::vector<std::string> vendor_command(const fs::path& shortcut) {
-  std::string ext = lower(shortcut.extension().u8string());
+  std::string ext = to_lower_ascii(shortcut.extension().u8string());
   std::string p = shortcut.u8string();
   // `start /wait` hands the shortcut to the shell, which resolves its target as a double-click would.
   if (ext == ".lnk") return {"cmd.exe", "/d", "/c", "start", "", "/wait", p};
@@ -95,11 +73,14 @@ VendorPlan plan_vendor_collect(const nlohmann::json& snapshot, const nlohmann::j
   for (const auto& d : dirs) plan.dirs.push_back(root / fs::u8path(d));
   plan.shortcut = root / fs::u8path(shortcut);
 
-  auto v = parse_dotted_version(plan.version);
+  // QA 29's dividing line; a version that does not read as the reader
+  // software's counts as unknown.
+  std::optional<int> vs_1_6;
+  if (auto v = Version::parse(plan.version); v.ok())
+    vs_1_6 = v->compare_in(VersionFamily::ReaderSoftware, *Version::parse("1.6.0.0"));
   std::error_code ec;
-  bool newer = v && *v >= std::vector<int>{1, 6, 0, 0};
-  bool older = v && !newer;
-  if (older || (!v && fs::is_regular_file(plan.shortcut, ec))) {
+  bool older = vs_1_6 && *vs_1_6 < 0;
+  if (older || (!vs_1_6 && fs::is_regular_file(plan.shortcut, ec))) {
     plan.mode = VendorMode::Run;
     plan.argv = vendor_command(plan.shortcut);
     plan.steps = {{"Caora管理ツールが起動していれば「受付終了」で終了してください（QA 29）。",

@@ -40,9 +40,6 @@ struct VendorPlan {
 // there, else Guide (a person can read the version in the management tool).
 VendorPlan plan_vendor_collect(const nlohmann::json& snapshot, const nlohmann::json& profile, const fs::path& root);
 
-// "1.5.3.0" → {1,5,3,0}; nothing when it is not a dotted version.
-std::optional<std::vector<int>> parse_dotted_version(const std::string& v);
-
 // How the shortcut (or a stand-in program named by the profile) is started:
 // a .lnk through the shell so Windows resolves its target, a .bat/.cmd through
 // cmd.exe, anything else directly.

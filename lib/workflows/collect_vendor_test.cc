@@ -26,15 +26,6 @@ fs::path scratch(const char* name) {
 
 }  // namespace
 
-TEST_CASE("dotted versions parse, anything else does not") {
-  CHECK(parse_dotted_version("1.5.3.0") == std::vector<int>{1, 5, 3, 0});
-  CHECK(parse_dotted_version(" v1.10.2.1 ") == std::vector<int>{1, 10, 2, 1});
-  CHECK_FALSE(parse_dotted_version(""));
-  CHECK_FALSE(parse_dotted_version("1..2"));
-  CHECK_FALSE(parse_dotted_version("1.6.x"));
-  CHECK_FALSE(parse_dotted_version("1.2."));
-}
-
 TEST_CASE("QA 29: 1.5.3.0 and earlier run the shortcut, 1.6.0.0 and later are guided") {
   fs::path root = scratch("plan");
   auto older = plan_vendor_collect(snapshot_with("1.5.3.0"), json::object(), root);
