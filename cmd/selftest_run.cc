@@ -14,7 +14,6 @@
 #include <ctime>
 
 #include "core/fs.h"
-#include "face/weights.h"
 #include "selftest/batch.h"
 #include "selftest/batch_report.h"
 #include "selftest/pipeline.h"
@@ -58,9 +57,7 @@ int run_batch_command(const Context& ctx, const PipelineInputs& opt, const Selft
   if (opt.report) {
     if (auto made = make_dirs(*opt.report); !made) return ctx.fail(made.error());
   }
-  auto models = shared.models ? Expected<std::string>(*shared.models) : face::find_models_dir();
-  nlohmann::json versions =
-      selftest::batch_versions(CAORA_VERSION, models ? std::optional<std::string>(*models) : std::nullopt);
+  nlohmann::json versions = selftest::batch_versions(CAORA_VERSION, shared.models);
   selftest::Pipeline pipeline(shared.models, (ctx.state() / "cache").string());
   std::optional<std::string> pictures;
   if (opt.report) pictures = (fs::path(*opt.report) / "pictures").string();

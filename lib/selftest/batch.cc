@@ -8,6 +8,7 @@
 #include "core/fs.h"
 #include "core/sha256.h"
 #include "core/strings.h"
+#include "face/weights.h"
 
 namespace caora::selftest {
 namespace {
@@ -156,9 +157,10 @@ Expected<std::vector<CaseOutcome>> run_batch(const Manifest& manifest, Pipeline&
 
 nlohmann::json batch_versions(const std::string& caora_version, const std::optional<std::string>& models_dir) {
   nlohmann::json models = nlohmann::json::object();
-  if (models_dir) {
+  auto dir = models_dir ? Expected<std::string>(*models_dir) : face::find_models_dir();
+  if (dir) {
     std::error_code ec;
-    for (const auto& entry : fs::directory_iterator(*models_dir, ec))
+    for (const auto& entry : fs::directory_iterator(*dir, ec))
       if (entry.is_regular_file(ec)) models[entry.path().filename().string()] = file_sha256(entry.path().string());
   }
   return {{"caora", caora_version}, {"face_models", models}};

@@ -59,7 +59,8 @@ struct CaseOutcome {
 Expected<std::vector<CaseOutcome>> run_batch(const Manifest& manifest, Pipeline& pipeline, int repeat,
                                              const std::optional<std::string>& annotate_root = std::nullopt);
 
-// The versions a baseline is taken with: caora's, and the face model files' sha256.
+// The versions a baseline is taken with: caora's, and the face model files' sha256
+// (from `models_dir`, or the folder the face stage would find on its own).
 nlohmann::json batch_versions(const std::string& caora_version, const std::optional<std::string>& models_dir);
 
 nlohmann::json outcomes_json(const std::vector<CaseOutcome>& outcomes);
