@@ -64,6 +64,9 @@ def without_newer_probes(doc):
                        if not any(p in line for p in NEWER_PROBES for line in f.get("evidence") or [])]
     if "summary" in doc:
         doc["summary"] = {k: sum(1 for f in doc["findings"] if f.get("status") == k) for k in doc["summary"]}
+    # When each run happened is not what the two snapshots are compared on.
+    if isinstance(doc.get("terminal"), dict):
+        doc["terminal"] = {k: v for k, v in doc["terminal"].items() if k != "run_at"}
     return doc
 
 
