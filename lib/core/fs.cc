@@ -208,6 +208,21 @@ std::optional<FileMeta> file_meta(const fs::path& path) {
 #endif
 }
 
+std::time_t modified_time(const fs::path& path) {
+#ifdef _WIN32
+  // The offset between the file clock and the system clock now converts one to the other.
+  std::error_code ec;
+  auto ft = fs::last_write_time(path, ec);
+  if (ec) return 0;
+  auto age = std::chrono::duration_cast<std::chrono::seconds>(fs::file_time_type::clock::now() - ft).count();
+  return std::time(nullptr) - std::time_t(age);
+#else
+  struct stat st {};
+  if (stat(path.c_str(), &st) != 0) return 0;
+  return st.st_mtime;
+#endif
+}
+
 // ".NAME.caora-PID-HEX.tmp" → PID, else 0.
 static long temp_file_pid(const std::string& name) {
   if (name.size() < 6 || name[0] != '.' || name.compare(name.size() - 4, 4, ".tmp") != 0) return 0;

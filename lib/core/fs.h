@@ -6,6 +6,7 @@
 // dead writer's leftover from a live one's and removes only the former.
 #pragma once
 
+#include <ctime>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -44,6 +45,9 @@ Status write_file_atomic(const fs::path& path, const std::string& bytes, const W
 fs::path write_target(const fs::path& path);
 // Mode and owner of an existing file (following links); nullopt when absent.
 std::optional<FileMeta> file_meta(const fs::path& path);
+// When a file was last written, as a time_t (C++17 has no file_clock → time_t);
+// 0 when it cannot be read.
+std::time_t modified_time(const fs::path& path);
 // Removes `.*.caora-PID-HEX.tmp` files in `dir` whose writer is no longer
 // running. Returns how many were removed.
 int remove_stale_temp_files(const fs::path& dir);

@@ -1,7 +1,6 @@
 #include "workflows/collect_logs.h"
 
 #include <fcntl.h>
-#include <sys/stat.h>
 
 #include <algorithm>
 #include <atomic>
@@ -69,21 +68,6 @@ struct CollectorRecord {
   std::string error;
   nlohmann::json extra = nlohmann::json::object();
 };
-
-std::time_t file_mtime(const fs::path& p) {
-#ifdef _WIN32
-  // C++17 gives no file_clock → time_t; the offset between the two clocks now does.
-  std::error_code ec;
-  auto ft = fs::last_write_time(p, ec);
-  if (ec) return 0;
-  auto age = std::chrono::duration_cast<std::chrono::seconds>(fs::file_time_type::clock::now() - ft).count();
-  return std::time(nullptr) - std::time_t(age);
-#else
-  struct stat st {};
-  if (::stat(p.c_str(), &st) != 0) return 0;
-  return st.st_mtime;
-#endif
-}
 
 std::string utc_stamp() {
   std::time_t t = std::time(nullptr);
@@ -483,7 +467,7 @@ void walk(const fs::path& dir, const std::string& prefix, const std::string& col
     item.bundle_path = prefix + rel.generic_u8string();
     item.collector = collector;
     item.source = p;
-    item.mtime = file_mtime(p);
+    item.mtime = modified_time(p);
     item.size = it->file_size(e2);
     if (cutoff && item.mtime < cutoff) continue;
     if (!with_images && is_image_path(item.bundle_path)) {
@@ -880,7 +864,7 @@ Expected<CollectResult> collect_logs(const CollectOptions& opts) {
         it.bundle_path = std::string("caora/") + name;
         it.collector = "state";
         it.source = p;
-        it.mtime = file_mtime(p);
+        it.mtime = modified_time(p);
         it.size = fs::file_size(p, ec);
         items.push_back(std::move(it));
       }
@@ -924,7 +908,7 @@ Expected<CollectResult> collect_logs(const CollectOptions& opts) {
           rec.extra["incomplete"].push_back(display_path(p));
           continue;
         }
-        std::time_t t = file_mtime(p);
+        std::time_t t = modified_time(p);
         if (!newest || t > newest_t) {
           newest = p;
           newest_t = t;
@@ -932,7 +916,7 @@ Expected<CollectResult> collect_logs(const CollectOptions& opts) {
       }
       if (vendor_zip) {
         newest = vendor_zip;
-        newest_t = file_mtime(*vendor_zip);
+        newest_t = modified_time(*vendor_zip);
       }
       if (!newest) {
         rec.status = "unavailable";
@@ -983,7 +967,7 @@ Expected<CollectResult> collect_logs(const CollectOptions& opts) {
         it.bundle_path = prefix;
         it.collector = "include:" + display_path(inc);
         it.source = inc;
-        it.mtime = file_mtime(inc);
+        it.mtime = modified_time(inc);
         it.size = fs::file_size(inc, ec);
         it.zip = ends_with_ci(prefix, ".zip");
         items.push_back(std::move(it));

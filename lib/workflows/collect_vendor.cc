@@ -1,7 +1,5 @@
 #include "workflows/collect_vendor.h"
 
-#include <sys/stat.h>
-
 #include <algorithm>
 #include <chrono>
 #include <fstream>
@@ -110,25 +108,6 @@ bool zip_looks_complete(const fs::path& p) {
   return false;
 }
 
-namespace {
-
-std::time_t mtime_of(const fs::path& p, uint64_t* size) {
-#ifdef _WIN32
-  std::error_code ec;
-  auto ft = fs::last_write_time(p, ec);
-  if (ec) return 0;
-  *size = fs::file_size(p, ec);
-  auto age = std::chrono::duration_cast<std::chrono::seconds>(fs::file_time_type::clock::now() - ft).count();
-  return std::time(nullptr) - std::time_t(age);
-#else
-  struct stat st {};
-  if (::stat(p.c_str(), &st) != 0) return 0;
-  *size = uint64_t(st.st_size);
-  return st.st_mtime;
-#endif
-}
-
-}  // namespace
 
 VendorWaitResult wait_for_vendor_zip(const VendorPlan& plan, const VendorWait& w) {
   VendorWaitResult r;
@@ -148,9 +127,11 @@ VendorWaitResult wait_for_vendor_zip(const VendorPlan& plan, const VendorWait& w
     std::optional<Seen> now;
     for (const auto& d : plan.dirs) {
       fs::path p = d / fs::u8path(plan.zip_name);
-      uint64_t size = 0;
-      std::time_t t = mtime_of(p, &size);
+      std::time_t t = modified_time(p);
       if (t == 0 || t < w.started) continue;
+      std::error_code ec;
+      uint64_t size = fs::file_size(p, ec);
+      if (ec) continue;
       if (!now || t > now->mtime) now = Seen{p, size, t, clock.now()};
     }
     if (!now) {
