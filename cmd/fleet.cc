@@ -1,5 +1,7 @@
 // caora fleet report DIR: many terminals' doctor/diagnose results in one
 // report (lib/fleet), as text, caora.fleet-report/1 or a page (--html).
+#include <iostream>
+
 #include "cmd/context.h"
 #include "core/fs.h"
 #include "fleet/fleet_report.h"
@@ -34,7 +36,7 @@ void setup_fleet(CLI::App& app, Context& ctx) {
         Status w = write_file_atomic(fs::u8path(*o->html), fleet_report_html(report.value(), ctx.lang()));
         if (!w) return ctx.fail(w.error());
       }
-      if (ctx.json) ctx.print_json(fleet_report_json(report.value()));
+      if (ctx.json) write_fleet_report_json(std::cout, report.value());
       else ctx.out(fleet_report_text(report.value(), ctx.lang()));
       // The worst terminal's class (DESIGN.md's exit codes); files that could
       // not be read are a problem of their own.

@@ -214,6 +214,17 @@ if msi=$("$top/scripts/msi.sh" "$build" 2>"$log_dir/msi.err"); then
   expect msi-path "the .msi appends its folder to the system PATH" grep -qF '=-*PATH	[~];[INSTALLDIR]' "$log_dir/msi-env.txt"
   mkdir -p "$msi_prefix"
   [ -f "$msi_prefix/system.reg" ] || WINEPREFIX=$msi_prefix "$wine" wineboot -i >/dev/null 2>&1
+  # Wine's msiexec leaves the separator behind when an uninstall removes the
+  # PATH entry, and Wine's cmd stops searching PATH at an empty entry: a prefix
+  # kept from earlier runs gets its PATH tidied first, so "through PATH" tests
+  # the installer and not the leftovers of the last run.
+  env_key='HKLM\System\CurrentControlSet\Control\Session Manager\Environment'
+  old_path=$(WINEPREFIX=$msi_prefix "$wine" reg query "$env_key" /v PATH 2>/dev/null |
+             sed -n 's/^ *PATH *REG_EXPAND_SZ *//p' | tr -d '\r')
+  tidy_path=$(printf '%s' "$old_path" | sed -E 's/;+/;/g; s/^;//; s/;$//')
+  if [ -n "$tidy_path" ] && [ "$tidy_path" != "$old_path" ]; then
+    WINEPREFIX=$msi_prefix "$wine" reg add "$env_key" /v PATH /t REG_EXPAND_SZ /d "$tidy_path" /f >/dev/null 2>&1
+  fi
   WINEPREFIX=$msi_prefix run msi-install 0 msiexec /i "$msi" /qn
   installed="$msi_prefix/drive_c/Program Files/caora"
   expect msi-installed "caora.exe, doc\\caora.1.txt and caora.ps1 are in Program Files\\caora" \

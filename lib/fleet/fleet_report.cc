@@ -8,6 +8,7 @@
 #include <unordered_map>
 
 #include "core/fs.h"
+#include "core/json_prune.h"
 #include "host/version.h"
 #include "workflows/firmware_manifest.h"
 
@@ -99,18 +100,23 @@ void read_terminal_block(const json& doc, TerminalResult& t) {
   }
 }
 
-// Findings and evidence are what make a document large: the parser drops the
-// parts the report never shows, and findings that are not present, as it goes.
-bool keep_while_parsing(int depth, json::parse_event_t event, json& parsed) {
-  if (event == json::parse_event_t::key && depth == 3) {
-    const auto& k = parsed.get_ref<const std::string&>();
-    return k != "evidence" && k != "probes" && k != "reason" && k != "changes";
+// Findings' evidence, the probes and the recipes' steps are what make a
+// document large, and the report shows none of them: only these members are
+// built (lib/core/json_prune checks the rest without building it).
+Prune report_fields(const std::vector<std::string>& path) {
+  auto one_of = [](const std::string& k, std::initializer_list<const char*> keys) {
+    return std::any_of(keys.begin(), keys.end(), [&](const char* t) { return k == t; });
+  };
+  const std::string& top = path[0];
+  bool listed = top == "findings" || top == "causes";
+  if (path.size() == 1) {
+    if (listed) return Prune::Descend;
+    return one_of(top, {"schema", "status", "recipe", "code", "error", "exit_code", "terminal"}) ? Prune::Keep : Prune::Skip;
   }
-  if (event == json::parse_event_t::object_end && depth == 2) {
-    auto s = parsed.find("status");
-    return s == parsed.end() || !s->is_string() || s->get_ref<const std::string&>() == "present";
-  }
-  return true;
+  if (listed && path.size() == 2) return Prune::Descend;  // one finding or cause
+  if (listed && path.size() == 3)
+    return one_of(path[2], {"status", "recipe", "code", "cause", "id", "title"}) ? Prune::Keep : Prune::Skip;
+  return Prune::Keep;
 }
 
 }  // namespace
@@ -118,12 +124,9 @@ bool keep_while_parsing(int depth, json::parse_event_t event, json& parsed) {
 Expected<TerminalResult> parse_terminal_result(const std::string& host, const std::string& text) {
   TerminalResult t;
   t.host = host;
-  json doc;
-  try {
-    doc = json::parse(text, keep_while_parsing);
-  } catch (const json::parse_error& e) {
-    return bad("JSONとして読めません（" + std::to_string(e.byte) + " バイト目）", "not JSON (at byte " + std::to_string(e.byte) + ")");
-  }
+  auto parsed = parse_json_pruned(text, report_fields);
+  if (!parsed) return parsed.error();
+  const json& doc = parsed.value();
   if (!doc.is_object()) return bad("JSONのオブジェクトではありません", "not a JSON object");
   try {
     t.schema = string_field(doc, "schema", true, "document");
@@ -260,21 +263,34 @@ bool below_min_safe(const TerminalResult& t) {
 
 }  // namespace
 
-json fleet_report_json(const FleetReport& r) {
-  json terminals = json::array(), below = json::array(), technician = json::array(), escalate = json::array(), errors = json::array();
+namespace {
+
+json terminal_json(const TerminalResult& t) {
+  json findings = json::array(), versions = json::object();
+  for (const auto& f : t.findings) findings.push_back(finding_json(f));
+  for (const auto& v : t.versions)
+    versions[v.component] = {{"version", v.version ? json(*v.version) : json(nullptr)},
+                             {"min_safe", v.min_safe},
+                             {"below_min_safe", v.below ? json(*v.below) : json(nullptr)}};
+  json j = {{"host", t.host},     {"file", t.file},         {"schema", t.schema},     {"run_at", t.run_at.empty() ? json(nullptr) : json(t.run_at)},
+            {"status", t.status}, {"exit_class", t.exit_class}, {"findings", findings}, {"versions", versions},
+            {"units", t.units}};
+  if (!t.code.empty()) j["code"] = t.code;
+  if (t.status == "error") j["error"] = bilingual(t.error);
+  return j;
+}
+
+std::string dump(const json& j) { return j.dump(2, ' ', false, json::error_handler_t::replace); }
+
+}  // namespace
+
+// Everything but the terminals is small: it is built as one document with a
+// marker where the terminals go, and the terminals are written one at a time
+// in its place, so ten thousand of them never sit in memory as JSON at once.
+// The text is what dump(2) of the whole document would print.
+void write_fleet_report_json(std::ostream& os, const FleetReport& r) {
+  json below = json::array(), technician = json::array(), escalate = json::array(), errors = json::array();
   for (const auto& t : r.terminals) {
-    json findings = json::array(), versions = json::object();
-    for (const auto& f : t.findings) findings.push_back(finding_json(f));
-    for (const auto& v : t.versions)
-      versions[v.component] = {{"version", v.version ? json(*v.version) : json(nullptr)},
-                               {"min_safe", v.min_safe},
-                               {"below_min_safe", v.below ? json(*v.below) : json(nullptr)}};
-    json j = {{"host", t.host},     {"file", t.file},         {"schema", t.schema},     {"run_at", t.run_at.empty() ? json(nullptr) : json(t.run_at)},
-              {"status", t.status}, {"exit_class", t.exit_class}, {"findings", findings}, {"versions", versions},
-              {"units", t.units}};
-    if (!t.code.empty()) j["code"] = t.code;
-    if (t.status == "error") j["error"] = bilingual(t.error);
-    terminals.push_back(j);
     if (below_min_safe(t)) below.push_back(t.host);
     if (t.exit_class == 3) technician.push_back(t.host);
     if (t.exit_class == 4) escalate.push_back(t.host);
@@ -289,16 +305,40 @@ json fleet_report_json(const FleetReport& r) {
   }
   json bad_files = json::array();
   for (const auto& b : r.bad_files) bad_files.push_back({{"file", b.file}, {"reason", bilingual(b.reason)}});
-  return {{"schema", kFleetReportSchema},
-          {"dir", r.dir},
-          {"summary", {{"terminals", r.terminals.size()}, {"bad_files", r.bad_files.size()}, {"worst_exit_class", r.worst_exit}}},
-          {"terminals", terminals},
-          {"common_causes", causes},
-          {"below_min_safe", below},
-          {"needs_technician", technician},
-          {"escalate", escalate},
-          {"errors", errors},
-          {"bad_files", bad_files}};
+  static const std::string kMarker = "\x01terminals\x01";
+  json doc = {{"schema", kFleetReportSchema},
+              {"dir", r.dir},
+              {"summary", {{"terminals", r.terminals.size()}, {"bad_files", r.bad_files.size()}, {"worst_exit_class", r.worst_exit}}},
+              {"terminals", kMarker},
+              {"common_causes", causes},
+              {"below_min_safe", below},
+              {"needs_technician", technician},
+              {"escalate", escalate},
+              {"errors", errors},
+              {"bad_files", bad_files}};
+  std::string text = dump(doc);
+  std::string quoted = json(kMarker).dump();
+  size_t at = text.find(quoted);
+  os << text.substr(0, at);
+  if (r.terminals.empty()) {
+    os << "[]";
+  } else {
+    os << "[";
+    const char* sep = "\n    ";
+    for (const auto& t : r.terminals) {
+      // Inside the document a terminal sits two levels deep: four spaces.
+      std::string one = dump(terminal_json(t)), indented = sep;
+      indented.reserve(one.size() * 5 / 4);
+      for (char c : one) {
+        indented += c;
+        if (c == '\n') indented += "    ";
+      }
+      os << indented;
+      sep = ",\n    ";
+    }
+    os << "\n  ]";
+  }
+  os << text.substr(at + quoted.size()) << "\n";
 }
 
 namespace {

@@ -8,6 +8,7 @@
 
 #include <filesystem>
 #include <map>
+#include <ostream>
 #include <optional>
 #include <string>
 #include <vector>
@@ -72,7 +73,8 @@ Expected<TerminalResult> parse_terminal_result(const std::string& host, const st
 // Every *.json in `dir` (not recursive; other files are left alone).
 Expected<FleetReport> build_fleet_report(const std::filesystem::path& dir);
 
-nlohmann::json fleet_report_json(const FleetReport& report);
+// caora.fleet-report/1, written as it is made (indented like every --json).
+void write_fleet_report_json(std::ostream& os, const FleetReport& report);
 std::string fleet_report_text(const FleetReport& report, Lang lang);
 // One self-contained page: the table (sortable by clicking a header, or by a
 // #sort=column[-desc] fragment) and an inline SVG chart of the common causes.

@@ -2,6 +2,7 @@
 
 #include <catch2/catch.hpp>
 #include <fstream>
+#include <sstream>
 
 #include "core/fs.h"
 
@@ -98,7 +99,11 @@ TEST_CASE("fleet: a folder is aggregated; bad files are listed and the rest stil
   CHECK(r->causes[0].finding.cause == "rdp");
   CHECK(r->causes[0].hosts == std::vector<std::string>{"a", "b"});
   CHECK(r->worst_exit == 3);
-  json j = fleet_report_json(r.value());
+  std::ostringstream out;
+  write_fleet_report_json(out, r.value());
+  json j = json::parse(out.str());
+  // Streamed, but the same text dump(2) of the whole document prints.
+  CHECK(out.str() == j.dump(2) + "\n");
   CHECK(j["schema"] == "caora.fleet-report/1");
   CHECK(j["below_min_safe"] == json::array({"b"}));
   CHECK(j["needs_technician"] == json::array({"d"}));
@@ -124,4 +129,31 @@ TEST_CASE("fleet: the page escapes what a terminal reported") {
   std::string html = fleet_report_html(r, Lang::Ja);
   CHECK(html.find("<script>alert") == std::string::npos);
   CHECK(html.find("&lt;script&gt;alert(1)") != std::string::npos);
+}
+
+TEST_CASE("fleet: the parser keeps what the report reads and skips the rest") {
+  // Evidence and probes are skipped unbuilt; a "status" inside them must not
+  // be taken for the finding's, and keys after a skipped subtree still land.
+  std::string doc = R"({"probes": {"status": "present", "x": [1, {"y": [2, 3]}]},
+    "schema": "caora.doctor/1",
+    "findings": [{"recipe": "err-001", "evidence": {"status": "absent", "deep": [[{"cause": "no"}]]},
+                  "cause": "rdp", "status": "present", "title": {"ja": "リモート", "en": "remote"}, "steps": [1, 2]},
+                 {"recipe": "err-002", "cause": "x", "status": "absent", "title": {"ja": "a", "en": "b"}}],
+    "status": "problem",
+    "terminal": {"run_at": "2026-12-01T00:00:00Z", "versions": {"reader_software": "1.6.0.0"}, "units": ["S1", "S2"]}})";
+  auto t = parse_terminal_result("h", doc);
+  REQUIRE(t.ok());
+  CHECK(t->status == "problem");
+  REQUIRE(t->findings.size() == 1);
+  CHECK(t->findings[0].cause == "rdp");
+  CHECK(t->findings[0].title.en == "remote");
+  CHECK(t->units == std::vector<std::string>{"S1", "S2"});
+  CHECK(t->run_at == "2026-12-01T00:00:00Z");
+}
+
+TEST_CASE("fleet: a number no double holds is refused with a reason, not thrown") {
+  auto t = parse_terminal_result("h", R"({"schema": "caora.doctor/1", "x": 1e999999})");
+  REQUIRE_FALSE(t.ok());
+  CHECK(t.error().kind == ErrorKind::Parse);
+  CHECK_FALSE(t.error().message.ja.empty());
 }

@@ -2,6 +2,7 @@
 // parser must refuse with a reason in both languages, never crash, and what it
 // accepts must hold the report's rules.
 #include <cstdint>
+#include <sstream>
 #include <string>
 
 #include "fleet/fleet_report.h"
@@ -19,7 +20,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (f.recipe.empty() || f.cause.empty()) __builtin_trap();
   caora::FleetReport r;
   r.terminals.push_back(t.value());
-  (void)caora::fleet_report_json(r).dump();
+  std::ostringstream out;
+  caora::write_fleet_report_json(out, r);
+  (void)nlohmann::json::parse(out.str());  // what it writes must read back
   (void)caora::fleet_report_html(r, caora::Lang::Ja);
   return 0;
 }
