@@ -74,7 +74,7 @@ void setup_collect_logs(CLI::App& app, Context& ctx) {
         system_logs = platform_system_logs();
         opts.system_logs = system_logs.get();
       }
-      opts.progress = [](const std::string& line) { std::cerr << "caora collect-logs: " << line << "\n"; };
+      opts.progress = [&ctx](const Text& line) { std::cerr << "caora collect-logs: " << line.in(ctx.lang()) << "\n"; };
       double scale = clock_scale_from_env();
       SteadyClock clock(scale);
       opts.clock = &clock;

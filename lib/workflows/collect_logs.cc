@@ -320,9 +320,9 @@ void progress(Run& run, bool force = false) {
   auto now = SteadyTime::now();
   if (!force && (seconds_since(run.started) < 1.0 || now - run.last_progress < std::chrono::milliseconds(500))) return;
   run.last_progress = now;
-  run.opts.progress(std::to_string(run.items_done.load()) + " files, " +
-                    std::to_string(run.bytes_done.load() >> 20) + " MiB, " +
-                    std::to_string(int(seconds_since(run.started))) + " s");
+  std::string files = std::to_string(run.items_done.load()), mib = std::to_string(run.bytes_done.load() >> 20),
+              secs = std::to_string(int(seconds_since(run.started)));
+  run.opts.progress({files + " ファイル、" + mib + " MiB、" + secs + " 秒", files + " files, " + mib + " MiB, " + secs + " s"});
 }
 
 // Writes one item into the bundle; errors of the output itself stop the run.
@@ -745,9 +745,13 @@ void run_vendor_collect(const CollectOptions& opts, CollectorRecord& rec, std::o
   w.tick = [&](double remaining, double waited, uint64_t size) {
     if (opts.progress && SteadyTime::now() - last_line >= std::chrono::seconds(1)) {
       last_line = SteadyTime::now();
-      std::string line = "waiting for " + plan.zip_name + ": " + std::to_string(int(waited)) + " s of " +
-                         std::to_string(int(waited + remaining)) + " s";
-      if (size > 0) line += ", " + std::to_string(size / 1024) + " KiB so far";
+      std::string of = std::to_string(int(waited)), limit = std::to_string(int(waited + remaining));
+      Text line{plan.zip_name + " を待っています: " + of + " / " + limit + " 秒",
+                "waiting for " + plan.zip_name + ": " + of + " s of " + limit + " s"};
+      if (size > 0) {
+        line.ja += "、いま " + std::to_string(size / 1024) + " KiB";
+        line.en += ", " + std::to_string(size / 1024) + " KiB so far";
+      }
       opts.progress(line);
     }
     return true;
@@ -945,7 +949,7 @@ Expected<CollectResult> collect_logs(const CollectOptions& opts) {
           scratch_made = bool(make_private_dirs(scratch));
         }
         collector(sc.name, [&](CollectorRecord& rec) { run_system_collector(run, sc, items, rec); });
-        if (opts.progress && seconds_since(run.started) > 1.0) opts.progress(sc.name + " done");
+        if (opts.progress && seconds_since(run.started) > 1.0) opts.progress({sc.name + " を集めました", sc.name + " done"});
       }
       std::error_code ec;
       if (scratch_made) fs::remove_all(scratch, ec);
@@ -1004,7 +1008,8 @@ Expected<CollectResult> collect_logs(const CollectOptions& opts) {
 
   if (opts.redact) {
     if (opts.progress && seconds_since(run.started) > 1.0)
-      opts.progress("scanning " + std::to_string(items.size()) + " files for values to redact");
+      opts.progress({std::to_string(items.size()) + " ファイルから伏せる値を探しています",
+                     "scanning " + std::to_string(items.size()) + " files for values to redact"});
     parallel([&](const Item& it) { learn_item(run, it); });
   }
 
@@ -1032,7 +1037,7 @@ Expected<CollectResult> collect_logs(const CollectOptions& opts) {
   HashingFdSink sink(fd, tmp);
   ZipWriter writer(sink);
   run.writer = &writer;
-  if (opts.progress && seconds_since(run.started) > 1.0) opts.progress("writing " + std::to_string(items.size()) + " files");
+  if (opts.progress && seconds_since(run.started) > 1.0) opts.progress({std::to_string(items.size()) + " ファイルを書き込んでいます", "writing " + std::to_string(items.size()) + " files"});
   std::atomic<bool> stop{false};
   std::mutex skip_mu;
   parallel([&](const Item& it) {

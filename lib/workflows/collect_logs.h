@@ -97,7 +97,7 @@ struct CollectOptions {
   double vendor_run_timeout_seconds = 660;  // real seconds the started collection may run
   // Shows the plan's steps to the person; false when they stopped.
   std::function<bool(const VendorPlan&)> vendor_guide;
-  std::function<void(const std::string&)> progress;  // one line of progress (stderr)
+  std::function<void(const Text&)> progress;  // one line of progress (stderr), in both languages
 };
 
 struct CollectResult {

@@ -412,8 +412,8 @@ with open(out + ".expected", "wb") as f:
         with open(self.profile, "w", encoding="utf-8") as f:
             json.dump(profile, f, ensure_ascii=False)
 
-    def vendor_collect(self, extra=()):
-        return caora(["--state-dir", self.state, "--root", self.root, "--profile", self.profile, "--json",
+    def vendor_collect(self, extra=(), lang="en"):
+        return caora(["--lang", lang, "--state-dir", self.state, "--root", self.root, "--profile", self.profile, "--json",
                       "collect-logs", "--vendor", "-o", self.out] + list(extra),
                      env={"CAORA_SYSTEM_LOGS": self.no_system, "CAORA_CLOCK_SCALE": "60"}, timeout=120)
 
@@ -447,9 +447,11 @@ with open(out + ".expected", "wb") as f:
     def test_vendor_timeout_is_a_partial_collector(self):
         self.vendor_setup("1.5.2.0", mode="half")
         t0 = time.time()
-        r = self.vendor_collect()
+        r = self.vendor_collect(lang="ja")
         self.assertEqual(r.returncode, 1, r.stderr.decode())
         self.assertLess(time.time() - t0, 60)
+        # Progress speaks the person's language too.
+        self.assertIn("CaoraLogCollect.zip を待っています", r.stderr.decode())
         doc = json.loads(r.stdout)
         self.assertEqual(doc["status"], "partial")
         self.assertIn("vendor-run", doc["partial"])
