@@ -4,7 +4,8 @@
 // away. parse_json_pruned checks the whole text as strictly as nlohmann does
 // (the same grammar, UTF-8, surrogate pairs, numbers a double can hold) but
 // builds only the subtrees the caller keeps; the rest is skipped by a scanner
-// that does not allocate.
+// that does not allocate. One difference: a NUL byte outside a string is
+// refused, where nlohmann stops reading at it and accepts what came before.
 #pragma once
 
 #include <functional>

@@ -7,7 +7,10 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view text(reinterpret_cast<const char*>(data), size);
-  bool valid = nlohmann::json::accept(text);
+  // nlohmann takes a NUL byte for the end of the text (what follows is never
+  // read); the scanner refuses it. Only texts without one are compared.
+  bool comparable = text.find('\0') == std::string_view::npos;
+  bool valid = comparable && nlohmann::json::accept(text);
   // Three rules: keep everything, skip everything below the top, and a mix
   // (members whose key starts with a vowel kept whole, the rest descended).
   auto keep_all = [](const std::vector<std::string>&) { return caora::Prune::Keep; };
@@ -22,7 +25,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                        : caora::parse_json_pruned(text, rule == 1 ? caora::PruneRule(skip_all) : caora::PruneRule(mixed));
     // A document nested past the descend limit is refused by design.
     if (rule == 2 && !r.ok() && valid) continue;
-    if (r.ok() != valid) __builtin_trap();
+    if (comparable ? r.ok() != valid : r.ok()) __builtin_trap();
     if (!r.ok() && (r.error().message.ja.empty() || r.error().message.en.empty())) __builtin_trap();
     if (rule == 0 && r.ok() && r.value() != nlohmann::json::parse(text)) __builtin_trap();
   }
