@@ -18,7 +18,7 @@ const char* encoding_name(TextEncoding enc) {
   return "?";
 }
 
-size_t first_invalid_utf8(const std::string& s) {
+size_t first_invalid_utf8(std::string_view s) {
   size_t i = 0, n = s.size();
   while (i < n) {
     unsigned char c = s[i];
@@ -45,7 +45,7 @@ size_t first_invalid_utf8(const std::string& s) {
 static bool cp932_lead(unsigned char c) { return (c >= 0x81 && c <= 0x9F) || (c >= 0xE0 && c <= 0xFC); }
 static bool cp932_trail(unsigned char c) { return c >= 0x40 && c <= 0xFC && c != 0x7F; }
 
-size_t first_invalid_cp932(const std::string& s) {
+size_t first_invalid_cp932(std::string_view s) {
   size_t i = 0, n = s.size();
   while (i < n) {
     unsigned char c = s[i];
@@ -58,7 +58,7 @@ size_t first_invalid_cp932(const std::string& s) {
 
 Expected<TextEncoding> detect_encoding(const std::string& s) {
   if (s.size() >= 3 && s.compare(0, 3, "\xEF\xBB\xBF") == 0) {
-    size_t bad = first_invalid_utf8(s.substr(3));
+    size_t bad = first_invalid_utf8(std::string_view(s).substr(3));
     if (bad == std::string::npos) return TextEncoding::Utf8Bom;
     return make_error(ErrorKind::Encoding, "UTF-8(BOM付き)として読めないバイトがあります（位置 " + std::to_string(bad + 3) + "）",
                       "file has a UTF-8 BOM but an invalid byte at offset " + std::to_string(bad + 3));

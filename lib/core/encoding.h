@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/result.h"
@@ -19,8 +20,8 @@ const char* encoding_name(TextEncoding enc);
 // otherwise an Encoding error naming the first bad byte offset.
 Expected<TextEncoding> detect_encoding(const std::string& bytes);
 // Offset of the first invalid byte, or npos if the whole buffer is valid.
-size_t first_invalid_utf8(const std::string& bytes);
-size_t first_invalid_cp932(const std::string& bytes);
+size_t first_invalid_utf8(std::string_view bytes);
+size_t first_invalid_cp932(std::string_view bytes);
 // CP932 (Shift_JIS as Windows writes it) to UTF-8, a character at a time
 // through cp932_char_to_utf8, so the mapping is the one Windows programs use.
 // Bytes that are not CP932 are an Encoding error naming the first bad offset.

@@ -95,11 +95,18 @@ ZipMember make_member(std::string name, const std::string& raw, std::time_t mtim
       c.reset(libdeflate_alloc_compressor(level));
       c_level = level;
     }
-    std::string out(libdeflate_deflate_compress_bound(c.get(), raw.size()), '\0');
-    size_t n = libdeflate_deflate_compress(c.get(), raw.data(), raw.size(), out.data(), out.size());
+    // The bound is about the input's size, and logs deflate to a tenth of it:
+    // a buffer kept per thread spares zeroing and faulting in that much per member.
+    thread_local std::unique_ptr<char[]> out;
+    thread_local size_t out_size = 0;
+    size_t bound = libdeflate_deflate_compress_bound(c.get(), raw.size());
+    if (out_size < bound) {
+      out.reset(new char[bound]);
+      out_size = bound;
+    }
+    size_t n = libdeflate_deflate_compress(c.get(), raw.data(), raw.size(), out.get(), out_size);
     if (n > 0 && n < raw.size()) {
-      out.resize(n);
-      m.data = std::move(out);
+      m.data.assign(out.get(), n);
       m.deflated = true;
       return m;
     }

@@ -134,7 +134,7 @@ class ChunkReader {
   TextForm form() {
     if (!decided_) {
       fill();
-      form_ = detect_text_form(buf_.substr(0, std::min(buf_.size(), size_t{1} << 20)));
+      form_ = detect_text_form(std::string_view(buf_).substr(0, size_t{1} << 20));
       decided_ = true;
     }
     return form_;
@@ -162,8 +162,13 @@ class ChunkReader {
       }
       cut = nl == 0 ? buf_.size() : nl;
     }
-    chunk.assign(buf_, 0, cut);
-    buf_.erase(0, cut);
+    if (cut == buf_.size()) {
+      chunk.swap(buf_);  // the whole buffer (a file of one chunk): no copy
+      buf_.clear();
+    } else {
+      chunk.assign(buf_, 0, cut);
+      buf_.erase(0, cut);
+    }
     return true;
   }
   bool failed() const { return bad_; }
@@ -245,14 +250,14 @@ struct Run {
   bool past_deadline() const { return SteadyTime::now() >= deadline; }
 };
 
-std::string redact_bytes(Run& run, const std::string& data, TextForm form, RedactCounts& counts) {
+std::string redact_bytes(Run& run, std::string data, TextForm form, RedactCounts& counts) {
   if (!run.opts.redact) return data;
-  return run.redactor.redact(data, form, counts);
+  return run.redactor.redact(std::move(data), form, counts);
 }
 
 void learn_bytes(Run& run, const std::string& data) {
   if (!run.opts.redact) return;
-  TextForm form = detect_text_form(data.substr(0, std::min(data.size(), size_t{1} << 20)));
+  TextForm form = detect_text_form(std::string_view(data).substr(0, size_t{1} << 20));
   for (size_t at = 0; at < data.size(); at += kChunk) run.redactor.learn(data.substr(at, kChunk), form);
 }
 
@@ -276,7 +281,7 @@ Expected<std::string> redact_zip(Run& run, const fs::path* path, const std::stri
       if (!inner) return inner.error();
       out = std::move(*inner);
     } else {
-      TextForm form = detect_text_form(e.data.substr(0, std::min(e.data.size(), size_t{1} << 20)));
+      TextForm form = detect_text_form(std::string_view(e.data).substr(0, size_t{1} << 20));
       out = redact_bytes(run, e.data, form, counts);
     }
     return w.add(make_member(e.name, out, e.mtime));
@@ -369,14 +374,19 @@ void write_item(Run& run, const Item& item) {
       }
       form = r.form();
       std::string chunk;
-      while (r.next(chunk)) data += redact_bytes(run, chunk, form, counts);
+      while (r.next(chunk)) {
+        std::string part = redact_bytes(run, std::move(chunk), form, counts);
+        if (data.empty()) data = std::move(part);
+        else data += part;
+        chunk.clear();
+      }
       if (r.failed()) {
         record_unreadable(read_error_reason(*item.source));
         return;
       }
       if (r.changed()) entry["changed_while_read"] = true;
     } else {
-      data = redact_bytes(run, item.bytes, detect_text_form(item.bytes.substr(0, 1 << 20)), counts);
+      data = redact_bytes(run, item.bytes, detect_text_form(std::string_view(item.bytes).substr(0, size_t{1} << 20)), counts);
     }
     entry["encoding"] = text_form_name(form);
     hash.update(data.data(), data.size());
@@ -397,7 +407,8 @@ void write_item(Run& run, const Item& item) {
     st = run.writer->begin_stream(item.bundle_path, item.mtime);
     std::string chunk;
     while (st && r.next(chunk)) {
-      std::string out = redact_bytes(run, chunk, form, counts);
+      std::string out = redact_bytes(run, std::move(chunk), form, counts);
+      chunk.clear();
       hash.update(out.data(), out.size());
       written += out.size();
       run.bytes_done += chunk.size();

@@ -46,12 +46,12 @@ const char* text_form_name(TextForm f) {
   return "?";
 }
 
-TextForm detect_text_form(const std::string& head) {
+TextForm detect_text_form(std::string_view head) {
   if (head.size() >= 2 && (unsigned char)head[0] == 0xFF && (unsigned char)head[1] == 0xFE) return TextForm::Utf16Le;
   if (head.size() >= 2 && (unsigned char)head[0] == 0xFE && (unsigned char)head[1] == 0xFF) return TextForm::Utf16Be;
   // A chunk may end inside a character; judge on what is complete.
-  std::string body = head.size() > 4 ? head.substr(0, head.size() - 4) : head;
-  if (body.find('\0') != std::string::npos) return TextForm::Bytes;
+  std::string_view body = head.size() > 4 ? head.substr(0, head.size() - 4) : head;
+  if (body.find('\0') != std::string_view::npos) return TextForm::Bytes;
   if (first_invalid_utf8(body) == std::string::npos) return TextForm::Utf8;
   if (first_invalid_cp932(body) == std::string::npos) return TextForm::Cp932;
   return TextForm::Bytes;
@@ -75,12 +75,19 @@ namespace {
 // The decoded text and, when it is not the input itself, where each of its
 // bytes came from (valid at character starts; one past the end at the end).
 struct Decoded {
-  std::string u;
+  std::string_view input;
+  std::string u;               // the decoded text, unless it is the input itself
   std::vector<uint32_t> from;  // empty: identity
+  bool identity = false;
+  bool with_map = true;  // learning needs only the text, not where it came from
+  std::string_view text() const { return identity ? input : std::string_view(u); }
+  void mark(size_t at) {
+    if (with_map) from.push_back(uint32_t(at));
+  }
 };
 
 void decode_utf8_lenient(const std::string& s, Decoded& d) {
-  d.from.reserve(s.size() + 1);
+  if (d.with_map) d.from.reserve(s.size() + 1);
   size_t i = 0;
   while (i < s.size()) {
     unsigned char c = s[i];
@@ -88,35 +95,36 @@ void decode_utf8_lenient(const std::string& s, Decoded& d) {
     if (len > 1 && (i + len > s.size() || first_invalid_utf8(s.substr(i, len)) != std::string::npos)) len = 0;
     if (len == 0) {
       d.u += "\xEF\xBF\xBD";
-      for (int k = 0; k < 3; ++k) d.from.push_back(uint32_t(i));
+      for (int k = 0; k < 3; ++k) d.mark(i);
       ++i;
       continue;
     }
     for (size_t k = 0; k < len; ++k) {
       d.u.push_back(s[i + k]);
-      d.from.push_back(uint32_t(i));
+      d.mark(i);
     }
     i += len;
   }
-  d.from.push_back(uint32_t(s.size()));
+  d.mark(s.size());
 }
 
-Decoded decode(const std::string& s, TextForm form) {
+Decoded decode(const std::string& s, TextForm form, bool with_map = true) {
   Decoded d;
-  if (form == TextForm::Utf8 && first_invalid_utf8(s) == std::string::npos) {
-    d.u = s;
-    return d;
-  }
+  d.input = s;
+  d.with_map = with_map;
+  // Valid UTF-8, the common case, is scanned where it lies.
+  d.identity = form == TextForm::Utf8 && first_invalid_utf8(s) == std::string::npos;
+  if (d.identity) return d;
   if (form == TextForm::Utf8 || form == TextForm::Bytes) {
     decode_utf8_lenient(s, d);
     return d;
   }
   d.u.reserve(s.size() + s.size() / 2);
-  d.from.reserve(s.size() + s.size() / 2 + 1);
+  if (d.with_map) d.from.reserve(s.size() + s.size() / 2 + 1);
   auto push = [&](const std::string& ch, size_t at) {
     for (char c : ch) {
       d.u.push_back(c);
-      d.from.push_back(uint32_t(at));
+      d.mark(at);
     }
   };
   if (form == TextForm::Cp932) {
@@ -125,7 +133,7 @@ Decoded decode(const std::string& s, TextForm form) {
       unsigned char c = s[i];
       if (c < 0x80) {
         d.u.push_back(char(c));
-        d.from.push_back(uint32_t(i));
+        d.mark(i);
         ++i;
         continue;
       }
@@ -168,7 +176,7 @@ Decoded decode(const std::string& s, TextForm form) {
     }
     if (i < s.size()) push("\xEF\xBF\xBD", i);
   }
-  d.from.push_back(uint32_t(s.size()));
+  d.mark(s.size());
   return d;
 }
 
@@ -181,7 +189,7 @@ void encode_ascii(std::string& out, const std::string& token, TextForm form) {
 }
 
 // The code point at u[i] and its length (1 for a stray byte).
-unsigned cp_at(const std::string& u, size_t i, size_t* len) {
+unsigned cp_at(std::string_view u, size_t i, size_t* len) {
   unsigned char c = u[i];
   if (c < 0x80) { *len = 1; return c; }
   if ((c & 0xE0) == 0xC0 && i + 1 < u.size()) { *len = 2; return ((c & 0x1F) << 6) | (u[i + 1] & 0x3F); }
@@ -197,7 +205,14 @@ unsigned cp_at(const std::string& u, size_t i, size_t* len) {
   return c;
 }
 
-unsigned cp_before(const std::string& u, size_t i) {
+constexpr int kPrefixBits = 12;
+size_t prefix_bucket(std::string_view u, size_t i) {
+  uint32_t p = (uint32_t{static_cast<unsigned char>(u[i])} << 16) | (uint32_t{static_cast<unsigned char>(u[i + 1])} << 8) |
+               static_cast<unsigned char>(u[i + 2]);
+  return (p * 2654435761u) >> (32 - kPrefixBits);
+}
+
+unsigned cp_before(std::string_view u, size_t i) {
   if (i == 0) return 0;
   size_t j = i - 1;
   while (j > 0 && (static_cast<unsigned char>(u[j]) & 0xC0) == 0x80 && i - j < 4) --j;
@@ -224,7 +239,7 @@ bool value_delim(unsigned cp) {
 }
 
 struct Key {
-  const char* text;  // UTF-8; ASCII ones in lower case
+  std::string_view text;  // UTF-8; ASCII ones in lower case
   RedactKind kind;
   bool ascii;
 };
@@ -264,7 +279,7 @@ std::vector<Key> make_keys() {
       {"access_token", RedactKind::Secret, true}, {"token", RedactKind::Secret, true},
       {"pin", RedactKind::Secret, true},
   };
-  std::stable_sort(k.begin(), k.end(), [](const Key& a, const Key& b) { return std::strlen(a.text) > std::strlen(b.text); });
+  std::stable_sort(k.begin(), k.end(), [](const Key& a, const Key& b) { return a.text.size() > b.text.size(); });
   return k;
 }
 
@@ -296,9 +311,9 @@ const unsigned char* lower_table() {
   return t.data();
 }
 
-bool key_at(const std::string& u, size_t i, const Key& k, size_t n) {
+bool key_at(std::string_view u, size_t i, const Key& k, size_t n) {
   if (i + n > u.size()) return false;
-  if (!k.ascii) return std::memcmp(u.data() + i, k.text, n) == 0;
+  if (!k.ascii) return std::memcmp(u.data() + i, k.text.data(), n) == 0;
   const unsigned char* lo = lower_table();
   for (size_t j = 0; j < n; ++j)
     if (lo[static_cast<unsigned char>(u[i + j])] != static_cast<unsigned char>(k.text[j])) return false;
@@ -362,11 +377,21 @@ size_t cp_count(const std::string& v) {
 
 Redactor::Redactor(std::string salt) : salt_(std::move(salt)) {}
 
-std::vector<Redactor::Match> Redactor::scan(const std::string& u, bool learning) const {
+std::vector<Redactor::Match> Redactor::scan(std::string_view u, bool learning) const {
   std::vector<Match> out;
   const auto& by_first = keys_by_first();
+  // Bytes at which something can start: a key, a learned value, a digit (a
+  // My Number; 0xEF leads the full-width ones). Everything else is stepped
+  // over without the checks below, which would all come to nothing there.
+  std::array<bool, 256> starts{};
+  for (int b = 0; b < 256; ++b) {
+    starts[b] = !by_first[b].empty();
+    if (!learning) starts[b] = starts[b] || (index_built_ && learned_first_[b]) || (b >= '0' && b <= '9') || b == 0xEF;
+  }
   size_t i = 0, n = u.size();
   while (i < n) {
+    while (i < n && !starts[static_cast<unsigned char>(u[i])]) ++i;
+    if (i >= n) break;
     unsigned char c = u[i];
     // A field: key, separator, value.
     // An ASCII key starts a word: inside one (the common case in logs) nothing is looked up.
@@ -375,7 +400,7 @@ std::vector<Redactor::Match> Redactor::scan(const std::string& u, bool learning)
       unsigned prev = cp_before(u, i);
       for (const Key* kp : by_first[c]) {
         const Key& k = *kp;
-        size_t klen = std::strlen(k.text);
+        size_t klen = k.text.size();
         if (!key_at(u, i, k, klen)) continue;
         if (k.ascii) {
           if (ascii_word(prev) || prev == '-' || prev == '.') break;
@@ -419,7 +444,7 @@ std::vector<Redactor::Match> Redactor::scan(const std::string& u, bool learning)
           j += len;
           if (!is_space(cp)) ve = j;
         }
-        std::string value = u.substr(vb, ve - vb);
+        std::string value(u.substr(vb, ve - vb));
         bool has_digit = !digits_only(value).empty();
         bool wanted = !value.empty() && !placeholder(value);
         if (k.kind == RedactKind::Name) wanted = wanted && digits_only(value).size() < cp_count(value);
@@ -433,8 +458,12 @@ std::vector<Redactor::Match> Redactor::scan(const std::string& u, bool learning)
       // A value learned from a field elsewhere in the bundle.
       // Learned values sit on word and number boundaries: mid-word or mid-number, no lookup.
       bool mid_run = i > 0 && ((c >= '0' && c <= '9' && u[i - 1] >= '0' && u[i - 1] <= '9') || in_word);
-      if (index_built_ && !mid_run && !lengths_by_first_[c].empty()) {
-        for (size_t len : lengths_by_first_[c]) {
+      if (index_built_ && !mid_run && learned_first_[c]) {
+        static const std::vector<size_t> kNone;
+        // Longest first: the three-byte-and-longer list, then the shorter values.
+        const std::vector<size_t>* lists[] = {i + 3 <= n ? &lengths_by_prefix_[prefix_bucket(u, i)] : &kNone, &lengths_by_first_[c]};
+        for (const auto* lens : lists)
+        for (size_t len : *lens) {
           if (i + len > n) continue;
           auto hit = learned_view_.find(std::string_view(u.data() + i, len));
           if (hit == learned_view_.end()) continue;
@@ -516,8 +545,8 @@ std::string Redactor::token(RedactKind kind, const std::string& value) {
 }
 
 void Redactor::learn(const std::string& chunk, TextForm form) {
-  Decoded d = decode(chunk, form);
-  auto found = scan(d.u, true);
+  Decoded d = decode(chunk, form, /*with_map=*/false);
+  auto found = scan(d.text(), true);
   if (found.empty()) return;
   // A log repeats its values: one insertion per distinct value, under the lock once.
   std::map<std::string, RedactKind> distinct;
@@ -537,13 +566,17 @@ void Redactor::learn(const std::string& chunk, TextForm form) {
 
 void Redactor::build_index() {
   lengths_by_first_.assign(256, {});
+  lengths_by_prefix_.assign(size_t{1} << kPrefixBits, {});
+  learned_first_.fill(false);
   learned_view_.clear();
   for (const auto& [lit, kind] : learned_) {
     learned_view_.emplace(std::string_view(lit), kind);
-    auto& lens = lengths_by_first_[static_cast<unsigned char>(lit[0])];
+    learned_first_[static_cast<unsigned char>(lit[0])] = true;
+    auto& lens = lit.size() >= 3 ? lengths_by_prefix_[prefix_bucket(lit, 0)] : lengths_by_first_[static_cast<unsigned char>(lit[0])];
     if (std::find(lens.begin(), lens.end(), lit.size()) == lens.end()) lens.push_back(lit.size());
   }
   for (auto& v : lengths_by_first_) std::sort(v.rbegin(), v.rend());
+  for (auto& v : lengths_by_prefix_) std::sort(v.rbegin(), v.rend());
   index_built_ = true;
 }
 
@@ -552,13 +585,13 @@ size_t Redactor::learned_count() const {
   return learned_.size();
 }
 
-std::string Redactor::redact(const std::string& chunk, TextForm form, RedactCounts& counts) {
+std::string Redactor::redact(std::string chunk, TextForm form, RedactCounts& counts) {
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (!index_built_) build_index();
   }
   Decoded d = decode(chunk, form);
-  auto found = scan(d.u, false);
+  auto found = scan(d.text(), false);
   if (found.empty()) return chunk;
   std::string out;
   out.reserve(chunk.size());

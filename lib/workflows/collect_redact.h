@@ -9,6 +9,7 @@
 // codes, versions, IP addresses, timestamps, paths.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <mutex>
@@ -24,7 +25,7 @@ const char* redact_kind_name(RedactKind k);  // "my_number", … (JSON keys and 
 
 // How a stream of text is encoded; decided from a file's first bytes.
 enum class TextForm { Utf8, Cp932, Utf16Le, Utf16Be, Bytes };
-TextForm detect_text_form(const std::string& head);
+TextForm detect_text_form(std::string_view head);
 const char* text_form_name(TextForm f);
 
 using RedactCounts = std::map<std::string, uint64_t>;
@@ -45,7 +46,8 @@ class Redactor {
   void learn(const std::string& chunk, TextForm form);
   // Pass two: the chunk with every match replaced, in `form`; counts added to `counts`.
   // Thread-safe; chunks should end at a line end (a field never spans chunks).
-  std::string redact(const std::string& chunk, TextForm form, RedactCounts& counts);
+  // Taken by value: a chunk with nothing to replace (most) is handed back, not copied.
+  std::string redact(std::string chunk, TextForm form, RedactCounts& counts);
   std::map<std::string, RedactMapEntry> map() const;
   size_t learned_count() const;
 
@@ -55,15 +57,19 @@ class Redactor {
     RedactKind kind;
     std::string value;  // normalised value the token is made from
   };
-  std::vector<Match> scan(const std::string& u, bool learning) const;
+  std::vector<Match> scan(std::string_view u, bool learning) const;
   std::string token(RedactKind kind, const std::string& value);
   std::string salt_;
   mutable std::mutex mu_;
   std::map<std::string, RedactKind> learned_;  // literal UTF-8 → kind
   std::map<std::string, RedactMapEntry> map_;
-  // learned_ for the pass-two scan: per first byte, the lengths it comes in (longest
-  // first); then one hash lookup per length.
-  std::vector<std::vector<size_t>> lengths_by_first_;
+  // learned_ for the pass-two scan: the lengths the values come in (longest
+  // first), then one hash lookup per length. Values of three bytes or more are
+  // listed by a hash of their first three bytes (a kanji is three: listed by
+  // first byte, every name would share a handful of lists), shorter ones by
+  // their first byte.
+  std::vector<std::vector<size_t>> lengths_by_prefix_, lengths_by_first_;
+  std::array<bool, 256> learned_first_{};
   std::unordered_map<std::string_view, RedactKind> learned_view_;
   bool index_built_ = false;
   void build_index();
