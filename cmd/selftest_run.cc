@@ -14,6 +14,7 @@
 #include <ctime>
 
 #include "core/fs.h"
+#include "diag/doctor.h"
 #include "selftest/batch.h"
 #include "selftest/batch_report.h"
 #include "selftest/pipeline.h"
@@ -58,6 +59,12 @@ int run_batch_command(const Context& ctx, const PipelineInputs& opt, const Selft
     if (auto made = make_dirs(*opt.report); !made) return ctx.fail(made.error());
   }
   nlohmann::json versions = selftest::batch_versions(CAORA_VERSION, shared.models);
+  // What an update changes on the terminal (reader software, firmware, face DLL),
+  // kept beside the results so a comparison across an update shows both sides;
+  // null where this machine does not say (no reader software installed).
+  nlohmann::json terminal = {{"reader_software", nullptr}, {"firmware", nullptr}, {"face_dll", nullptr}};
+  if (auto site = ctx.open()) terminal = terminal_json(*site->host)["versions"];
+  versions.update(terminal);
   selftest::Pipeline pipeline(shared.models, (ctx.state() / "cache").string());
   std::optional<std::string> pictures;
   if (opt.report) pictures = (fs::path(*opt.report) / "pictures").string();

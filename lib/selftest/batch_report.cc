@@ -78,7 +78,7 @@ std::string batch_report_html(const std::vector<CaseOutcome>& outcomes, const st
   h += "<h1>自己診断の一括実行 / self-test batch</h1>";
   h += "<h2>版 / versions</h2><table><tr><th></th><th>now</th><th>baseline</th></tr>";
   nlohmann::json base_versions = baseline && baseline->contains("versions") ? (*baseline)["versions"] : nlohmann::json();
-  for (const char* key : {"caora", "face_models"})
+  for (const char* key : {"caora", "reader_software", "firmware", "face_dll", "face_models"})
     h += "<tr><td>" + std::string(key) + "</td><td>" + esc(versions.value(key, nlohmann::json()).dump()) + "</td><td>" +
          esc(base_versions.is_object() ? base_versions.value(key, nlohmann::json()).dump() : "-") + "</td></tr>";
   h += "</table>";

@@ -24,15 +24,18 @@ sys.path.insert(0, str(HERE))
 SOURCE_DIR = Path(os.environ.get("CAORA_SOURCE_DIR") or HERE.parent.parent).resolve()
 CAORA_BIN = os.environ.get("CAORA_BIN") or str(SOURCE_DIR / "build" / "caora")
 CARDGEN = SOURCE_DIR / "tests" / "tools" / "cardgen" / "cardgen.py"
+# A recorded terminal: its reader software, firmware and face DLL versions.
+SITE = SOURCE_DIR / "tests" / "data" / "sites" / "clean.json"
 JOHNS = Path("/usr/share/doc/libdlib19.1/examples/johns")
 PYTHON = "/usr/bin/python3" if Path("/usr/bin/python3").exists() else sys.executable
 
 WORK = None
 
 
-def caora(*args):
+def caora(*args, site=None):
     e = dict(os.environ, LANG="C.UTF-8", LC_ALL="")
-    res = subprocess.run([CAORA_BIN, "--json", "--state-dir", str(WORK / "state"), "selftest", *args],
+    where = ["--site", str(site)] if site else []
+    res = subprocess.run([CAORA_BIN, "--json", "--state-dir", str(WORK / "state")] + where + ["selftest", *args],
                          capture_output=True, text=True, timeout=600, env=e)
     try:
         return res.returncode, json.loads(res.stdout)
@@ -121,7 +124,13 @@ class Batch(unittest.TestCase):
         import browser
         cards = sorted(p.name for p in (WORK / "cards").iterdir() if p.suffix == ".png" and p.name != "live.png")
         manifest = self.manifest("r.json", cards[0])
-        code, doc = caora("batch", str(manifest), "--save-baseline", "r")
+        # The baseline taken on a recorded terminal, the run on this machine: the
+        # page shows both sides' versions (what an update would have changed).
+        code, doc = caora("batch", str(manifest), "--save-baseline", "r", site=SITE)
+        recorded = json.loads(SITE.read_text(encoding="utf-8"))["probes"]["site.reader_software.version"]["value"]
+        self.assertEqual(doc["versions"]["reader_software"], recorded)
+        for key in ("firmware", "face_dll"):
+            self.assertIn(key, doc["versions"])
         code, doc = caora("batch", str(manifest), "--baseline", "r", "--report", str(WORK / "r-report"))
         page = WORK / "r-report" / "index.html"
         html = page.read_text(encoding="utf-8")
@@ -136,6 +145,8 @@ class Batch(unittest.TestCase):
         self.assertIn('class="base"', dom)
         self.assertIn("data:image/png;base64,", dom)
         self.assertIn(doc["cases"][0]["verification_number_b"], dom)
+        self.assertIn("reader_software", dom)
+        self.assertIn(recorded, dom)
 
     def test_bad_manifests(self):
         for body, word in (("{", "manifest"), ('{"schema":"caora.selftest-batch/1","cases":[{"id":"x"}]}', "x"),
