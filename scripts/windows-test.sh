@@ -175,6 +175,29 @@ check firmware-status "doc['manifest_version'] == 7 and [(c['component'], c['uni
 run firmware-http 2 "$exe" --lang en --json --state-dir "$fwstate" firmware refresh --manifest-url http://127.0.0.1:9/m.json
 check firmware-http "doc['refusal'] == 'plain-http' and not doc['accepted']"
 
+# collect-logs under Wine: an install root's application log bundled and
+# redacted. Wine has no wevtutil, so the two event-log collectors fail and the
+# bundle is partial (exit 1), still written whole. Checked from outside:
+# Python's zipfile, sha256sum against FILE.sha256, the manifest, the log.
+clroot="$log_dir/clroot"
+mkdir -p "$clroot/OnlineAuthApp/App/Execute/log"
+printf '2026-12-01 10:00:00 \xe6\xb0\x8f\xe5\x90\x8d: \xe5\xb1\xb1\xe7\x94\xb0 \xe5\xa4\xaa\xe9\x83\x8e insured_number=12345678\r\n' \
+  > "$clroot/OnlineAuthApp/App/Execute/log/app.log"
+run collect-logs 1 "$exe" --lang en --json --root "$clroot" --state-dir "$log_dir/clstate" collect-logs \
+  -o "$(wpath "$log_dir/bundle.zip")"
+check collect-logs "doc['schema'] == 'caora.collect-logs/1' and doc['status'] == 'partial' and sorted(doc['partial']) == ['event-log-application', 'event-log-system'] and doc['redactions'] == {'insured_number': 1, 'name': 1}"
+expect collect-logs "a valid zip whose .sha256 matches, a caora.bundle/1 manifest, the log redacted, the map beside it" \
+  python3 -c 'import hashlib, json, sys, zipfile
+b = sys.argv[1]
+z = zipfile.ZipFile(b)
+assert z.testzip() is None
+assert open(b + ".sha256").read().split()[0] == hashlib.sha256(open(b, "rb").read()).hexdigest()
+m = json.loads(z.read("manifest.json"))
+assert m["schema"] == "caora.bundle/1"
+log = z.read("app-logs/OnlineAuthApp/App/Execute/log/app.log").decode()
+assert "[NAME-" in log and "[INSURED-" in log and "12345678" not in log
+assert json.load(open(b + ".map.json"))' "$log_dir/bundle.zip"
+
 expect version "names caora and every cross-built source package at its version" \
   awk -F'\t' -v out="$log_dir/version.txt" 'BEGIN { while ((getline l < out) > 0) v = v "\n" l; ok = v ~ /^\ncaora / }
     NR > 1 && index(v, "  " $1 " " $2 " (") == 0 { ok = 0 } END { exit !ok }' "$build/dist/dependencies.tsv"
