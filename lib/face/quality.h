@@ -103,6 +103,11 @@ struct Quality {
   // seen over its eyes and lower face is judged, and only when present.
   bool weak_face = false;
   double score = 0;  // the detector's confidence in the face judged
+  // No face was accepted upright, but one was found on a copy (redetect.h): "rotated"
+  // (then tilted, with roll_degrees) or "padded" (then too_large, with width_ratio).
+  // face_found stays false: the unit's detector would not take this face either, and
+  // the chip cut from a turned copy is not what the unit would compare.
+  const char* redetected = nullptr;
   const char* eyes_cover = nullptr;  // what covers the eyes: "glare", "dark", "hair"
   std::optional<bool> too_small, too_large, off_center, tilted, eyes_occluded, backlit, dark, masked;
   // The measurements behind the findings (set when a face was found).
@@ -111,11 +116,19 @@ struct Quality {
   FacePatches patches;
 };
 
+// The eye line's lean in degrees, from the 68 landmarks. Image coordinates (y down):
+// positive when the eye on the image's right is lower, i.e. the head leans clockwise
+// as seen on screen.
+double roll_degrees_of(const FoundFace& face);
+// A face box wider than kTooLargeRatio of the image, or reaching outside it.
+bool too_large_in(const Box& box, int width, int height);
+
 // Judges the largest of `faces` (as FaceFinder::find returns them) in `image`.
 Quality assess_quality(const RgbImage& image, const std::vector<FoundFace>& faces);
 
 // Finds the faces in a capture and judges it; when the detector accepts none, looks
-// again for a weak candidate (a mask or a band over the eyes often stops the detector)
+// again on turned and padded copies (redetect.h: a rolled face, one too close) and
+// then for a weak candidate (a mask or a band over the eyes often stops the detector)
 // and says what covers it. `faces` (optional) receives the faces found.
 Expected<Quality> assess_probe(const FaceFinder& finder, const RgbImage& image,
                                std::vector<FoundFace>* faces = nullptr);
