@@ -213,40 +213,53 @@ Expected<Quality> assess_probe(const FaceFinder& finder, const RgbImage& image, 
   return q;
 }
 
-Expected<Quality> assess_without_face(const FaceFinder& finder, const RgbImage& image) {
-  Quality q;
-  // A face the detector takes on a turned or padded copy: rolled, or too close. Only
-  // that is said; the rest (light, covers) is not judged on a copy.
+namespace {
+
+// A face the detector takes only on a turned or padded copy (redetect.h): rolled, or
+// too close. Only that is said; the rest (light, covers) is not judged on a copy.
+Expected<bool> judge_on_copies(const FaceFinder& finder, const RgbImage& image, Quality& q) {
   auto again = redetect(finder, image);
   if (!again) return again.error();
-  if (*again) {
-    const FoundFace& f = (*again)->face;
-    q.score = f.score;
-    q.width_ratio = double(f.box.width) / image.width;
-    if ((*again)->how == Redetection::How::Rotated) {
-      q.redetected = "rotated";
-      q.roll_degrees = roll_degrees_of(f);
-      q.tilted = true;
-    } else {
-      q.redetected = "padded";
-      q.too_large = true;
-    }
-    return q;
+  if (!*again) return false;
+  q = Quality{};
+  const FoundFace& f = (*again)->face;
+  q.score = f.score;
+  q.width_ratio = double(f.box.width) / image.width;
+  if ((*again)->how == Redetection::How::Rotated) {
+    q.redetected = "rotated";
+    q.roll_degrees = roll_degrees_of(f);
+    q.tilted = true;
+  } else {
+    q.redetected = "padded";
+    q.too_large = true;
   }
+  return true;
+}
+
+}  // namespace
+
+Expected<Quality> assess_without_face(const FaceFinder& finder, const RgbImage& image) {
+  Quality q;
+  // The weak candidate first: a mask or a band over the eyes is the commoner reason, and
+  // a cover seen on it is said as before. Only when none is seen are the copies tried.
   auto weak = finder.find(image, kDetectMaxSide, kWeakFaceAdjust);
   if (!weak) return weak.error();
-  if (weak->empty()) return q;
-  // The most confident candidate, not the largest: weak candidates include stray boxes.
-  const FoundFace& f = *std::max_element(weak->begin(), weak->end(),
-                                         [](const FoundFace& a, const FoundFace& b) { return a.score < b.score; });
-  q.weak_face = true;
-  q.score = f.score;
-  q.patches = face_patches(image, f);
-  // Only what is seen is said: a weak candidate's landmarks are a guess, so "not
-  // masked" or "eyes visible" is not claimed; and behind a mask the eyes are not judged
-  // (the mask is the likelier reason the face was not accepted).
-  if (judge_masked(q.patches)) q.masked = true;
-  else if ((q.eyes_cover = judge_eyes(q.patches, false))) q.eyes_occluded = true;
+  if (!weak->empty()) {
+    // The most confident candidate, not the largest: weak candidates include stray boxes.
+    const FoundFace& f = *std::max_element(weak->begin(), weak->end(),
+                                           [](const FoundFace& a, const FoundFace& b) { return a.score < b.score; });
+    q.weak_face = true;
+    q.score = f.score;
+    q.patches = face_patches(image, f);
+    // Only what is seen is said: a weak candidate's landmarks are a guess, so "not
+    // masked" or "eyes visible" is not claimed; and behind a mask the eyes are not judged
+    // (the mask is the likelier reason the face was not accepted).
+    if (judge_masked(q.patches)) q.masked = true;
+    else if ((q.eyes_cover = judge_eyes(q.patches, false))) q.eyes_occluded = true;
+    if (q.masked || q.eyes_occluded) return q;
+  }
+  auto copies = judge_on_copies(finder, image, q);
+  if (!copies) return copies.error();
   return q;
 }
 

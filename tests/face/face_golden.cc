@@ -799,7 +799,7 @@ int pose(const fs::path& johns, const fs::path& photos, const fs::path& save_dir
   auto johns_count = load_pictures(*finder, johns, photos, pictures, photo_count);
   if (!johns_count) return fail(johns_count.error().message.en);
   const std::vector<std::string> kinds{"original", "roll_20", "roll_30", "roll_40", "roll_45", "fill", "cut"};
-  std::map<std::string, int> total, found, right, redetected, wrong_flag;
+  std::map<std::string, int> total, found, right, redetected, wrong_flag, covers;
   std::map<std::string, std::vector<double>> fallback_ms;
   int skipped = 0;
   for (size_t k = 0; k < pictures.size(); ++k) {
@@ -831,6 +831,8 @@ int pose(const fs::path& johns, const fs::path& photos, const fs::path& save_dir
       ++total[kind];
       found[kind] += q->face_found;
       redetected[kind] += q->redetected != nullptr;
+      // A mask or eye cover said on a weak candidate (that pass runs first): not this set's flag.
+      covers[kind] += !q->face_found && (q->masked.value_or(false) || q->eyes_occluded.value_or(false));
       if (!q->face_found) fallback_ms[kind].push_back(ms);
       bool tilted = q->tilted.value_or(false), large = q->too_large.value_or(false);
       if (kind.rfind("roll_", 0) == 0) {
@@ -846,13 +848,13 @@ int pose(const fs::path& johns, const fs::path& photos, const fs::path& save_dir
   }
   std::printf("%zu johns chips, %zu faces cut from %zu photos (%d not found in their picture)\n", *johns_count,
               pictures.size() - *johns_count, photo_count, skipped);
-  std::printf("%-9s %6s %7s %8s %8s %7s %12s %12s\n", "picture", "count", "upright", "2nd look", "flagged", "wrong",
-              "2nd ms med", "2nd ms max");
+  std::printf("%-9s %6s %7s %8s %8s %7s %7s %12s %12s\n", "picture", "count", "upright", "2nd look", "flagged", "wrong",
+              "cover", "2nd ms med", "2nd ms max");
   for (const std::string& kind : kinds) {
     auto& ms = fallback_ms[kind];
     std::sort(ms.begin(), ms.end());
-    std::printf("%-9s %6d %7d %8d %8d %7d %12.0f %12.0f\n", kind.c_str(), total[kind], found[kind], redetected[kind],
-                kind == "original" ? 0 : right[kind], wrong_flag[kind], ms.empty() ? 0.0 : ms[ms.size() / 2],
+    std::printf("%-9s %6d %7d %8d %8d %7d %7d %12.0f %12.0f\n", kind.c_str(), total[kind], found[kind], redetected[kind],
+                kind == "original" ? 0 : right[kind], wrong_flag[kind], covers[kind], ms.empty() ? 0.0 : ms[ms.size() / 2],
                 ms.empty() ? 0.0 : ms.back());
   }
   int faceless_flags = 0;
