@@ -28,7 +28,8 @@
 // upright start, then read under 15 degrees for about 15 of them, and a weak candidate
 // passes for masked on a few); filling the frame (the box 95% of its width) or cut by
 // an edge, too_large for 90 and 85 of 91; untouched faces and 18 pictures without a
-// face: none flagged by the second look.
+// face: none flagged by the second look. It costs a median of 43 to 95 ms per picture
+// where it runs, at most 154 ms (2-core machine; `ctest -R face.pose -V` prints it).
 #pragma once
 
 #include <optional>
