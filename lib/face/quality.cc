@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <string>
 
+#include "face/redetect.h"
+
 namespace caora::face {
 namespace {
 
@@ -146,6 +148,17 @@ FacePatches face_patches(const RgbImage& image, const FoundFace& face) {
   return p;
 }
 
+double roll_degrees_of(const FoundFace& face) {
+  // dlib's 68 points: 36-41 the subject's right eye (image left), 42-47 the left.
+  Point right_eye = mean_of(face.landmarks, 36, 41), left_eye = mean_of(face.landmarks, 42, 47);
+  return std::atan2(left_eye.y - right_eye.y, left_eye.x - right_eye.x) * 180.0 / M_PI;
+}
+
+bool too_large_in(const Box& box, int width, int height) {
+  return double(box.width) / std::max(1, width) > kTooLargeRatio || box.left < 0 || box.top < 0 ||
+         box.left + box.width > width || box.top + box.height > height;
+}
+
 Quality assess_quality(const RgbImage& image, const std::vector<FoundFace>& faces) {
   Quality q;
   q.faces = int(faces.size());
@@ -155,16 +168,14 @@ Quality assess_quality(const RgbImage& image, const std::vector<FoundFace>& face
 
   q.width_ratio = double(f.box.width) / image.width;
   q.too_small = q.width_ratio < kTooSmallRatio;
-  q.too_large = q.width_ratio > kTooLargeRatio || f.box.left < 0 || f.box.top < 0 ||
-                f.box.left + f.box.width > image.width || f.box.top + f.box.height > image.height;
+  q.too_large = too_large_in(f.box, image.width, image.height);
 
   q.centre_dx = (f.box.left + f.box.width / 2.0 - image.width / 2.0) / image.width;
   q.centre_dy = (f.box.top + f.box.height / 2.0 - image.height / 2.0) / image.height;
   q.off_center = std::abs(q.centre_dx) > kOffCentreRatio || std::abs(q.centre_dy) > kOffCentreRatio;
 
-  // dlib's 68 points: 36-41 the subject's right eye (image left), 42-47 the left, 30 the nose tip.
-  Point right_eye = mean_of(f.landmarks, 36, 41), left_eye = mean_of(f.landmarks, 42, 47);
-  q.roll_degrees = std::atan2(left_eye.y - right_eye.y, left_eye.x - right_eye.x) * 180.0 / M_PI;
+  q.roll_degrees = roll_degrees_of(f);
+  // Yaw: the nose tip (point 30) against the outer eye corners' midpoint.
   double half_span = std::hypot(f.landmarks[45].x - f.landmarks[36].x, f.landmarks[45].y - f.landmarks[36].y) / 2;
   double mid_x = (f.landmarks[36].x + f.landmarks[45].x) / 2;
   q.yaw_ratio = half_span > 0 ? (f.landmarks[30].x - mid_x) / half_span : 0;
@@ -202,22 +213,53 @@ Expected<Quality> assess_probe(const FaceFinder& finder, const RgbImage& image, 
   return q;
 }
 
+namespace {
+
+// A face the detector takes only on a turned or padded copy (redetect.h): rolled, or
+// too close. Only that is said; the rest (light, covers) is not judged on a copy.
+Expected<bool> judge_on_copies(const FaceFinder& finder, const RgbImage& image, Quality& q) {
+  auto again = redetect(finder, image);
+  if (!again) return again.error();
+  if (!*again) return false;
+  q = Quality{};
+  const FoundFace& f = (*again)->face;
+  q.score = f.score;
+  q.width_ratio = double(f.box.width) / image.width;
+  if ((*again)->how == Redetection::How::Rotated) {
+    q.redetected = "rotated";
+    q.roll_degrees = roll_degrees_of(f);
+    q.tilted = true;
+  } else {
+    q.redetected = "padded";
+    q.too_large = true;
+  }
+  return true;
+}
+
+}  // namespace
+
 Expected<Quality> assess_without_face(const FaceFinder& finder, const RgbImage& image) {
   Quality q;
+  // The weak candidate first: a mask or a band over the eyes is the commoner reason, and
+  // a cover seen on it is said as before. Only when none is seen are the copies tried.
   auto weak = finder.find(image, kDetectMaxSide, kWeakFaceAdjust);
   if (!weak) return weak.error();
-  if (weak->empty()) return q;
-  // The most confident candidate, not the largest: weak candidates include stray boxes.
-  const FoundFace& f = *std::max_element(weak->begin(), weak->end(),
-                                         [](const FoundFace& a, const FoundFace& b) { return a.score < b.score; });
-  q.weak_face = true;
-  q.score = f.score;
-  q.patches = face_patches(image, f);
-  // Only what is seen is said: a weak candidate's landmarks are a guess, so "not
-  // masked" or "eyes visible" is not claimed; and behind a mask the eyes are not judged
-  // (the mask is the likelier reason the face was not accepted).
-  if (judge_masked(q.patches)) q.masked = true;
-  else if ((q.eyes_cover = judge_eyes(q.patches, false))) q.eyes_occluded = true;
+  if (!weak->empty()) {
+    // The most confident candidate, not the largest: weak candidates include stray boxes.
+    const FoundFace& f = *std::max_element(weak->begin(), weak->end(),
+                                           [](const FoundFace& a, const FoundFace& b) { return a.score < b.score; });
+    q.weak_face = true;
+    q.score = f.score;
+    q.patches = face_patches(image, f);
+    // Only what is seen is said: a weak candidate's landmarks are a guess, so "not
+    // masked" or "eyes visible" is not claimed; and behind a mask the eyes are not judged
+    // (the mask is the likelier reason the face was not accepted).
+    if (judge_masked(q.patches)) q.masked = true;
+    else if ((q.eyes_cover = judge_eyes(q.patches, false))) q.eyes_occluded = true;
+    if (q.masked || q.eyes_occluded) return q;
+  }
+  auto copies = judge_on_copies(finder, image, q);
+  if (!copies) return copies.error();
   return q;
 }
 
@@ -258,6 +300,28 @@ void occlusion_findings(const Quality& q, std::vector<Finding>& out) {
 
 std::vector<Finding> quality_findings(const Quality& q) {
   std::vector<Finding> out;
+  if (!q.face_found && q.redetected) {
+    // Found only on a turned or padded copy (redetect.h): the cause is said, with its advice.
+    out.push_back({"face_found", {"顔として認識されません", "no face was accepted"},
+                   {"次の点を直して撮り直してください。うまくいかない場合は暗証番号での本人確認へ案内してください",
+                    "correct what follows and retake; if it still fails, guide the patient to PIN authentication"}});
+    if (q.tilted.value_or(false)) {
+      std::string deg = fmt("%.0f°", q.roll_degrees);
+      out.push_back({"tilted",
+                     {"顔が約" + deg + "傾いていて、顔として認識されません（傾けた画像で見つかりました）",
+                      "the face is rolled about " + deg + ", too far to be accepted (it was found on a turned copy)"},
+                     {"頭をまっすぐにして、カメラの正面を向いてください", "hold the head upright and look straight at the camera"}});
+    }
+    if (q.too_large.value_or(false)) {
+      std::string pct = fmt("%.0f%%", q.width_ratio * 100);
+      out.push_back({"too_large",
+                     {"顔が近すぎて画面いっぱいか、はみ出しています（顔の幅は画像幅の" + pct + "）",
+                      "the face is too close: it fills or is cut by the frame (" + pct + " of the image width)"},
+                     {"約30cmまで離れて、顔全体が画面に入るようにしてください",
+                      "move back, to about 30 cm, so the whole face is in view"}});
+    }
+    return out;
+  }
   if (!q.face_found) {
     out.push_back({"face_found", {"顔が見つかりません", "no face found"},
                    {"マスクを外し、カメラの正面、約30cmの距離で顔全体を映してください。うまくいかない場合は暗証番号での本人確認へ案内してください",

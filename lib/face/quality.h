@@ -17,6 +17,19 @@
 // In 640x480 capture-like frames (`face_golden occlude KIND_frame`: every 5th johns
 // chip at 2x on a textured background, through `caora selftest face`): 0 of 11
 // untouched faces flagged; beige masks 9 of 11 said, pink 8, a dark band and hair 11.
+//
+// A face rolled past what dlib's detector takes, or so close that it fills or is cut by
+// the frame, is looked for again on a padded and on turned copies (redetect.h) when no
+// face is accepted and the weak candidate shows no cover: found there, it is said
+// tilted or too_large (face_found stays false). Measured with `face_golden pose JOHNS
+// PHOTOS` (tests/face) on the same 91 faces in 640x480 capture-like frames: rolled
+// 20/30/40/45 degrees, tilted said for 84/90/82/71 of 91 (dlib's detector itself takes
+// most: 90/90/85/74, its rotated filters; at 40-45 degrees the landmarks, fitted from an
+// upright start, then read under 15 degrees for about 15 of them, and a weak candidate
+// passes for masked on a few); filling the frame (the box 95% of its width) or cut by
+// an edge, too_large for 90 and 85 of 91; untouched faces and 18 pictures without a
+// face: none flagged by the second look. It costs a median of 43 to 95 ms per picture
+// where it runs, at most 154 ms (2-core machine; `ctest -R face.pose -V` prints it).
 #pragma once
 
 #include <optional>
@@ -103,6 +116,11 @@ struct Quality {
   // seen over its eyes and lower face is judged, and only when present.
   bool weak_face = false;
   double score = 0;  // the detector's confidence in the face judged
+  // No face was accepted upright, but one was found on a copy (redetect.h): "rotated"
+  // (then tilted, with roll_degrees) or "padded" (then too_large, with width_ratio).
+  // face_found stays false: the unit's detector would not take this face either, and
+  // the chip cut from a turned copy is not what the unit would compare.
+  const char* redetected = nullptr;
   const char* eyes_cover = nullptr;  // what covers the eyes: "glare", "dark", "hair"
   std::optional<bool> too_small, too_large, off_center, tilted, eyes_occluded, backlit, dark, masked;
   // The measurements behind the findings (set when a face was found).
@@ -111,11 +129,19 @@ struct Quality {
   FacePatches patches;
 };
 
+// The eye line's lean in degrees, from the 68 landmarks. Image coordinates (y down):
+// positive when the eye on the image's right is lower, i.e. the head leans clockwise
+// as seen on screen.
+double roll_degrees_of(const FoundFace& face);
+// A face box wider than kTooLargeRatio of the image, or reaching outside it.
+bool too_large_in(const Box& box, int width, int height);
+
 // Judges the largest of `faces` (as FaceFinder::find returns them) in `image`.
 Quality assess_quality(const RgbImage& image, const std::vector<FoundFace>& faces);
 
 // Finds the faces in a capture and judges it; when the detector accepts none, looks
-// again for a weak candidate (a mask or a band over the eyes often stops the detector)
+// again on turned and padded copies (redetect.h: a rolled face, one too close) and
+// then for a weak candidate (a mask or a band over the eyes often stops the detector)
 // and says what covers it. `faces` (optional) receives the faces found.
 Expected<Quality> assess_probe(const FaceFinder& finder, const RgbImage& image,
                                std::vector<FoundFace>* faces = nullptr);

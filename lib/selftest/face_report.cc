@@ -138,6 +138,8 @@ nlohmann::json face_selftest_json(const FaceSelftestReport& rep) {
                                  {"centre_dy", q.centre_dy}, {"roll_degrees", q.roll_degrees},
                                  {"yaw_ratio", q.yaw_ratio}, {"face_luma", q.face_luma},
                                  {"surround_luma", q.surround_luma}};
+  // A face found only on a turned or padded copy (lib/face/redetect.h): which copy.
+  if (q.redetected) measurements["redetected"] = q.redetected;
   if (q.face_found || q.weak_face) {
     // The patch ratios the occlusion thresholds are set on (lib/face/quality.h).
     const FacePatches& p = q.patches;
