@@ -80,6 +80,9 @@ reg add "$ts" /v fDenyTSConnections /t REG_DWORD /d 1 /f
 reg delete "$cbs" /f
 reg add "$pol" /v InactivityTimeoutSecs /t REG_DWORD /d 0 /f
 reg add "$nic" /v '*PMARPOffload' /t REG_SZ /d 0 /f
+# The per-user screen saver lock is the probe's other half: set off here, so a
+# prefix kept from an earlier run (where remediations ran) cannot leave it on.
+reg add 'HKCU\Control Panel\Desktop' /v ScreenSaverIsSecure /t REG_SZ /d 0 /f
 run registry-cleared 0 "$build/tests/caora_unit_tests.exe" "[.wine-registry-cleared]"
 
 # 3. Whole-binary runs of what ships (stripped). A recorded site is replayed the same on any OS.
