@@ -9,24 +9,6 @@
 
 namespace caora {
 
-namespace {
-
-// The discharge's steps on stderr.
-class StderrDischargeIo : public DischargeIo {
- public:
-  StderrDischargeIo(Lang lang, bool interactive, bool progress) : console_(lang, interactive, progress) {}
-  void instruct(size_t index, const DischargeStepSpec& step) override { console_.instruct(index, step.instruction); }
-  bool confirm(const DischargeStepSpec&) override { return console_.confirm(kPromptDone); }
-  void countdown(const Text& what, double remaining_s) override { console_.countdown(what, remaining_s); }
-  void warn(const Text& what) override { console_.warn(what); }
-  void end_line() { console_.end_line(); }
-
- private:
-  GuideConsole console_;
-};
-
-}  // namespace
-
 void setup_discharge_guide(CLI::App& app, Context& ctx) {
   struct Opts {
     std::optional<std::string> device;
@@ -135,7 +117,7 @@ void setup_discharge_guide(CLI::App& app, Context& ctx) {
         return finish(kExitTechnician);
       }
       SteadyClock clock(clock_scale_from_env());
-      StderrDischargeIo io(lang, interactive && !ctx.yes, !ctx.json && interactive);
+      ConsoleStepIo<DischargeStepSpec> io(lang, interactive && !ctx.yes, !ctx.json && interactive, kPromptDone);
       run_discharge(*site->host, clock, io, state_dir, opts, r);
       io.end_line();
       switch (r.status) {

@@ -14,19 +14,6 @@ namespace caora {
 
 namespace {
 
-// The install's steps on stderr.
-class StderrInstallIo : public InstallIo {
- public:
-  StderrInstallIo(Lang lang, bool interactive, bool progress) : console_(lang, interactive, progress) {}
-  void instruct(size_t index, const InstallStepSpec& step) override { console_.instruct(index, step.instruction); }
-  bool confirm(const InstallStepSpec&) override { return console_.confirm(kPromptDone); }
-  void countdown(const Text& what, double remaining_s) override { console_.countdown(what, remaining_s); }
-  void end_line() { console_.end_line(); }
-
- private:
-  GuideConsole console_;
-};
-
 int exit_for(InstallStatus s) {
   switch (s) {
     case InstallStatus::Done: return kExitOk;
@@ -66,7 +53,7 @@ int run_firmware_install(Context& ctx, const std::string& component, const std::
   if (!lock) return ctx.fail(lock.error());
 
   SteadyClock clock(clock_scale_from_env());
-  StderrInstallIo io(lang, interactive && !ctx.yes, !ctx.json && interactive);
+  ConsoleStepIo<InstallStepSpec> io(lang, interactive && !ctx.yes, !ctx.json && interactive, kPromptDone);
   Journal journal(state_dir);
   InstallParts parts;
   parts.host = site->host.get();

@@ -7,6 +7,7 @@
 #include <cstddef>
 
 #include "core/text.h"
+#include "workflows/step_io.h"
 
 namespace caora {
 
@@ -33,5 +34,23 @@ class GuideConsole {
 // The usual prompts.
 inline const Text kPromptDone{"終わったら Enter（中止は q）: ", "press Enter when done (q to stop): "};
 inline const Text kPromptSeen{"確かめたら Enter（中止は q）: ", "press Enter once seen (q to stop): "};
+
+// A procedure's steps on the console; confirm() asks `prompt` (kPromptDone
+// for steps a person does, kPromptSeen for what a person looks at).
+template <typename Step>
+class ConsoleStepIo : public StepIo<Step> {
+ public:
+  ConsoleStepIo(Lang lang, bool interactive, bool progress, const Text& prompt)
+      : console_(lang, interactive, progress), prompt_(prompt) {}
+  void instruct(size_t index, const Step& step) override { console_.instruct(index, step.instruction); }
+  bool confirm(const Step&) override { return console_.confirm(prompt_); }
+  void countdown(const Text& what, double remaining_s) override { console_.countdown(what, remaining_s); }
+  void warn(const Text& what) override { console_.warn(what); }
+  void end_line() { console_.end_line(); }
+
+ private:
+  GuideConsole console_;
+  Text prompt_;
+};
 
 }  // namespace caora

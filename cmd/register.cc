@@ -440,20 +440,6 @@ Expected<std::pair<std::string, std::string>> read_password(const RegisterOpts& 
   return std::make_pair(std::string(), std::string());
 }
 
-// The registration's steps on stderr.
-class StderrGuideIo : public GuideIo {
- public:
-  StderrGuideIo(Lang lang, bool interactive, bool progress) : console_(lang, interactive, progress) {}
-  void instruct(size_t index, const GuideStep& step) override { console_.instruct(index, step.instruction); }
-  bool confirm(const GuideStep&) override { return console_.confirm(kPromptSeen); }
-  void countdown(const Text& what, double remaining_s) override { console_.countdown(what, remaining_s); }
-  void warn(const Text& what) override { console_.warn(what); }
-  void end_line() { console_.end_line(); }
-
- private:
-  GuideConsole console_;
-};
-
 int run_add(Context& ctx, const RegisterOpts& o) {
   Lang lang = ctx.lang();
   bool ja = lang == Lang::Ja;
@@ -541,7 +527,7 @@ int run_add(Context& ctx, const RegisterOpts& o) {
     lock.emplace(std::move(*got));
   }
   SteadyClock clock(clock_scale_from_env());
-  StderrGuideIo gio(lang, interactive && !ctx.yes, !ctx.json && interactive);
+  ConsoleStepIo<GuideStep> gio(lang, interactive && !ctx.yes, !ctx.json && interactive, kPromptSeen);
   GuideOptions opts;
   opts.timeout_s = o.timeout;
   const std::string* pw = password->first.empty() ? nullptr : &password->first;

@@ -20,6 +20,7 @@
 #include "core/text.h"
 #include "host/host.h"
 #include "workflows/pairing.h"
+#include "workflows/step_io.h"
 #include "workflows/watch.h"
 
 namespace caora {
@@ -62,15 +63,7 @@ Status save_discharge_state(const fs::path& state_dir, const DischargeState& s);
 Status remove_discharge_state(const fs::path& state_dir);
 
 // How the run talks to the person (stderr in the command; scripted in tests).
-class DischargeIo {
- public:
-  virtual ~DischargeIo() = default;
-  virtual void instruct(size_t index, const DischargeStepSpec& step) = 0;
-  // A step only a person can see: true when done, false to stop.
-  virtual bool confirm(const DischargeStepSpec& step) = 0;
-  virtual void countdown(const Text& what, double remaining_s) = 0;
-  virtual void warn(const Text& what) = 0;
-};
+using DischargeIo = StepIo<DischargeStepSpec>;
 
 // Stopped: the person stopped at a prompt (the state stays for --resume);
 // Cancelled: --cancel removed the run, or --resume took it over in another shell.

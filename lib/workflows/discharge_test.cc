@@ -6,6 +6,7 @@
 
 #include "core/fs.h"
 #include "host/records.h"
+#include "workflows/scripted_person.h"
 
 using namespace caora;
 using nlohmann::json;
@@ -56,43 +57,12 @@ class WorldHost : public Host {
   World& w_;
 };
 
-// A monotonic clock that only moves when the loop sleeps; events happen at set times.
-class ScriptClock : public Clock {
- public:
-  time_point now() override { return time_point{} + std::chrono::duration_cast<time_point::duration>(std::chrono::duration<double>(t)); }
-  void sleep_for(std::chrono::milliseconds d) override {
-    t += d.count() / 1000.0;
-    while (!events.empty() && events.front().first <= t) {
-      events.front().second();
-      events.erase(events.begin());
-    }
-  }
-  double t = 0;
-  std::vector<std::pair<double, std::function<void()>>> events;
-};
-
-struct ScriptIo : DischargeIo {
-  explicit ScriptIo(ScriptClock& c) : clock(c) {}
-  void instruct(size_t, const DischargeStepSpec& step) override { started[step.id] = clock.t; }
-  bool confirm(const DischargeStepSpec& step) override {
-    if (step.id == stop_at) return false;
-    if (on_confirm) on_confirm(step.id);
-    return true;
-  }
-  void countdown(const Text&, double) override { ++ticks; }
-  void warn(const Text& w) override { warnings.push_back(w.en); }
-  ScriptClock& clock;
-  std::map<std::string, double> started;
-  std::vector<std::string> warnings;
-  std::string stop_at;
-  std::function<void(const std::string&)> on_confirm;
-  int ticks = 0;
-};
+using ScriptIo = ScriptedPerson<DischargeStepSpec>;
 
 struct Scene {
   World world;
   WorldHost host{world};
-  ScriptClock clock;
+  ScriptedClock clock;
   ScriptIo io{clock};
   fs::path state_dir;
   DischargeOptions opts;
@@ -266,7 +236,7 @@ TEST_CASE("discharge: resume after the terminal restarts") {
   CHECK((*saved)->port == "1-2");
 
   // A new process after the restart: a new clock, the state from the file.
-  ScriptClock clock2;
+  ScriptedClock clock2;
   ScriptIo io2(clock2);
   clock2.events.push_back({3, [&] { s.world.adapter = s.world.reader = true; }});
   DischargeResult r2;
@@ -337,7 +307,7 @@ TEST_CASE("discharge: the state file is checked, not trusted") {
 }
 
 TEST_CASE("watch: the last look is at the deadline, and a stop ends the wait") {
-  ScriptClock clock;
+  ScriptedClock clock;
   int looks = 0;
   WatchLoop loop;
   loop.clock = &clock;

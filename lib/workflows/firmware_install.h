@@ -21,6 +21,7 @@
 #include "core/text.h"
 #include "host/host.h"
 #include "workflows/firmware_manifest.h"
+#include "workflows/step_io.h"
 #include "workflows/watch.h"
 
 namespace caora {
@@ -47,14 +48,7 @@ Expected<InstallState> parse_install_state(const std::string& text);
 Expected<std::optional<InstallState>> load_install_state(const fs::path& state_dir);
 Status save_install_state(const fs::path& state_dir, const InstallState& s);
 
-class InstallIo {
- public:
-  virtual ~InstallIo() = default;
-  virtual void instruct(size_t index, const InstallStepSpec& step) = 0;
-  // A step only a person can do: true when done, false to stop.
-  virtual bool confirm(const InstallStepSpec& step) = 0;
-  virtual void countdown(const Text& what, double remaining_s) = 0;
-};
+using InstallIo = StepIo<InstallStepSpec>;
 
 // Runs the installer; its exit code, or an error when it could not be started.
 using InstallerRun = std::function<Expected<int>(const fs::path& file)>;

@@ -9,6 +9,7 @@
 #include "core/sha256.h"
 #include "host/records.h"
 #include "workflows/firmware.h"
+#include "workflows/scripted_person.h"
 
 using namespace caora;
 using nlohmann::json;
@@ -55,36 +56,6 @@ class WorldHost : public Host {
   World& w_;
 };
 
-class ScriptClock : public Clock {
- public:
-  time_point now() override { return time_point{} + std::chrono::duration_cast<time_point::duration>(std::chrono::duration<double>(t)); }
-  void sleep_for(std::chrono::milliseconds d) override {
-    t += d.count() / 1000.0;
-    while (!events.empty() && events.front().first <= t) {
-      events.front().second();
-      events.erase(events.begin());
-    }
-  }
-  double t = 0;
-  std::vector<std::pair<double, std::function<void()>>> events;
-};
-
-// A person who does each step a few seconds after it is shown.
-struct ScriptIo : InstallIo {
-  ScriptIo(ScriptClock& c, World& w) : clock(c), world(w) {}
-  void instruct(size_t, const InstallStepSpec& step) override {
-    shown.push_back(step.id);
-    if (step.id == "cable-out") clock.events.push_back({clock.t + 3, [this] { world.unit = false; }});
-    if (step.id == "cable-back" && plug_back) clock.events.push_back({clock.t + 2, [this] { world.unit = true; }});
-  }
-  bool confirm(const InstallStepSpec&) override { return true; }
-  void countdown(const Text&, double) override {}
-  ScriptClock& clock;
-  World& world;
-  bool plug_back = true;
-  std::vector<std::string> shown;
-};
-
 struct Fixture {
   fs::path dir;
   std::string payload = "stand-in installer bytes";
@@ -92,12 +63,18 @@ struct Fixture {
   FirmwareManifest manifest;
   World world;
   WorldHost host{world};
-  ScriptClock clock;
-  ScriptIo io{clock, world};
+  ScriptedClock clock;
+  // A person who does each step a few seconds after it is shown.
+  ScriptedPerson<InstallStepSpec> io{clock};
+  bool plug_back = true;  // whether the person plugs the unit back in
   Journal journal{fs::path()};
   std::vector<fs::path> ran;
 
   Fixture() : journal(fs::temp_directory_path()) {
+    io.on_instruct = [this](const std::string& id) {
+      if (id == "cable-out") clock.events.push_back({clock.t + 3, [this] { world.unit = false; }});
+      if (id == "cable-back" && plug_back) clock.events.push_back({clock.t + 2, [this] { world.unit = true; }});
+    };
     dir = fs::temp_directory_path() / ("caora-install-" + std::to_string(current_pid()) + "-" + std::to_string(rand()));
     fs::create_directories(dir);
     journal = Journal(dir / "state");
@@ -210,7 +187,7 @@ TEST_CASE("a downgrade and a file that is not the manifest's are refused before 
 
 TEST_CASE("a unit that does not come back times out with what was seen") {
   Fixture f;
-  f.io.plug_back = false;
+  f.plug_back = false;
   InstallResult r = run_firmware_install(f.parts(), f.manifest, f.req());
   CHECK(r.status == InstallStatus::TimedOut);
   CHECK(r.step_status[3] == "timed-out");

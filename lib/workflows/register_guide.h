@@ -18,6 +18,7 @@
 #include "core/text.h"
 #include "host/host.h"
 #include "workflows/registration.h"
+#include "workflows/step_io.h"
 #include "workflows/watch.h"
 
 namespace caora {
@@ -58,15 +59,7 @@ struct ConnectionSeen {
   std::optional<bool> password_matches;
 };
 
-class GuideIo {
- public:
-  virtual ~GuideIo() = default;
-  virtual void instruct(size_t index, const GuideStep& step) = 0;
-  // A step only a person can see: true when done, false to stop.
-  virtual bool confirm(const GuideStep& step) = 0;
-  virtual void countdown(const Text& what, double remaining_s) = 0;
-  virtual void warn(const Text& what) = 0;
-};
+using GuideIo = StepIo<GuideStep>;
 
 enum class GuideStatus { Planned, Refused, Done, Problem, TimedOut, Stopped, NoUnit, Ambiguous };
 const char* guide_status_name(GuideStatus s);

@@ -5,6 +5,7 @@
 #include <functional>
 
 #include "host/records.h"
+#include "workflows/scripted_person.h"
 
 using namespace caora;
 using nlohmann::json;
@@ -56,37 +57,12 @@ class WorldHost : public Host {
   World& w_;
 };
 
-class ScriptClock : public Clock {
- public:
-  time_point now() override { return time_point{} + std::chrono::duration_cast<time_point::duration>(std::chrono::duration<double>(t)); }
-  void sleep_for(std::chrono::milliseconds d) override {
-    t += d.count() / 1000.0;
-    while (!events.empty() && events.front().first <= t) {
-      events.front().second();
-      events.erase(events.begin());
-    }
-  }
-  double t = 0;
-  std::vector<std::pair<double, std::function<void()>>> events;
-};
-
-struct ScriptIo : GuideIo {
-  explicit ScriptIo(ScriptClock& c) : clock(c) {}
-  void instruct(size_t, const GuideStep& step) override { started[step.id] = clock.t; }
-  bool confirm(const GuideStep& step) override { return step.id != stop_at; }
-  void countdown(const Text&, double) override { ++ticks; }
-  void warn(const Text& w) override { warnings.push_back(w.en); }
-  ScriptClock& clock;
-  std::map<std::string, double> started;
-  std::vector<std::string> warnings;
-  std::string stop_at;
-  int ticks = 0;
-};
+using ScriptIo = ScriptedPerson<GuideStep>;
 
 struct Scene {
   World world;
   WorldHost host{world};
-  ScriptClock clock;
+  ScriptedClock clock;
   ScriptIo io{clock};
   GuideRequest req;
   GuideOptions opts;

@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# The self-test pipeline as the unit runs it -- card-face placement and OCR,
+# verification number B, (the chip, with a reader), the capture's quality, the
+# embedding and the match -- timed two ways:
+#  hot:  inside `caora selftest batch` (models loaded once), N cases each run
+#        REPEAT times; the median per stage over the cases' medians, and of the
+#        whole verification (the goal: 250 ms on 2 cores; the vendor allows 5 s);
+#  cold: one `caora selftest run` in a new process with an empty cache, wall time
+#        and the same split, model loading shown apart.
+# Cards come from tests/tools/cardgen (new seeds each run unless SEED is set),
+# faces from dlib's johns pictures. With CAORA_BENCH_READER naming a PC/SC reader
+# that holds the virtual card (pcscd + vpcd, as tests/e2e sets up), the chip
+# stage is in the run too; without it the chip is left out and said so.
+#   bench/selftest_pipeline.sh [build/caora] [CASES] [REPEAT]
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+caora=$(readlink -f "${1:-$top/build/caora}")
+cases=${2:-6}
+repeat=${3:-5}
+seed=${SEED:-$RANDOM}
+johns=${CAORA_JOHNS_DIR:-/usr/share/doc/libdlib19.1/examples/johns}
+work=$(mktemp -d "${TMPDIR:-/tmp}/caora-bench-pipeline.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+python3 "$top/tests/tools/cardgen/cardgen.py" --out "$work/cards" --count "$cases" --seed "$seed" >/dev/null
+python3 - "$work" "$johns" "$cases" "${CAORA_BENCH_READER:-}" <<'PY'
+import json, pathlib, sys
+work, johns, n, reader = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+cards = sorted(p for p in (work / "cards").iterdir() if p.suffix == ".png")
+people = [d for d in sorted(johns.iterdir()) if d.is_dir() and len(list(d.glob("*.jpg"))) >= 2]
+cases = []
+for i, card in enumerate(cards[:n]):
+    face = sorted(people[i % len(people)].glob("*.jpg"))
+    case = {"id": "p%d" % i, "card": str(card), "capture": str(face[0])}
+    if reader:
+        case["reader"] = reader
+    else:
+        case["reference"] = str(face[1])
+    cases.append(case)
+(work / "m.json").write_text(json.dumps({"schema": "caora.selftest-batch/1", "cases": cases}))
+PY
+echo "pipeline: $cases cases (cardgen seed $seed, johns faces), repeat $repeat; $(nproc) cores; chip: ${CAORA_BENCH_READER:-not in this run (no CAORA_BENCH_READER)}"
+
+# Hot: the batch's per-case stage medians, then their median across cases.
+"$caora" --json --state-dir "$work/state" selftest batch "$work/m.json" --repeat "$repeat" >"$work/hot.json" || true
+# Cold: a new process, a new state folder (no decoded-model cache).
+first=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["cases"][0]["card"])' "$work/m.json")
+capture=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["cases"][0]["capture"])' "$work/m.json")
+other=$(python3 -c 'import json,sys; c = json.load(open(sys.argv[1]))["cases"][0]; print(c.get("reference", ""))' "$work/m.json")
+cold_args=(--card "$first" --capture "$capture")
+if [ -n "${CAORA_BENCH_READER:-}" ]; then cold_args+=(--reader "$CAORA_BENCH_READER"); else cold_args+=(--reference "$other"); fi
+start=$(date +%s.%N)
+"$caora" --json --state-dir "$work/cold-state" selftest run "${cold_args[@]}" >"$work/cold.json" || true
+end=$(date +%s.%N)
+python3 - "$work/hot.json" "$work/cold.json" "$start" "$end" <<'PY'
+import json, statistics, sys
+hot, cold = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+wall = (float(sys.argv[4]) - float(sys.argv[3])) * 1000
+order = ["placement", "ocr", "verification_number_b", "chip", "capture_quality", "match", "total"]
+per_stage = {}
+for case in hot["cases"]:
+    for stage, ms in case["median_ms"].items():
+        per_stage.setdefault(stage, []).append(ms)
+print("hot (inside a batch; median over cases of each case's median):")
+for stage in order + sorted(set(per_stage) - set(order)):
+    if stage in per_stage:
+        print("  %-24s %8.1f ms" % (stage, statistics.median(per_stage[stage])))
+total = per_stage.get("total")
+if total:
+    print("  whole verification: %.1f ms median, %.1f ms worst case (goal 250 ms): %s"
+          % (statistics.median(total), max(total), "met" if statistics.median(total) <= 250 else "NOT met"))
+timings = cold.get("timings_ms", {})
+print("cold (a new process, empty cache): %.0f ms wall" % wall)
+for stage, ms in timings.items():
+    print("  %-24s %8.1f ms" % (stage, ms))
+PY
