@@ -29,6 +29,8 @@ class Scanner {
       : rule_(rule), begin_(text.data()), p_(text.data()), end_(text.data() + text.size()) {}
 
   bool document(json& out) {
+    // A UTF-8 byte order mark, as Windows tools write one, is skipped (nlohmann does too).
+    if (end_ - p_ >= 3 && std::string_view(p_, 3) == "\xEF\xBB\xBF") p_ += 3;
     std::vector<std::string> path;
     if (!build(path, Prune::Descend, out)) return false;
     ws();

@@ -53,6 +53,11 @@ TEST_CASE("json_prune: a document that is not one value is refused") {
   // nlohmann would stop at the NUL and accept {}; the scanner reads to the end.
   CHECK_FALSE(parse_json_pruned(std::string("{}\0{", 4), keep_all).ok());
   CHECK(parse_json_pruned(" 7 ", keep_all).value() == 7);
+  // A file written by a Windows tool may start with a UTF-8 byte order mark.
+  std::string bom = "\xEF\xBB\xBF{\"a\": 1}";
+  REQUIRE(json::accept(bom));
+  CHECK(parse_json_pruned(bom, keep_all).value() == json::parse(bom));
+  CHECK_FALSE(parse_json_pruned("{\"a\": 1}\xEF\xBB\xBF", keep_all).ok());
 }
 
 TEST_CASE("json_prune: only the members the rule keeps are built") {
