@@ -19,9 +19,12 @@ cases=${2:-6}
 repeat=${3:-5}
 seed=${SEED:-$RANDOM}
 johns=${CAORA_JOHNS_DIR:-/usr/share/doc/libdlib19.1/examples/johns}
+# Debian's python3 has the card generator's numpy and PIL (python3-numpy, python3-pil).
+py=python3
+[ -x /usr/bin/python3 ] && py=/usr/bin/python3
 work=$(mktemp -d "${TMPDIR:-/tmp}/caora-bench-pipeline.XXXXXX")
 trap 'rm -rf "$work"' EXIT
-python3 "$top/tests/tools/cardgen/cardgen.py" --out "$work/cards" --count "$cases" --seed "$seed" >/dev/null
+"$py" "$top/tests/tools/cardgen/cardgen.py" --out "$work/cards" --count "$cases" --seed "$seed" >/dev/null
 python3 - "$work" "$johns" "$cases" "${CAORA_BENCH_READER:-}" <<'PY'
 import json, pathlib, sys
 work, johns, n, reader = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
@@ -64,7 +67,10 @@ print("hot (inside a batch; median over cases of each case's median):")
 for stage in order + sorted(set(per_stage) - set(order)):
     if stage in per_stage:
         print("  %-24s %8.1f ms" % (stage, statistics.median(per_stage[stage])))
-total = per_stage.get("total")
+# The whole verification of a case: its stages' medians added up (model loading,
+# once per batch, is not part of any case).
+stages = [s for s in order if s != "total"]
+total = per_stage.get("total") or [sum(ms for k, ms in case["median_ms"].items() if k in stages) for case in hot["cases"]]
 if total:
     print("  whole verification: %.1f ms median, %.1f ms worst case (goal 250 ms): %s"
           % (statistics.median(total), max(total), "met" if statistics.median(total) <= 250 else "NOT met"))

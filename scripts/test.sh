@@ -4,7 +4,7 @@
 # under Wine, then a short run of each fuzz target. Ends with CI's summary: the
 # wall time of each phase, then one line of what passed, failed and was skipped
 # across CTest, the Windows step and the fuzz run.
-# FUZZ_SECONDS (default 20) sets the fuzzing time per target; 0 skips it.
+# FUZZ_SECONDS (default 15) sets the fuzzing time per target; 0 skips it.
 # CAORA_WINDOWS=0 skips the Windows step.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -68,7 +68,7 @@ if [ "${CAORA_WINDOWS:-1}" != 0 ]; then
     failed=$((failed + 1))
   fi
 fi
-seconds=${FUZZ_SECONDS:-20}
+seconds=${FUZZ_SECONDS:-15}
 if [ "$seconds" != 0 ]; then
   phase fuzz scripts/fuzz.sh "$seconds"
   count fuzz fuzz
