@@ -83,6 +83,7 @@ printf '{"schema":"caora.error/1","error":{"ja":"あ","en":"a"},"exit_code":2}' 
 cp "$corpus/fleet_result/"* "$corpus/json_prune/"
 cp "$(ls recipes/errors/*.json | head -n 1)" "$corpus/json_prune/recipe"
 printf '{"a\\u00e9":["\\ud83d\\ude00",-0.5e-3,18446744073709551615,[[{}]],true,null],"e":"\\n"}' > "$corpus/json_prune/edges"
+printf '\xef\xbb\xbf{"bom": true}' > "$corpus/json_prune/bom"
 
 passed=0
 failed=0
