@@ -222,7 +222,11 @@ class Scanner {
   // parser keeps its own stack.
   bool keep_deep(json& out) {
     const char* s = p_;
-    if (!skip()) return false;
+    return skip() && from_nlohmann(s, out);
+  }
+
+  // The text from `s` to here, already checked, built by nlohmann.
+  bool from_nlohmann(const char* s, json& out) {
     out = json::parse(std::string_view(s, static_cast<size_t>(p_ - s)), nullptr, false);
     return !out.is_discarded() || fail();
   }
@@ -255,8 +259,7 @@ class Scanner {
     } else {
       return fail();
     }
-    out = json::parse(std::string_view(s, static_cast<size_t>(p_ - s)), nullptr, false);
-    return !out.is_discarded() || fail();
+    return from_nlohmann(s, out);
   }
 
   bool build(std::vector<std::string>& path, Prune how, json& out) {

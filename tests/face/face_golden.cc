@@ -634,6 +634,25 @@ Expected<size_t> load_pictures(const FaceFinder& finder, const fs::path& johns, 
   return johns_count;
 }
 
+// Everything the occlusion and pose sets start from: the detector and the pictures.
+struct PictureSet {
+  FaceFinder finder;
+  std::vector<std::pair<std::string, RgbImage>> pictures;
+  size_t johns_count = 0, photo_count = 0;
+};
+
+Expected<PictureSet> load_picture_set(const fs::path& johns, const fs::path& photos) {
+  auto models = find_models_dir();
+  if (!models) return models.error();
+  auto finder = FaceFinder::load(*models);
+  if (!finder) return finder.error();
+  PictureSet set{*finder, {}, 0, 0};
+  auto johns_count = load_pictures(set.finder, johns, photos, set.pictures, set.photo_count);
+  if (!johns_count) return johns_count.error();
+  set.johns_count = *johns_count;
+  return set;
+}
+
 // Pictures without a face (dlib's dogs.jpg, the golden test's synthetic patterns, and
 // capture-sized frames of background only, the texture bench/face's frames have).
 std::vector<std::pair<std::string, RgbImage>> faceless_pictures(const fs::path& photos, const RgbImage& face) {
@@ -659,14 +678,9 @@ std::vector<std::pair<std::string, RgbImage>> faceless_pictures(const fs::path& 
 }
 
 int occlusion(const fs::path& johns, const fs::path& photos, const std::string& csv_path) {
-  auto models = find_models_dir();
-  if (!models) return fail(models.error().message.en);
-  auto finder = FaceFinder::load(*models);
-  if (!finder) return fail(finder.error().message.en);
-  std::vector<std::pair<std::string, RgbImage>> pictures;
-  size_t photo_count = 0;
-  auto johns_count = load_pictures(*finder, johns, photos, pictures, photo_count);
-  if (!johns_count) return fail(johns_count.error().message.en);
+  auto set = load_picture_set(johns, photos);
+  if (!set) return fail(set.error().message.en);
+  auto& [finder, pictures, johns_count, photo_count] = *set;
   const uint8_t beige[3] = {225, 200, 170}, pink[3] = {235, 180, 185}, white[3] = {240, 240, 238},
                 blue[3] = {150, 190, 225}, black[3] = {30, 30, 34}, dark[3] = {25, 22, 20};
   const std::vector<std::string> kinds{"original",  "mask_beige", "mask_pink", "mask_white",      "mask_blue", "mask_black",
@@ -682,7 +696,7 @@ int occlusion(const fs::path& johns, const fs::path& photos, const std::string& 
   }
   for (size_t k = 0; k < pictures.size(); ++k) {
     const RgbImage* img = &pictures[k].second;
-    auto faces = finder->find(*img);
+    auto faces = finder.find(*img);
     if (!faces) return fail(faces.error().message.en);
     if (faces->empty()) {
       // A face the photo's detector pass found but its crop does not hold well enough.
@@ -702,7 +716,7 @@ int occlusion(const fs::path& johns, const fs::path& photos, const std::string& 
       else if (kind == "eyes_hair") t = with_hair(*img, f, seed + 7);
       else if (kind == "eyes_glare") t = with_glare(*img, f);
       else if (kind == "eyes_sunglasses") t = with_sunglasses(*img, f, seed);
-      auto q = assess_probe(*finder, t);
+      auto q = assess_probe(finder, t);
       if (!q) return fail(q.error().message.en);
       ++total[kind];
       no_face[kind] += !q->face_found;
@@ -723,8 +737,8 @@ int occlusion(const fs::path& johns, const fs::path& photos, const std::string& 
       }
     }
   }
-  std::printf("%zu johns chips, %zu faces cut from %zu photos (%d not found again in their crop)\n", *johns_count,
-              pictures.size() - *johns_count, photo_count, skipped);
+  std::printf("%zu johns chips, %zu faces cut from %zu photos (%d not found again in their crop)\n", johns_count,
+              pictures.size() - johns_count, photo_count, skipped);
   std::printf("%-16s %7s %7s %7s %7s %9s\n", "picture", "count", "no face", "weak", "masked", "eyes occl.");
   for (const std::string& kind : kinds)
     std::printf("%-16s %7d %7d %7d %7d %9d\n", kind.c_str(), total[kind], no_face[kind], weak[kind], masked[kind],
@@ -733,7 +747,7 @@ int occlusion(const fs::path& johns, const fs::path& photos, const std::string& 
   auto faceless = faceless_pictures(photos, pictures.front().second);
   int faceless_weak = 0, faceless_claims = 0;
   for (const auto& [name, img] : faceless) {
-    auto q = assess_probe(*finder, img);
+    auto q = assess_probe(finder, img);
     if (!q) return fail(q.error().message.en);
     if (q->face_found) continue;  // the cartoon may pass for a face: not a claim about a cover
     faceless_weak += q->weak_face;
@@ -803,21 +817,16 @@ RgbImage too_close(const RgbImage& pic, const Box& b, bool fill, bool right_cut)
 // flag from the second look), cover (a mask or eye cover said on a weak candidate
 // instead), and what the second look (redetect()) costs per picture where it runs.
 int pose(const fs::path& johns, const fs::path& photos, const fs::path& save_dir) {
-  auto models = find_models_dir();
-  if (!models) return fail(models.error().message.en);
-  auto finder = FaceFinder::load(*models);
-  if (!finder) return fail(finder.error().message.en);
-  std::vector<std::pair<std::string, RgbImage>> pictures;
-  size_t photo_count = 0;
-  auto johns_count = load_pictures(*finder, johns, photos, pictures, photo_count);
-  if (!johns_count) return fail(johns_count.error().message.en);
+  auto set = load_picture_set(johns, photos);
+  if (!set) return fail(set.error().message.en);
+  auto& [finder, pictures, johns_count, photo_count] = *set;
   const std::vector<std::string> kinds{"original", "roll_20", "roll_30", "roll_40", "roll_45", "fill", "cut"};
   std::map<std::string, int> total, found, right, redetected, wrong_flag, covers;
   std::map<std::string, std::vector<double>> fallback_ms;
   int skipped = 0;
   for (size_t k = 0; k < pictures.size(); ++k) {
     const RgbImage& pic = pictures[k].second;
-    auto faces = finder->find(pic);
+    auto faces = finder.find(pic);
     if (!faces) return fail(faces.error().message.en);
     if (faces->empty()) { ++skipped; continue; }
     const Box& b = faces->front().box;
@@ -827,7 +836,7 @@ int pose(const fs::path& johns, const fs::path& photos, const fs::path& save_dir
       if (kind == "original") t = in_frame(pic);
       else if (kind.rfind("roll_", 0) == 0) t = rotated(in_frame(pic), sign * std::atof(kind.c_str() + 5));
       else t = too_close(pic, b, kind == "fill", k % 2 == 0);
-      auto q = assess_probe(*finder, t);
+      auto q = assess_probe(finder, t);
       if (!q) return fail(q.error().message.en);
       if (!save_dir.empty() && k % 10 == 0) {
         auto png = encode_png(t);
@@ -842,7 +851,7 @@ int pose(const fs::path& johns, const fs::path& photos, const fs::path& save_dir
         // What the second look alone costs where it runs (it ran inside assess_probe
         // unless the weak candidate showed a cover; timed again on its own).
         auto again_start = std::chrono::steady_clock::now();
-        auto again = redetect(*finder, t);
+        auto again = redetect(finder, t);
         if (!again) return fail(again.error().message.en);
         fallback_ms[kind].push_back(
             std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - again_start).count());
@@ -859,8 +868,8 @@ int pose(const fs::path& johns, const fs::path& photos, const fs::path& save_dir
       }
     }
   }
-  std::printf("%zu johns chips, %zu faces cut from %zu photos (%d not found in their picture)\n", *johns_count,
-              pictures.size() - *johns_count, photo_count, skipped);
+  std::printf("%zu johns chips, %zu faces cut from %zu photos (%d not found in their picture)\n", johns_count,
+              pictures.size() - johns_count, photo_count, skipped);
   std::printf("%-9s %6s %7s %8s %8s %7s %7s %12s %12s\n", "picture", "count", "upright", "2nd look", "flagged", "wrong",
               "cover", "look ms med", "look ms max");
   for (const std::string& kind : kinds) {
@@ -874,7 +883,7 @@ int pose(const fs::path& johns, const fs::path& photos, const fs::path& save_dir
   std::vector<double> faceless_ms;
   for (const auto& [name, img] : faceless_pictures(photos, pictures.front().second)) {
     auto start = std::chrono::steady_clock::now();
-    auto q = assess_probe(*finder, img);
+    auto q = assess_probe(finder, img);
     faceless_ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
     if (!q) return fail(q.error().message.en);
     if (q->redetected) {
