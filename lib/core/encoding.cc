@@ -1,5 +1,9 @@
 #include "core/encoding.h"
 
+#include <array>
+#include <cstdint>
+#include <cstring>
+
 #ifdef _WIN32
 #include <windows.h>
 #else
@@ -18,13 +22,23 @@ const char* encoding_name(TextEncoding enc) {
   return "?";
 }
 
+size_t ascii_run_end(std::string_view s, size_t i) {
+  constexpr uint64_t kHigh = 0x8080808080808080ull;
+  for (uint64_t w; i + 8 <= s.size(); i += 8) {
+    std::memcpy(&w, s.data() + i, 8);
+    if (w & kHigh) break;
+  }
+  while (i < s.size() && static_cast<unsigned char>(s[i]) < 0x80) ++i;
+  return i;
+}
+
 size_t first_invalid_utf8(std::string_view s) {
   size_t i = 0, n = s.size();
   while (i < n) {
     unsigned char c = s[i];
     size_t len;
     unsigned min;
-    if (c < 0x80) { ++i; continue; }
+    if (c < 0x80) { i = ascii_run_end(s, i); continue; }
     if (c >= 0xC2 && c <= 0xDF) { len = 2; min = 0x80; }
     else if (c >= 0xE0 && c <= 0xEF) { len = 3; min = 0x800; }
     else if (c >= 0xF0 && c <= 0xF4) { len = 4; min = 0x10000; }
@@ -49,7 +63,8 @@ size_t first_invalid_cp932(std::string_view s) {
   size_t i = 0, n = s.size();
   while (i < n) {
     unsigned char c = s[i];
-    if (c < 0x80 || (c >= 0xA1 && c <= 0xDF)) { ++i; continue; }
+    if (c < 0x80) { i = ascii_run_end(s, i); continue; }
+    if (c >= 0xA1 && c <= 0xDF) { ++i; continue; }
     if (!cp932_lead(c) || i + 1 >= n || !cp932_trail(static_cast<unsigned char>(s[i + 1]))) return i;
     i += 2;
   }
@@ -152,16 +167,21 @@ struct Cp932Table {
 
 }  // namespace
 
-std::string cp932_char_to_utf8(unsigned char lead, unsigned char trail) {
-  if (lead < 0x80) return std::string(1, char(lead));
-  if (lead >= 0xA1 && lead <= 0xDF) {  // half-width katakana
-    std::string u;
-    append_utf8(u, 0xFF61 + (lead - 0xA1));
-    return u;
-  }
+std::string_view cp932_char_utf8_view(unsigned char lead, unsigned char trail) {
+  static const std::array<std::string, 256> singles = [] {
+    std::array<std::string, 256> a;
+    for (unsigned c = 0; c < 0x80; ++c) a[c] = std::string(1, char(c));
+    for (unsigned c = 0xA1; c <= 0xDF; ++c) append_utf8(a[c], 0xFF61 + (c - 0xA1));  // half-width katakana
+    return a;
+  }();
+  if (lead < 0x80 || (lead >= 0xA1 && lead <= 0xDF)) return singles[lead];
   if (!cp932_lead(lead) || !cp932_trail(trail)) return {};
   static const Cp932Table table;
   return table.pairs[(unsigned(lead) << 8) | trail];
+}
+
+std::string cp932_char_to_utf8(unsigned char lead, unsigned char trail) {
+  return std::string(cp932_char_utf8_view(lead, trail));
 }
 
 Expected<std::string> cp932_to_utf8(const std::string& bytes) {

@@ -22,6 +22,9 @@ Expected<TextEncoding> detect_encoding(const std::string& bytes);
 // Offset of the first invalid byte, or npos if the whole buffer is valid.
 size_t first_invalid_utf8(std::string_view bytes);
 size_t first_invalid_cp932(std::string_view bytes);
+// The end of the run of ASCII bytes starting at `from` (eight bytes at a time:
+// logs are mostly ASCII).
+size_t ascii_run_end(std::string_view bytes, size_t from);
 // CP932 (Shift_JIS as Windows writes it) to UTF-8, a character at a time
 // through cp932_char_to_utf8, so the mapping is the one Windows programs use.
 // Bytes that are not CP932 are an Encoding error naming the first bad offset.
@@ -32,6 +35,9 @@ std::vector<bool> char_starts(const std::string& bytes, TextEncoding enc);
 // when CP932 gives it no character. Table-driven after the first call (the
 // platform's converter fills the table once: iconv, or MultiByteToWideChar).
 std::string cp932_char_to_utf8(unsigned char lead, unsigned char trail = 0);
+// The same, as a view into that table (valid for the program's life): for
+// decoding at speed without a string per character.
+std::string_view cp932_char_utf8_view(unsigned char lead, unsigned char trail = 0);
 // Appends code point `cp` as UTF-8.
 void append_utf8(std::string& out, unsigned cp);
 

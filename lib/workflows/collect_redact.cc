@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bitset>
 #include <cstring>
 
 #include "core/encoding.h"
@@ -86,24 +87,29 @@ struct Decoded {
   }
 };
 
-void decode_utf8_lenient(const std::string& s, Decoded& d) {
+// Appends `ch`, which came from input byte `at`.
+void push(Decoded& d, std::string_view ch, size_t at) {
+  d.u.append(ch);
+  if (d.with_map) d.from.insert(d.from.end(), ch.size(), uint32_t(at));
+}
+
+// Appends the input's bytes [i, j) as they are.
+void copy_run(std::string_view s, size_t i, size_t j, Decoded& d) {
+  d.u.append(s.substr(i, j - i));
+  if (d.with_map)
+    for (size_t k = i; k < j; ++k) d.from.push_back(uint32_t(k));
+}
+
+void decode_utf8_lenient(std::string_view s, Decoded& d) {
   if (d.with_map) d.from.reserve(s.size() + 1);
   size_t i = 0;
   while (i < s.size()) {
-    unsigned char c = s[i];
-    size_t len = c < 0x80 ? 1 : (c >= 0xC2 && c <= 0xDF) ? 2 : (c >= 0xE0 && c <= 0xEF) ? 3 : (c >= 0xF0 && c <= 0xF4) ? 4 : 0;
-    if (len > 1 && (i + len > s.size() || first_invalid_utf8(s.substr(i, len)) != std::string::npos)) len = 0;
-    if (len == 0) {
-      d.u += "\xEF\xBF\xBD";
-      for (int k = 0; k < 3; ++k) d.mark(i);
-      ++i;
-      continue;
-    }
-    for (size_t k = 0; k < len; ++k) {
-      d.u.push_back(s[i + k]);
-      d.mark(i);
-    }
-    i += len;
+    size_t bad = first_invalid_utf8(s.substr(i));
+    size_t end = bad == std::string_view::npos ? s.size() : i + bad;
+    copy_run(s, i, end, d);
+    if (end == s.size()) break;
+    push(d, "\xEF\xBF\xBD", end);
+    i = end + 1;
   }
   d.mark(s.size());
 }
@@ -121,35 +127,21 @@ Decoded decode(const std::string& s, TextForm form, bool with_map = true) {
   }
   d.u.reserve(s.size() + s.size() / 2);
   if (d.with_map) d.from.reserve(s.size() + s.size() / 2 + 1);
-  auto push = [&](const std::string& ch, size_t at) {
-    for (char c : ch) {
-      d.u.push_back(c);
-      d.mark(at);
-    }
-  };
   if (form == TextForm::Cp932) {
     size_t i = 0;
     while (i < s.size()) {
       unsigned char c = s[i];
       if (c < 0x80) {
-        d.u.push_back(char(c));
-        d.mark(i);
-        ++i;
+        size_t j = ascii_run_end(s, i);
+        copy_run(s, i, j, d);
+        i = j;
         continue;
       }
-      if (c >= 0xA1 && c <= 0xDF) {
-        push(cp932_char_to_utf8(c), i);
-        ++i;
-        continue;
-      }
-      std::string ch = i + 1 < s.size() ? cp932_char_to_utf8(c, static_cast<unsigned char>(s[i + 1])) : std::string();
-      if (ch.empty()) {
-        push("\xEF\xBF\xBD", i);
-        ++i;
-      } else {
-        push(ch, i);
-        i += 2;
-      }
+      bool single = c >= 0xA1 && c <= 0xDF;
+      std::string_view ch = single || i + 1 < s.size() ? cp932_char_utf8_view(c, single ? 0 : static_cast<unsigned char>(s[i + 1]))
+                                                       : std::string_view();
+      push(d, ch.empty() ? "\xEF\xBF\xBD" : ch, i);
+      i += ch.empty() || single ? 1 : 2;
     }
   } else {
     bool le = form == TextForm::Utf16Le;
@@ -169,12 +161,12 @@ Decoded decode(const std::string& s, TextForm form, bool with_map = true) {
         }
       }
       if (cp >= 0xD800 && cp <= 0xDFFF) cp = 0xFFFD;
-      std::string ch;
-      append_utf8(ch, cp);
-      push(ch, i);
+      size_t before = d.u.size();
+      append_utf8(d.u, cp);
+      if (d.with_map) d.from.insert(d.from.end(), d.u.size() - before, uint32_t(i));
       i += len;
     }
-    if (i < s.size()) push("\xEF\xBF\xBD", i);
+    if (i < s.size()) push(d, "\xEF\xBF\xBD", i);
   }
   d.mark(s.size());
   return d;
@@ -205,11 +197,13 @@ unsigned cp_at(std::string_view u, size_t i, size_t* len) {
   return c;
 }
 
-constexpr int kPrefixBits = 12;
-size_t prefix_bucket(std::string_view u, size_t i) {
+// A hash of the three bytes at u[i]: its top kSeenBits bits say whether any learned
+// value starts so, its top kPrefixBits which list holds them.
+constexpr int kPrefixBits = 12, kSeenBits = 16;
+uint32_t prefix_hash(std::string_view u, size_t i) {
   uint32_t p = (uint32_t{static_cast<unsigned char>(u[i])} << 16) | (uint32_t{static_cast<unsigned char>(u[i + 1])} << 8) |
                static_cast<unsigned char>(u[i + 2]);
-  return (p * 2654435761u) >> (32 - kPrefixBits);
+  return p * 2654435761u;
 }
 
 unsigned cp_before(std::string_view u, size_t i) {
@@ -302,6 +296,17 @@ const std::vector<std::vector<const Key*>>& keys_by_first() {
   return t;
 }
 
+// The keys' first two bytes, ASCII ones in lower case: most places where a key's
+// first byte stands (a letter, a kanji's lead byte) hold no key, and one look says so.
+const std::bitset<0x10000>& key_pairs() {
+  static const std::bitset<0x10000> t = [] {
+    std::bitset<0x10000> b;
+    for (const Key& k : keys()) b.set((static_cast<unsigned char>(k.text[0]) << 8) | static_cast<unsigned char>(k.text[1]));
+    return b;
+  }();
+  return t;
+}
+
 const unsigned char* lower_table() {
   static const auto t = [] {
     std::array<unsigned char, 256> a{};
@@ -380,6 +385,8 @@ Redactor::Redactor(std::string salt) : salt_(std::move(salt)) {}
 std::vector<Redactor::Match> Redactor::scan(std::string_view u, bool learning) const {
   std::vector<Match> out;
   const auto& by_first = keys_by_first();
+  const auto& pairs = key_pairs();
+  const unsigned char* lo = lower_table();
   // Bytes at which something can start: a key, a learned value, a digit (a
   // My Number; 0xEF leads the full-width ones). Everything else is stepped
   // over without the checks below, which would all come to nothing there.
@@ -396,7 +403,7 @@ std::vector<Redactor::Match> Redactor::scan(std::string_view u, bool learning) c
     // A field: key, separator, value.
     // An ASCII key starts a word: inside one (the common case in logs) nothing is looked up.
     bool in_word = c < 0x80 && i > 0 && ascii_word(static_cast<unsigned char>(u[i - 1]));
-    if (!in_word && !by_first[c].empty()) {
+    if (!in_word && !by_first[c].empty() && i + 1 < n && pairs[(lo[c] << 8) | lo[static_cast<unsigned char>(u[i + 1])]]) {
       unsigned prev = cp_before(u, i);
       for (const Key* kp : by_first[c]) {
         const Key& k = *kp;
@@ -459,23 +466,24 @@ std::vector<Redactor::Match> Redactor::scan(std::string_view u, bool learning) c
       // Learned values sit on word and number boundaries: mid-word or mid-number, no lookup.
       bool mid_run = i > 0 && ((c >= '0' && c <= '9' && u[i - 1] >= '0' && u[i - 1] <= '9') || in_word);
       if (index_built_ && !mid_run && learned_first_[c]) {
-        static const std::vector<size_t> kNone;
-        // Longest first: the three-byte-and-longer list, then the shorter values.
-        const std::vector<size_t>* lists[] = {i + 3 <= n ? &lengths_by_prefix_[prefix_bucket(u, i)] : &kNone, &lengths_by_first_[c]};
-        for (const auto* lens : lists)
-        for (size_t len : *lens) {
-          if (i + len > n) continue;
-          auto hit = learned_view_.find(std::string_view(u.data() + i, len));
-          if (hit == learned_view_.end()) continue;
-          const std::string_view lit = hit->first;
+        static const std::vector<Learned> kNone;
+        const std::vector<Learned>* by_prefix = &kNone;
+        if (i + 3 <= n) {
+          uint32_t h = prefix_hash(u, i);
+          if (learned_prefix_seen_[h >> (32 - kSeenBits)]) by_prefix = &learned_by_prefix_[h >> (32 - kPrefixBits)];
+        }
+        for (const auto* list : {by_prefix, &learned_by_first_[c]})
+        for (const Learned& hit : *list) {
+          size_t len = hit.text.size();
+          if (i + len > n || std::memcmp(u.data() + i, hit.text.data(), len) != 0) continue;
           size_t l;
           unsigned after = i + len < n ? cp_at(u, i + len, &l) : 0;
           unsigned before = cp_before(u, i);
-          unsigned firstcp = static_cast<unsigned char>(lit[0]);
+          unsigned firstcp = static_cast<unsigned char>(hit.text[0]);
           if (firstcp >= 0x80) firstcp = 0x80;
           if (digit_value(firstcp) >= 0 && (digit_value(before) >= 0 || digit_value(after) >= 0)) continue;
           if (ascii_word(firstcp) && (ascii_word(before) || ascii_word(after))) continue;
-          out.push_back({i, i + len, hit->second, std::string(lit)});
+          out.push_back({i, i + len, hit.kind, std::string(hit.text)});
           i += len;
           goto next;
         }
@@ -524,6 +532,10 @@ std::vector<Redactor::Match> Redactor::scan(std::string_view u, bool learning) c
           }
           // Skip the rest of this digit run: a My Number starts only after a non-digit.
           while (i < n) {
+            if (u[i] >= '0' && u[i] <= '9') {
+              ++i;
+              continue;
+            }
             unsigned dc = cp_at(u, i, &l);
             if (digit_value(dc) < 0) break;
             i += l;
@@ -565,18 +577,23 @@ void Redactor::learn(const std::string& chunk, TextForm form) {
 }
 
 void Redactor::build_index() {
-  lengths_by_first_.assign(256, {});
-  lengths_by_prefix_.assign(size_t{1} << kPrefixBits, {});
+  learned_by_first_.assign(256, {});
+  learned_by_prefix_.assign(size_t{1} << kPrefixBits, {});
+  learned_prefix_seen_.assign(size_t{1} << kSeenBits, false);
   learned_first_.fill(false);
-  learned_view_.clear();
   for (const auto& [lit, kind] : learned_) {
-    learned_view_.emplace(std::string_view(lit), kind);
     learned_first_[static_cast<unsigned char>(lit[0])] = true;
-    auto& lens = lit.size() >= 3 ? lengths_by_prefix_[prefix_bucket(lit, 0)] : lengths_by_first_[static_cast<unsigned char>(lit[0])];
-    if (std::find(lens.begin(), lens.end(), lit.size()) == lens.end()) lens.push_back(lit.size());
+    if (lit.size() >= 3) {
+      uint32_t h = prefix_hash(lit, 0);
+      learned_prefix_seen_[h >> (32 - kSeenBits)] = true;
+      learned_by_prefix_[h >> (32 - kPrefixBits)].push_back({lit, kind});
+    } else {
+      learned_by_first_[static_cast<unsigned char>(lit[0])].push_back({lit, kind});
+    }
   }
-  for (auto& v : lengths_by_first_) std::sort(v.rbegin(), v.rend());
-  for (auto& v : lengths_by_prefix_) std::sort(v.rbegin(), v.rend());
+  auto longest_first = [](const Learned& a, const Learned& b) { return a.text.size() > b.text.size(); };
+  for (auto& v : learned_by_first_) std::stable_sort(v.begin(), v.end(), longest_first);
+  for (auto& v : learned_by_prefix_) std::stable_sort(v.begin(), v.end(), longest_first);
   index_built_ = true;
 }
 

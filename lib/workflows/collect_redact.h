@@ -15,7 +15,6 @@
 #include <mutex>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 namespace caora {
@@ -63,14 +62,18 @@ class Redactor {
   mutable std::mutex mu_;
   std::map<std::string, RedactKind> learned_;  // literal UTF-8 → kind
   std::map<std::string, RedactMapEntry> map_;
-  // learned_ for the pass-two scan: the lengths the values come in (longest
-  // first), then one hash lookup per length. Values of three bytes or more are
+  // learned_ for the pass-two scan, longest first: values of three bytes or more
   // listed by a hash of their first three bytes (a kanji is three: listed by
-  // first byte, every name would share a handful of lists), shorter ones by
-  // their first byte.
-  std::vector<std::vector<size_t>> lengths_by_prefix_, lengths_by_first_;
+  // first byte, every name would share a handful of lists), shorter ones by their
+  // first byte. A list holds a value or two, compared where they stand; a bit per
+  // finer hash says where no list need be looked at (most places: it stays in cache).
+  struct Learned {
+    std::string_view text;
+    RedactKind kind;
+  };
+  std::vector<std::vector<Learned>> learned_by_prefix_, learned_by_first_;
+  std::vector<bool> learned_prefix_seen_;
   std::array<bool, 256> learned_first_{};
-  std::unordered_map<std::string_view, RedactKind> learned_view_;
   bool index_built_ = false;
   void build_index();
 };
