@@ -160,6 +160,12 @@ Decoded decode(const std::string& s, TextForm form, bool with_map = true) {
           len = 4;
         }
       }
+      if (cp < 0x80) {
+        d.u.push_back(char(cp));
+        d.mark(i);
+        i += 2;
+        continue;
+      }
       if (cp >= 0xD800 && cp <= 0xDFFF) cp = 0xFFFD;
       size_t before = d.u.size();
       append_utf8(d.u, cp);
@@ -400,10 +406,16 @@ std::vector<Redactor::Match> Redactor::scan(std::string_view u, bool learning) c
     while (i < n && !starts[static_cast<unsigned char>(u[i])]) ++i;
     if (i >= n) break;
     unsigned char c = u[i];
+    // Nothing starts inside an ASCII word or number (no key, no learned value, no
+    // My Number), the common case in logs: the rest of it is stepped over at once.
+    if (c < 0x80 && i > 0 && ascii_word(static_cast<unsigned char>(u[i - 1]))) {
+      ++i;
+      if (ascii_word(c))
+        while (i < n && ascii_word(static_cast<unsigned char>(u[i]))) ++i;
+      continue;
+    }
     // A field: key, separator, value.
-    // An ASCII key starts a word: inside one (the common case in logs) nothing is looked up.
-    bool in_word = c < 0x80 && i > 0 && ascii_word(static_cast<unsigned char>(u[i - 1]));
-    if (!in_word && !by_first[c].empty() && i + 1 < n && pairs[(lo[c] << 8) | lo[static_cast<unsigned char>(u[i + 1])]]) {
+    if (!by_first[c].empty() && i + 1 < n && pairs[(lo[c] << 8) | lo[static_cast<unsigned char>(u[i + 1])]]) {
       unsigned prev = cp_before(u, i);
       for (const Key* kp : by_first[c]) {
         const Key& k = *kp;
@@ -462,10 +474,9 @@ std::vector<Redactor::Match> Redactor::scan(std::string_view u, bool learning) c
       }
     }
     if (!learning) {
-      // A value learned from a field elsewhere in the bundle.
-      // Learned values sit on word and number boundaries: mid-word or mid-number, no lookup.
-      bool mid_run = i > 0 && ((c >= '0' && c <= '9' && u[i - 1] >= '0' && u[i - 1] <= '9') || in_word);
-      if (index_built_ && !mid_run && learned_first_[c]) {
+      // A value learned from a field elsewhere in the bundle (on a word or number
+      // boundary: inside one was stepped over above).
+      if (index_built_ && learned_first_[c]) {
         static const std::vector<Learned> kNone;
         const std::vector<Learned>* by_prefix = &kNone;
         if (i + 3 <= n) {
