@@ -73,6 +73,20 @@ TEST_CASE("a learned value is replaced elsewhere, with the same token", "[collec
   CHECK(b == "patient " + token + " came\n");
 }
 
+TEST_CASE("fields and values start after punctuation that follows a word, never inside a word", "[collect]") {
+  Redactor r("salt");
+  RedactCounts c;
+  r.learn("name=Hanako\n", TextForm::Utf8);
+  // After "id(" and "x;" a key starts; "rename=" and "HanakoX" hold no key or value;
+  // a My Number after a letter is part of an identifier.
+  std::string out = r.redact("id(name=Hanako) x;password=pw1 rename=abc HanakoX xHanako a123456789018 (Hanako)\n",
+                             TextForm::Utf8, c);
+  CHECK(out.find("id(name=[NAME-") == 0);
+  CHECK(out.find("x;password=[SECRET-") != std::string::npos);
+  for (const char* kept : {" rename=abc ", " HanakoX ", " xHanako ", " a123456789018 "}) CHECK(out.find(kept) != std::string::npos);
+  CHECK(out.find("(Hanako)") == std::string::npos);
+}
+
 TEST_CASE("tokens depend on the salt", "[collect]") {
   Redactor a("one"), b("two");
   CHECK(redact(a, "password=hunter22\n") != redact(b, "password=hunter22\n"));
