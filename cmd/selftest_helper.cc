@@ -1,5 +1,7 @@
 #include "cmd/selftest_helper.h"
 
+#include <cstdlib>
+
 #include "core/helper_exec.h"
 
 namespace caora {
@@ -18,6 +20,15 @@ int run_in_selftest_helper(const Context& ctx, const std::string& stage, const T
         "selftest " + stage + " is not available: its helper " CAORA_SELFTEST_HELPER " was not found (looked at " + tried +
             "; CAORA_SELFTEST_HELPER names another)"));
   }
+#ifndef _WIN32
+  // Tesseract runs its networks' loops on an OpenMP team. The card stage already reads
+  // two lines at once on two threads, so on the terminal's 2 cores the extra threads
+  // only spin and wait for one another: measured, a card's OCR took about three times
+  // as long with them (bench/selftest_pipeline.sh). libgomp reads its limit from the
+  // environment when it loads, so it is set before the helper starts; a limit the
+  // user set is kept.
+  ::setenv("OMP_THREAD_LIMIT", "1", 0);
+#endif
   Error e = exec_helper(*search.found, ctx.argv);
   return ctx.fail(make_error(ErrorKind::Unsupported, "selftest " + stage + " は使えません: " + e.message.ja,
                              "selftest " + stage + " is not available: " + e.message.en));

@@ -99,6 +99,9 @@ Expected<std::vector<CaseOutcome>> run_batch(const Manifest& manifest, Pipeline&
   if (repeat < 1 || repeat > 1000)
     return make_error(ErrorKind::Usage, "--repeat は 1〜1000 にしてください", "--repeat must be 1 to 1000");
   std::vector<CaseOutcome> out;
+  // Faces to match anywhere in the batch: their models load while the first cases run.
+  if (std::any_of(manifest.cases.begin(), manifest.cases.end(), [](const BatchCase& c) { return c.capture.has_value(); }))
+    pipeline.start_face_load();
   for (const auto& c : manifest.cases) {
     CaseOutcome o;
     o.id = c.id;

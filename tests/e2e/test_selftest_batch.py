@@ -120,6 +120,34 @@ class Batch(unittest.TestCase):
         history = json.loads((WORK / "state" / "selftest" / "history.json").read_text(encoding="utf-8"))
         self.assertEqual(len(history["runs"]), 4)
 
+    def test_run_loads_face_models_beside_the_card(self):
+        if not JOHNS.is_dir():
+            self.skipTest("no dlib example photos at %s" % JOHNS)
+        card = sorted(p for p in (WORK / "cards").iterdir() if p.suffix == ".png" and p.name != "live.png")[0]
+        capture = str(JOHNS / "John_Simm" / "000300_00470148.jpg")
+        reference = str(JOHNS / "John_Simm" / "000288_00470387.jpg")
+        code, doc = caora("run", "--card", str(card), "--capture", capture, "--reference", reference)
+        self.assertEqual(doc["schema"], "caora.selftest/1")
+        self.assertTrue(doc["decision"]["passed"], doc["stages"])
+        t = doc["timings_ms"]
+        for name in ("load_ocr", "load_models", "load_models_own", "ocr", "match", "total"):
+            self.assertIn(name, t)
+        # The load went on while the card was read: the face stage waited at most the
+        # load's own time (rounded to 0.1 ms each), and the load took some time of its own.
+        self.assertLessEqual(t["load_models"], t["load_models_own"] + 0.2, t)
+        self.assertGreater(t["load_models_own"], 0, t)
+        # The face alone: loaded on the spot, the wait is the load.
+        code, doc = caora("run", "--capture", capture, "--reference", reference)
+        self.assertEqual(abs(doc["timings_ms"]["load_models"] - doc["timings_ms"]["load_models_own"]) <= 0.2, True,
+                         doc["timings_ms"])
+        # A load that fails in the background is told as one on the spot is.
+        bad = str(WORK / "no-models")
+        code_bg, doc_bg = caora("run", "--card", str(card), "--capture", capture, "--reference", reference,
+                                "--models", bad)
+        code_here, doc_here = caora("run", "--capture", capture, "--reference", reference, "--models", bad)
+        self.assertEqual(doc_bg["schema"], "caora.error/1")
+        self.assertEqual((code_bg, doc_bg), (code_here, doc_here))
+
     def test_report_in_chromium(self):
         import browser
         cards = sorted(p.name for p in (WORK / "cards").iterdir() if p.suffix == ".png" and p.name != "live.png")

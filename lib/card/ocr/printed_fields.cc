@@ -486,7 +486,14 @@ PrintedFields read_printed_fields(TextReader& reader, const GrayImage& card, con
     auto start = Clock::now();
     birth_line = find_date_line<JapaneseDate>(reader, 0, card, lines, kBirthY, "生", kBirthNumbers, false, looks_like_birth_line,
                                               parse_birth_line, out.birth);
-    auto agreed = [](const Ballot<JapaneseDate>& b) { return b.agreed() != nullptr; };
+    // Read on, on this thread, until the digit model concurs too: the birth date is
+    // only ever taken with it (see `decided` below), so these readings would otherwise
+    // be made after the expiry, with the other thread idle. They are the same readings
+    // in the same order: `decided` implies this condition, so the readings below never
+    // pass the point where `decided` would have stopped them.
+    auto agreed = [&](const Ballot<JapaneseDate>& b) {
+      return b.agreed() && digits_concur(*birth_line, *b.agreed()->value);
+    };
     if (birth_line) read_more(reader, 0, card, lines, *birth_line, parse_birth_line, agreed, kMaxReadings);
     out.birth.ms = ms_since(start);
   });
