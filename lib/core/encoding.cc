@@ -167,7 +167,7 @@ struct Cp932Table {
 
 }  // namespace
 
-std::string_view cp932_char_utf8_view(unsigned char lead, unsigned char trail) {
+std::string_view cp932_char_to_utf8(unsigned char lead, unsigned char trail) {
   static const std::array<std::string, 256> singles = [] {
     std::array<std::string, 256> a;
     for (unsigned c = 0; c < 0x80; ++c) a[c] = std::string(1, char(c));
@@ -180,10 +180,6 @@ std::string_view cp932_char_utf8_view(unsigned char lead, unsigned char trail) {
   return table.pairs[(unsigned(lead) << 8) | trail];
 }
 
-std::string cp932_char_to_utf8(unsigned char lead, unsigned char trail) {
-  return std::string(cp932_char_utf8_view(lead, trail));
-}
-
 Expected<std::string> cp932_to_utf8(const std::string& bytes) {
   size_t bad = first_invalid_cp932(bytes);
   if (bad != std::string::npos)
@@ -194,7 +190,7 @@ Expected<std::string> cp932_to_utf8(const std::string& bytes) {
   for (size_t i = 0; i < bytes.size();) {
     auto lead = static_cast<unsigned char>(bytes[i]);
     bool pair = cp932_lead(lead);  // first_invalid_cp932 has checked its trail byte is there
-    std::string ch = cp932_char_to_utf8(lead, pair ? static_cast<unsigned char>(bytes[i + 1]) : 0);
+    std::string_view ch = cp932_char_to_utf8(lead, pair ? static_cast<unsigned char>(bytes[i + 1]) : 0);
     if (ch.empty())
       return make_error(ErrorKind::Encoding, "Shift_JIS（CP932）から変換できない文字があります（" + std::to_string(i) + " バイト目）",
                         "a character has no conversion from Shift_JIS (CP932) at byte " + std::to_string(i));

@@ -33,11 +33,9 @@ Expected<std::string> cp932_to_utf8(const std::string& bytes);
 std::vector<bool> char_starts(const std::string& bytes, TextEncoding enc);
 // One CP932 character (a single byte, or a lead and trail byte) as UTF-8; empty
 // when CP932 gives it no character. Table-driven after the first call (the
-// platform's converter fills the table once: iconv, or MultiByteToWideChar).
-std::string cp932_char_to_utf8(unsigned char lead, unsigned char trail = 0);
-// The same, as a view into that table (valid for the program's life): for
-// decoding at speed without a string per character.
-std::string_view cp932_char_utf8_view(unsigned char lead, unsigned char trail = 0);
+// platform's converter fills the table once: iconv, or MultiByteToWideChar); the
+// view is into that table, valid for the program's life.
+std::string_view cp932_char_to_utf8(unsigned char lead, unsigned char trail = 0);
 // Appends code point `cp` as UTF-8.
 void append_utf8(std::string& out, unsigned cp);
 

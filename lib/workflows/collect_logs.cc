@@ -134,7 +134,7 @@ class ChunkReader {
   TextForm form() {
     if (!decided_) {
       fill();
-      form_ = detect_text_form(std::string_view(buf_).substr(0, size_t{1} << 20));
+      form_ = detect_text_form(buf_);
       decided_ = true;
     }
     return form_;
@@ -257,7 +257,7 @@ std::string redact_bytes(Run& run, std::string data, TextForm form, RedactCounts
 
 void learn_bytes(Run& run, const std::string& data) {
   if (!run.opts.redact) return;
-  TextForm form = detect_text_form(std::string_view(data).substr(0, size_t{1} << 20));
+  TextForm form = detect_text_form(data);
   for (size_t at = 0; at < data.size(); at += kChunk) run.redactor.learn(data.substr(at, kChunk), form);
 }
 
@@ -281,7 +281,7 @@ Expected<std::string> redact_zip(Run& run, const fs::path* path, const std::stri
       if (!inner) return inner.error();
       out = std::move(*inner);
     } else {
-      TextForm form = detect_text_form(std::string_view(e.data).substr(0, size_t{1} << 20));
+      TextForm form = detect_text_form(e.data);
       out = redact_bytes(run, e.data, form, counts);
     }
     return w.add(make_member(e.name, out, e.mtime));
@@ -378,7 +378,6 @@ void write_item(Run& run, const Item& item) {
         std::string part = redact_bytes(run, std::move(chunk), form, counts);
         if (data.empty()) data = std::move(part);
         else data += part;
-        chunk.clear();
       }
       if (r.failed()) {
         record_unreadable(read_error_reason(*item.source));
@@ -386,7 +385,7 @@ void write_item(Run& run, const Item& item) {
       }
       if (r.changed()) entry["changed_while_read"] = true;
     } else {
-      data = redact_bytes(run, item.bytes, detect_text_form(std::string_view(item.bytes).substr(0, size_t{1} << 20)), counts);
+      data = redact_bytes(run, item.bytes, detect_text_form(item.bytes), counts);
     }
     entry["encoding"] = text_form_name(form);
     hash.update(data.data(), data.size());
@@ -407,11 +406,10 @@ void write_item(Run& run, const Item& item) {
     st = run.writer->begin_stream(item.bundle_path, item.mtime);
     std::string chunk;
     while (st && r.next(chunk)) {
+      run.bytes_done += chunk.size();
       std::string out = redact_bytes(run, std::move(chunk), form, counts);
-      chunk.clear();
       hash.update(out.data(), out.size());
       written += out.size();
-      run.bytes_done += chunk.size();
       st = run.writer->stream_write(out.data(), out.size());
       if (run.past_deadline()) {
         entry["cut_by_deadline"] = true;

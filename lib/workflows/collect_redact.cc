@@ -47,7 +47,8 @@ const char* text_form_name(TextForm f) {
   return "?";
 }
 
-TextForm detect_text_form(std::string_view head) {
+TextForm detect_text_form(std::string_view text) {
+  std::string_view head = text.substr(0, size_t{1} << 20);
   if (head.size() >= 2 && (unsigned char)head[0] == 0xFF && (unsigned char)head[1] == 0xFE) return TextForm::Utf16Le;
   if (head.size() >= 2 && (unsigned char)head[0] == 0xFE && (unsigned char)head[1] == 0xFF) return TextForm::Utf16Be;
   // A chunk may end inside a character; judge on what is complete.
@@ -78,10 +79,12 @@ namespace {
 struct Decoded {
   std::string_view input;
   std::string u;               // the decoded text, unless it is the input itself
-  std::vector<uint32_t> from;  // empty: identity
+  std::vector<uint32_t> from;  // filled only with_map, and not for the input itself
   bool identity = false;
   bool with_map = true;  // learning needs only the text, not where it came from
   std::string_view text() const { return identity ? input : std::string_view(u); }
+  // The input byte a text offset came from (a character start, or the end).
+  size_t source(size_t at) const { return identity ? at : from[at]; }
   void mark(size_t at) {
     if (with_map) from.push_back(uint32_t(at));
   }
@@ -138,7 +141,7 @@ Decoded decode(const std::string& s, TextForm form, bool with_map = true) {
         continue;
       }
       bool single = c >= 0xA1 && c <= 0xDF;
-      std::string_view ch = single || i + 1 < s.size() ? cp932_char_utf8_view(c, single ? 0 : static_cast<unsigned char>(s[i + 1]))
+      std::string_view ch = single || i + 1 < s.size() ? cp932_char_to_utf8(c, single ? 0 : static_cast<unsigned char>(s[i + 1]))
                                                        : std::string_view();
       push(d, ch.empty() ? "\xEF\xBF\xBD" : ch, i);
       i += ch.empty() || single ? 1 : 2;
@@ -627,8 +630,7 @@ std::string Redactor::redact(std::string chunk, TextForm form, RedactCounts& cou
   std::map<std::string, RedactMapEntry> local;
   std::map<std::pair<RedactKind, std::string>, std::string> tokens;  // an HMAC per distinct value
   for (const Match& m : found) {
-    size_t b = d.from.empty() ? m.begin : d.from[m.begin];
-    size_t e = d.from.empty() ? m.end : d.from[m.end];
+    size_t b = d.source(m.begin), e = d.source(m.end);
     out.append(chunk, prev, b - prev);
     auto key = std::make_pair(m.kind, m.value);
     auto cached = tokens.find(key);

@@ -22,9 +22,10 @@ namespace caora {
 enum class RedactKind { MyNumber, VerificationB, BirthDate, Name, InsurerNumber, InsuredNumber, Secret };
 const char* redact_kind_name(RedactKind k);  // "my_number", … (JSON keys and counts)
 
-// How a stream of text is encoded; decided from a file's first bytes.
+// How a stream of text is encoded; decided from its first MiB (what follows is
+// taken to be written the same way).
 enum class TextForm { Utf8, Cp932, Utf16Le, Utf16Be, Bytes };
-TextForm detect_text_form(std::string_view head);
+TextForm detect_text_form(std::string_view text);
 const char* text_form_name(TextForm f);
 
 using RedactCounts = std::map<std::string, uint64_t>;
