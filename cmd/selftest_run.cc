@@ -62,9 +62,10 @@ int run_batch_command(const Context& ctx, const PipelineInputs& opt, const Selft
   // What an update changes on the terminal (reader software, firmware, face DLL),
   // kept beside the results so a comparison across an update shows both sides;
   // null where this machine does not say (no reader software installed).
-  nlohmann::json terminal = {{"reader_software", nullptr}, {"firmware", nullptr}, {"face_dll", nullptr}};
-  if (auto site = ctx.open()) terminal = terminal_json(*site->host)["versions"];
-  versions.update(terminal);
+  {
+    auto site = ctx.open();
+    versions.update(terminal_versions_json(site ? site->host.get() : nullptr));
+  }
   selftest::Pipeline pipeline(shared.models, (ctx.state() / "cache").string());
   std::optional<std::string> pictures;
   if (opt.report) pictures = (fs::path(*opt.report) / "pictures").string();

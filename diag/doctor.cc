@@ -87,15 +87,23 @@ static std::string finding_head(const Finding& f, Lang lang) {
   return (f.recipe->codes.empty() ? "" : f.recipe->codes.front() + " ") + f.recipe->title.in(lang) + "  [" + f.recipe->id + "]";
 }
 
+// A probe's value, or null where the host cannot say.
+static json probe_value(Host* host, const char* probe) {
+  if (host == nullptr || !host->provides_probe(probe)) return nullptr;
+  ProbeResult r = host->probe(probe);
+  return r.known ? r.value : json(nullptr);
+}
+
+json terminal_versions_json(Host* host) {
+  return {{"reader_software", probe_value(host, "site.reader_software.version")},
+          {"firmware", probe_value(host, "site.firmware.version")},
+          {"face_dll", probe_value(host, "site.face_dll.version")}};
+}
+
 json terminal_json(Host& host) {
-  auto value = [&host](const char* probe) -> json {
-    if (!host.provides_probe(probe)) return nullptr;
-    ProbeResult r = host.probe(probe);
-    return r.known ? r.value : json(nullptr);
-  };
-  json units = value("usb.units.serials");
+  json units = probe_value(&host, "usb.units.serials");
   if (!units.is_array() || units.empty()) {
-    json ini = value("site.ini.serials");
+    json ini = probe_value(&host, "site.ini.serials");
     if (ini.is_array()) units = ini;
   }
   char at[32] = "";
@@ -108,9 +116,7 @@ json terminal_json(Host& host) {
 #endif
   std::strftime(at, sizeof at, "%Y-%m-%dT%H:%M:%SZ", &utc);
   return {{"run_at", at},
-          {"versions", {{"reader_software", value("site.reader_software.version")},
-                        {"firmware", value("site.firmware.version")},
-                        {"face_dll", value("site.face_dll.version")}}},
+          {"versions", terminal_versions_json(&host)},
           {"units", units.is_array() ? units : json::array()}};
 }
 

@@ -27,6 +27,9 @@ nlohmann::json doctor_json(const DoctorReport& report);
 // units' serials (null where the terminal could not say). Added to doctor's and
 // diagnose's JSON as "terminal".
 nlohmann::json terminal_json(Host& host);
+// Its "versions" alone ({reader_software, firmware, face_dll}, each null where it
+// cannot be said; all null without a host), for what keeps them beside results.
+nlohmann::json terminal_versions_json(Host* host);
 // The findings present, then the counts, and what could not be checked counted in
 // two groups (read but left open for a question; not readable here); `list_unknown`
 // (-v) lists each of those with its reason.

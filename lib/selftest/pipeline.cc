@@ -109,38 +109,30 @@ Status Pipeline::ensure_card(RunReport& rep) {
   return ok_status();
 }
 
-namespace {
-Expected<face::FaceSelftest> load_face_models(const std::optional<std::string>& models_dir, const std::string& cache_dir) {
+Pipeline::FaceLoad Pipeline::load_face_models(const std::optional<std::string>& models_dir, const std::string& cache_dir) {
+  auto t = Clock::now();
   auto dir = models_dir ? Expected<std::string>(*models_dir) : face::find_models_dir();
-  if (!dir) return dir.error();
-  return face::FaceSelftest::load(*dir, cache_dir);
+  if (!dir) return {dir.error(), ms_since(t)};
+  auto models = face::FaceSelftest::load(*dir, cache_dir);
+  return {std::move(models), ms_since(t)};
 }
-}  // namespace
 
 void Pipeline::start_face_load() {
   if (face_ || face_loading_.valid()) return;
-  face_loading_ = std::async(std::launch::async, [models_dir = models_dir_, cache_dir = cache_dir_] {
-    auto t = Clock::now();
-    auto models = load_face_models(models_dir, cache_dir);
-    return FaceLoad{std::move(models), ms_since(t)};
-  });
+  face_loading_ = std::async(std::launch::async,
+                             [models_dir = models_dir_, cache_dir = cache_dir_] { return load_face_models(models_dir, cache_dir); });
 }
 
 Status Pipeline::ensure_face(RunReport& rep) {
   if (face_) return ok_status();
   auto t = Clock::now();
-  std::optional<FaceLoad> load;
-  if (face_loading_.valid()) {
-    load.emplace(face_loading_.get());
-  } else {
-    auto models = load_face_models(models_dir_, cache_dir_);
-    load.emplace(FaceLoad{std::move(models), ms_since(t)});
-  }
+  // The load started beside the card stage (what is left of it is waited for), else one here.
+  FaceLoad load = face_loading_.valid() ? face_loading_.get() : load_face_models(models_dir_, cache_dir_);
   // A load that failed is not kept: the next run that needs the models tries again.
-  if (!load->models) return load->models.error();
-  face_ = std::make_shared<face::FaceSelftest>(std::move(*load->models));
+  if (!load.models) return load.models.error();
+  face_ = std::make_shared<face::FaceSelftest>(std::move(*load.models));
   rep.timings_ms.push_back({"load_models", ms_since(t)});
-  rep.timings_ms.push_back({"load_models_own", load->ms});
+  rep.timings_ms.push_back({"load_models_own", load.ms});
   return ok_status();
 }
 

@@ -87,6 +87,7 @@ class Pipeline {
     Expected<face::FaceSelftest> models;
     double ms = 0;  // the load's own time
   };
+  static FaceLoad load_face_models(const std::optional<std::string>& models_dir, const std::string& cache_dir);
   Status ensure_card(RunReport& report);
   Status ensure_face(RunReport& report);
   std::optional<std::string> models_dir_;
