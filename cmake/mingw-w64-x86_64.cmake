@@ -20,11 +20,18 @@ endif()
 # try_compile() projects read this file again and need the prefix too.
 list(APPEND CMAKE_TRY_COMPILE_PLATFORM_VARIABLES CAORA_WIN_PREFIX)
 
+# CAORA_WIN_PREFIX may name several prefixes (';'-separated): the base libraries
+# and, for caora-selftest.exe, scripts/windows-selftest-deps.sh's.
 set(CMAKE_FIND_ROOT_PATH /usr/${_mingw})
 if(CAORA_WIN_PREFIX)
   list(PREPEND CMAKE_FIND_ROOT_PATH ${CAORA_WIN_PREFIX})
-  # pkg-config must see the prefix's .pc files only, not the build machine's.
-  set(ENV{PKG_CONFIG_LIBDIR} "${CAORA_WIN_PREFIX}/lib/pkgconfig")
+  # pkg-config must see the prefixes' .pc files only, not the build machine's.
+  set(_pc "")
+  foreach(_p IN LISTS CAORA_WIN_PREFIX)
+    list(APPEND _pc "${_p}/lib/pkgconfig")
+  endforeach()
+  string(REPLACE ";" ":" _pc "${_pc}")
+  set(ENV{PKG_CONFIG_LIBDIR} "${_pc}")
   set(ENV{PKG_CONFIG_PATH} "")
   set(ENV{PKG_CONFIG_SYSROOT_DIR} "")
 endif()

@@ -29,9 +29,10 @@ int run_in_selftest_helper(const Context& ctx, const std::string& stage, const T
   // user set is kept.
   ::setenv("OMP_THREAD_LIMIT", "1", 0);
 #endif
-  Error e = exec_helper(*search.found, ctx.argv);
-  return ctx.fail(make_error(ErrorKind::Unsupported, "selftest " + stage + " は使えません: " + e.message.ja,
-                             "selftest " + stage + " is not available: " + e.message.en));
+  Expected<int> code = run_helper(*search.found, ctx.argv);
+  if (code) return *code;
+  return ctx.fail(make_error(ErrorKind::Unsupported, "selftest " + stage + " は使えません: " + code.error().message.ja,
+                             "selftest " + stage + " is not available: " + code.error().message.en));
 #else
   (void)stage;
   return ctx.fail(Error{ErrorKind::Unsupported, not_built});

@@ -5,7 +5,8 @@
 # The installer puts into %ProgramFiles%\caora: caora.exe, the man pages as text
 # (doc\), the PowerShell completion and NOTICE; and adds that folder to the
 # system PATH (removed again on uninstall). Recipes and data are inside caora.exe;
-# the Windows build has no face self-test, so no model files.
+# beside it, the self-test: caora-selftest.exe, its face models (models\) and
+# Tesseract's data (tessdata\), as windows-build.sh checked them.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-$top/build-win}
@@ -18,6 +19,8 @@ stage=$build/msi-stage
 rm -rf "$stage"
 mkdir -p "$stage/doc" "$out_dir"
 cp "$exe" "$stage/caora.exe"
+cp "$build/dist/caora-selftest.exe" "$stage/"
+cp -r "$build/dist/models" "$build/dist/tessdata" "$stage/"
 cp "$top/completions/caora.ps1" "$top/NOTICE" "$stage/"
 # Man pages as plain UTF-8 text with CRLF line ends (Notepad, `Get-Content`).
 pages=()
@@ -54,6 +57,19 @@ wxs=$stage/caora.wxs
 XML
   file_component ps1 caora.ps1 caora.ps1
   file_component notice NOTICE NOTICE
+  file_component selftest caora-selftest.exe caora-selftest.exe
+  # The self-test's data: one component per file, in a folder of its own.
+  data_refs=()
+  for folder in models tessdata; do
+    echo "          <Directory Id=\"DIR_$folder\" Name=\"$folder\">"
+    for f in "$stage/$folder"/*; do
+      n=$(basename "$f")
+      id="${folder}_$(printf '%s' "$n" | tr -c 'A-Za-z0-9_' '_')"
+      file_component "$id" "$folder/$n" "$n" | sed 's/^/  /'
+      data_refs+=("c_$id")
+    done
+    echo '          </Directory>'
+  done
   echo '          <Directory Id="DOCDIR" Name="doc">'
   i=0
   for p in "${pages[@]}"; do
@@ -69,7 +85,9 @@ XML
       <ComponentRef Id="c_exe"/>
       <ComponentRef Id="c_ps1"/>
       <ComponentRef Id="c_notice"/>
+      <ComponentRef Id="c_selftest"/>
 XML
+  for r in "${data_refs[@]}"; do echo "      <ComponentRef Id=\"$r\"/>"; done
   i=0
   for p in "${pages[@]}"; do
     i=$((i + 1))

@@ -59,8 +59,10 @@ else
   failed=$((failed + 1))  # CTest itself did not finish
 fi
 if [ "${CAORA_WINDOWS:-1}" != 0 ]; then
-  # Timed apart: the cross-built libraries (cached), caora.exe, and the runs under Wine.
-  if phase windows-deps scripts/windows-deps.sh && phase windows-build scripts/windows-build.sh; then
+  # Timed apart: the cross-built libraries (cached; the self-test's on their own),
+  # caora.exe and caora-selftest.exe, and the runs under Wine.
+  if phase windows-deps scripts/windows-deps.sh && phase windows-selftest-deps scripts/windows-selftest-deps.sh &&
+    phase windows-build scripts/windows-build.sh; then
     phase wine-tests scripts/windows-test.sh --built
     count wine-tests windows
     grep -qE '^windows: [0-9]+ passed' "$log_dir/wine-tests.log" || failed=$((failed + 1))

@@ -13,130 +13,29 @@
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 toolchain="$top/cmake/mingw-w64-x86_64.cmake"
-key=$(cat "$0" "$toolchain" | sha256sum | cut -c1-12)
+key=$(cat "$0" "$top/scripts/windows-lib.sh" "$toolchain" | sha256sum | cut -c1-12)
 prefix=${CAORA_WIN_PREFIX:-${XDG_CACHE_HOME:-/var/cache}/caora-win-prefix/$key}
 if [ "${1:-}" = --print-prefix ]; then echo "$prefix"; exit 0; fi
 if [ -f "$prefix/.complete" ]; then echo "$prefix"; exit 0; fi
 jobs=$(nproc)
-log() { echo "windows-deps: $*" >&2; }
+. "$top/scripts/windows-lib.sh"
 start=$(date +%s)
 
 # Build machine packages: the cross compilers, Wine for the tests, the
 # header-only libraries, and dpkg-dev for apt-get source.
-packages=(
-  mingw-w64 g++-mingw-w64-x86-64-posix gcc-mingw-w64-x86-64-posix wine wine64
-  dpkg-dev cmake ninja-build make pkg-config libcli11-dev nlohmann-json3-dev catch2
-  autoconf automake libtool
-)
-missing=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-export DEBIAN_FRONTEND=noninteractive
-if [ ${#missing[@]} -gt 0 ]; then
-  log "installing: ${missing[*]}"
-  apt-get update -qq
-  apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
-fi
-
-# deb-src: the same Debian archives as the configured deb lines.
-if ! apt-cache showsrc zlib >/dev/null 2>&1 || [ -z "$(apt-cache showsrc zlib 2>/dev/null)" ]; then
-  src=/etc/apt/sources.list.d/caora-deb-src.sources
-  : >"$src.new"
-  for f in /etc/apt/sources.list.d/*.sources; do
-    [ -f "$f" ] && grep -q 'debian.org/debian' "$f" || continue
-    # deb822 stanzas: keep each one that carries binaries, as a source stanza.
-    sed -e 's/^Types:.*\bdeb\b.*$/Types: deb-src/' "$f" >>"$src.new"
-    echo >>"$src.new"
-  done
-  if [ -f /etc/apt/sources.list ]; then
-    grep -E '^deb [^#]*debian' /etc/apt/sources.list | sed 's/^deb /deb-src /' >/etc/apt/sources.list.d/caora-deb-src.list || true
-  fi
-  if [ -s "$src.new" ]; then mv "$src.new" "$src"; else rm -f "$src.new"; fi
-  log "enabled deb-src; apt-get update"
-  apt-get update -qq
-fi
+ensure_packages mingw-w64 g++-mingw-w64-x86-64-posix gcc-mingw-w64-x86-64-posix wine wine64 \
+  dpkg-dev cmake ninja-build make pkg-config libcli11-dev nlohmann-json3-dev catch2 autoconf automake libtool
+ensure_deb_src
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 rm -rf "$prefix"
 mkdir -p "$prefix/include" "$prefix/lib/pkgconfig" "$prefix/share/cmake" "$prefix/lib/cmake" "$prefix/share/caora"
 
-# Which version of a source package to build. The installed binaries' own
-# source version is preferred (caora.exe then carries the same code as the
-# Linux build), but the registry may list a version whose files it does not
-# serve: a security suite's sources answer 404 here while the main suite's
-# download at once. So each version apt-cache showsrc lists is tried, the
-# installed one first and then the newest first, and the first that downloads
-# is taken. What was taken, and why, goes to dependencies.tsv in the prefix;
-# windows-build.sh ships it beside caora.exe and compiles it into --version.
 deps_tsv="$prefix/share/caora/dependencies.tsv"
 printf 'source\tversion\tinstalled\treason\n' >"$deps_tsv"
-newest_first() {  # versions on stdin, one a line; Debian's ordering, not sort -V's
-  local -a vs=()
-  local v i j t
-  while read -r v; do [ -n "$v" ] && vs+=("$v"); done
-  for ((i = 0; i < ${#vs[@]}; i++)); do
-    for ((j = i + 1; j < ${#vs[@]}; j++)); do
-      if dpkg --compare-versions "${vs[j]}" gt "${vs[i]}"; then t=${vs[i]}; vs[i]=${vs[j]}; vs[j]=$t; fi
-    done
-  done
-  [ ${#vs[@]} -eq 0 ] || printf '%s\n' "${vs[@]}"
-}
-# Pipelines here end in `sed -n 1p`, not `head -1`: head exits after one line, and the
-# writer before it then dies of SIGPIPE, which pipefail turns into a silent exit of the
-# whole script whenever two binaries share a source (libfmt9 and libfmt-dev).
-fetch_source() {  # source-package-name
-  local name=$1 installed listed v why_not=""
-  installed=$(dpkg-query -W -f='${db:Status-Abbrev} ${source:Package} ${source:Version}\n' 2>/dev/null |
-    awk -v n="$name" '$1 == "ii" && $2 == n {print $3}' | sort -u | newest_first | sed -n 1p)
-  listed=$(apt-cache showsrc --only-source "$name" 2>/dev/null | sed -n 's/^Version: //p' | newest_first | uniq)
-  if [ -z "$listed" ]; then
-    log "FAIL: apt-cache showsrc lists no source package $name (no deb-src lines?)"
-    exit 1
-  fi
-  if [ -n "$installed" ] && ! grep -Fxq -- "$installed" <<<"$listed"; then why_not="is not listed"; fi
-  for v in $( (grep -Fx -- "$installed" <<<"$listed" || true; grep -Fvx -- "$installed" <<<"$listed" || true) | awk 'NF'); do
-    rm -rf "$work/src-$name"
-    mkdir -p "$work/src-$name"
-    # apt-get source as root warns that _apt cannot drop privileges; the download is the same.
-    if (cd "$work/src-$name" && apt-get source -qq "$name=$v" >"$work/source-$name.log" 2>&1); then
-      local reason
-      if [ "$v" = "$installed" ]; then reason="the installed binaries' version"
-      elif [ -z "$installed" ]; then reason="no binary of it installed; the newest version served"
-      else reason="the installed binaries' version $installed $why_not; the newest version served"
-      fi
-      log "source $name $v: $reason"
-      printf '%s\t%s\t%s\t%s\n' "$name" "$v" "${installed:--}" "$reason" >>"$deps_tsv"
-      return 0
-    fi
-    local err
-    err=$(grep -m1 -oE ' [45][0-9]{2} +[A-Z][A-Za-z ]*[a-z]' "$work/source-$name.log" | tr -s ' ' | sed 's/^ /HTTP /') ||
-      err="download failed"
-    log "source $name $v: not served: $err"
-    [ "$v" = "$installed" ] && why_not="is not served ($err)"
-  done
-  log "FAIL: no listed version of $name downloads: $(echo $listed)"
-  exit 1
-}
-srcdir() { find "$work/src-$1" -mindepth 1 -maxdepth 1 -type d | sed -n 1p; }
 for name in zlib libusb-1.0 libzip fmtlib spdlog curl libsodium; do fetch_source "$name"; done
 cd "$work"
-
-cross=x86_64-w64-mingw32
-cmake_dep() {  # name source-dir cmake-args...
-  local name=$1 dir=$2
-  shift 2
-  log "building $name"
-  cmake -S "$dir" -B "$work/build-$name" -G Ninja -DCMAKE_BUILD_TYPE=Release \
-    -DCMAKE_TOOLCHAIN_FILE="$toolchain" -DCAORA_WIN_PREFIX="$prefix" -DCMAKE_INSTALL_PREFIX="$prefix" \
-    -DBUILD_SHARED_LIBS=OFF -DBUILD_TESTING=OFF "$@" >"$work/$name.log" 2>&1 &&
-    cmake --build "$work/build-$name" -j "$jobs" >>"$work/$name.log" 2>&1 &&
-    cmake --install "$work/build-$name" >>"$work/$name.log" 2>&1 || {
-    tail -40 "$work/$name.log" >&2
-    exit 1
-  }
-}
 
 # zlib (for libzip). Debian's dfsg source drops win32/, so its library
 # sources are compiled directly: zlib is plain C with no configuration.

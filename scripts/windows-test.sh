@@ -6,7 +6,8 @@
 #   2. the real registry code against fixtures set with `wine reg add`, then
 #      changed with `wine reg add` / `wine reg delete`,
 #   3. whole-binary runs of caora.exe: --version, list, explain, diagnose on a
-#      recorded site and on the live Windows backend, selftest face,
+#      recorded site and on the live Windows backend, and the self-test's stages
+#      against the Linux build's results on the same inputs,
 #   4. the .msi (scripts/msi.sh): msiinfo, then msiexec /i into its own Wine
 #      prefix, the installed caora.exe run by path and through PATH, msiexec /x.
 # Prints each step's result and the time taken; exits non-zero if any failed.
@@ -93,7 +94,6 @@ run list 0 "$exe" --lang en list
 run explain 0 "$exe" explain 008 --json
 run diagnose-site 1 "$exe" --lang en diagnose 008 --site "$site" --json --state-dir "$log_dir/state"
 run diagnose-live 1 "$exe" --lang en diagnose 008 --json --state-dir "$log_dir/state"
-run selftest-face 1 "$exe" --lang en selftest face probe.jpg reference.jpg
 # A check on what a run printed: passes when the command does; on a failure the
 # run's output is shown.
 expect() {  # name description command...
@@ -204,17 +204,19 @@ assert json.load(open(b + ".map.json"))' "$log_dir/bundle.zip"
 expect version "names caora and every cross-built source package at its version" \
   awk -F'\t' -v out="$log_dir/version.txt" 'BEGIN { while ((getline l < out) > 0) v = v "\n" l; ok = v ~ /^\ncaora / }
     NR > 1 && index(v, "  " $1 " " $2 " (") == 0 { ok = 0 } END { exit !ok }' "$build/dist/dependencies.tsv"
-# Static: caora.exe may import only DLLs that every Windows 10/11 has.
-imports=$(x86_64-w64-mingw32-objdump -p "$build/dist/caora.exe" | sed -n 's/^\s*DLL Name: //p' | tr 'A-Z' 'a-z' | sort -u)
-static_ok=1
-for dll in $imports; do
-  case $dll in
-    advapi32.dll | bcrypt.dll | crypt32.dll | iphlpapi.dll | kernel32.dll | msvcrt.dll | ole32.dll | powrprof.dll | \
-      setupapi.dll | cfgmgr32.dll | user32.dll | winscard.dll | ws2_32.dll | wtsapi32.dll | shell32.dll) ;;
-    *) echo "windows: FAIL caora.exe needs $dll beside it"; failed+=("static"); static_ok=0 ;;
-  esac
+# Static: caora.exe and its helper may import only DLLs that every Windows 10/11 has.
+for program in caora caora-selftest; do
+  imports=$(x86_64-w64-mingw32-objdump -p "$build/dist/$program.exe" | sed -n 's/^\s*DLL Name: //p' | tr 'A-Z' 'a-z' | sort -u)
+  static_ok=1
+  for dll in $imports; do
+    case $dll in
+      advapi32.dll | bcrypt.dll | crypt32.dll | iphlpapi.dll | kernel32.dll | msvcrt.dll | ole32.dll | powrprof.dll | \
+        setupapi.dll | cfgmgr32.dll | user32.dll | winscard.dll | ws2_32.dll | wtsapi32.dll | shell32.dll) ;;
+      *) echo "windows: FAIL $program.exe needs $dll beside it"; failed+=("static-$program"); static_ok=0 ;;
+    esac
+  done
+  [ $static_ok = 1 ] && ok "$program.exe imports only system DLLs ($(echo $imports | tr '\n' ' ')), $(($(stat -c %s "$build/dist/$program.exe") / 1024)) kB stripped"
 done
-[ $static_ok = 1 ] && ok "caora.exe imports only system DLLs ($(echo $imports | tr '\n' ' ')), $(($(stat -c %s "$build/dist/caora.exe") / 1024)) kB stripped"
 expect list "lists error-008" grep -q "^error-008 " "$log_dir/list.txt"
 check explain 'doc["schema"] == "caora.explain/1" and doc["code"] == "008"'
 check fix-901 'doc["status"] == "resolved" and doc["actions"][0]["id"] == "host.rdp.disable" and doc["actions"][0]["applied"]'
@@ -223,8 +225,20 @@ check register-check 'doc["schema"] == "caora.register/1" and [(f["case"], f["de
 check diagnose-site 'doc["schema"] == "caora.diagnose/1" and any(c["id"] == "remote-desktop-session" and c["status"] == "present" for c in doc["causes"])'
 # The live backend under Wine: every cause decided or unknown with a reason, none from a crash.
 check diagnose-live 'doc["schema"] == "caora.diagnose/1" and any("SM_REMOTESESSION" in e for c in doc["causes"] for e in c["evidence"])'
-expect selftest-face "says the face self-test is not available" \
-  grep -q "not available" "$log_dir/selftest-face.txt" "$log_dir/selftest-face.err"
+# The self-test on the terminal: caora.exe starts caora-selftest.exe, which finds
+# its models and Tesseract data beside it, and every stage gives what the Linux
+# build gives on the same cards and faces (tests/e2e/wine_selftest_compare.py).
+linux_caora=${LINUX_CAORA:-$top/build/caora}
+if [ -x "$linux_caora" ]; then
+  python3 "$top/tests/e2e/wine_selftest_compare.py" "$linux_caora" "$exe" "$wine" "$log_dir/selftest" \
+    >"$log_dir/selftest-same.txt" 2>&1
+  expect selftest-same "selftest card, face, run and batch give the Linux build's results" \
+    grep -q "^\([0-9]*\) of \1 self-test runs the same" "$log_dir/selftest-same.txt"
+  tail -1 "$log_dir/selftest-same.txt"
+else
+  echo "windows: FAIL selftest-same: no Linux build at $linux_caora to compare with (LINUX_CAORA names one)"
+  failed+=("selftest-same")
+fi
 
 # 4. The installer (scripts/msi.sh): its tables read with msiinfo, then installed
 # with msiexec into a Wine prefix of its own, where the installed caora.exe runs,
@@ -234,8 +248,8 @@ if msi=$("$top/scripts/msi.sh" "$build" 2>"$log_dir/msi.err"); then
   ok "msi built: $(basename "$msi"), $(($(stat -c %s "$msi") / 1024)) kB"
   msiinfo export "$msi" File >"$log_dir/msi-files.txt"
   msiinfo export "$msi" Environment >"$log_dir/msi-env.txt"
-  expect msi-files "the .msi holds caora.exe, the PowerShell completion and the man pages as text" \
-    bash -c 'for f in caora.exe caora.ps1 caora.1.txt caora-doctor.1.txt caora-recipes.5.txt; do
+  expect msi-files "the .msi holds caora.exe, the self-test with its data, the PowerShell completion and the man pages as text" \
+    bash -c 'for f in caora.exe caora-selftest.exe face_recognition_model.bin jpn.traineddata caora.ps1 caora.1.txt caora-doctor.1.txt caora-recipes.5.txt; do
                grep -qP "[\t|]\Q$f\E\t" "$1" || { echo "missing $f"; exit 1; }; done' - "$log_dir/msi-files.txt"
   expect msi-path "the .msi appends its folder to the system PATH" grep -qF '=-*PATH	[~];[INSTALLDIR]' "$log_dir/msi-env.txt"
   mkdir -p "$msi_prefix"
@@ -258,6 +272,12 @@ if msi=$("$top/scripts/msi.sh" "$build" 2>"$log_dir/msi.err"); then
   WINEPREFIX=$msi_prefix run msi-version 0 "$installed/caora.exe" --version --json
   check msi-version 'doc["schema"] == "caora.version/1" and doc["build"]["platform"] == "windows"'
   WINEPREFIX=$msi_prefix run msi-list 0 "$installed/caora.exe" --lang en list
+  # The installed self-test finds its helper, models and data in Program Files\caora.
+  # (Paths as Z:/...: Windows reads an argument starting with '/' as an option.)
+  johns=Z:/usr/share/doc/libdlib19.1/examples/johns/John_Simm
+  WINEPREFIX=$msi_prefix run msi-selftest 0 "$installed/caora.exe" --lang en --json selftest face \
+    "$johns/000288_00470387.jpg" "$johns/000300_00470148.jpg"
+  check msi-selftest 'doc["match"] is True'
   expect msi-list "the installed caora.exe lists error-008" grep -q "^error-008 " "$log_dir/msi-list.txt"
   # A new process sees the PATH the installer wrote.
   WINEPREFIX=$msi_prefix run msi-on-path 0 cmd /c "caora --version"

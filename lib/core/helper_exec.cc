@@ -1,29 +1,21 @@
 #include "core/helper_exec.h"
 
+#include "core/process.h"
+
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
 
-#ifndef _WIN32
+#ifdef _WIN32
+#include <windows.h>
+#else
 #include <unistd.h>
 #endif
 
 namespace caora {
 
 namespace {
-
-std::optional<fs::path> self_path() {
-#ifdef _WIN32
-  // No helper is built for Windows; only $env_var can name one there.
-  return std::nullopt;
-#else
-  std::error_code ec;
-  fs::path p = fs::read_symlink("/proc/self/exe", ec);
-  if (ec) return std::nullopt;
-  return p;
-#endif
-}
 
 bool is_executable_file(const fs::path& p) {
   std::error_code ec;
@@ -37,9 +29,26 @@ bool is_executable_file(const fs::path& p) {
 
 }  // namespace
 
+std::optional<fs::path> this_executable() {
+#ifdef _WIN32
+  std::wstring buf(MAX_PATH, L'\0');
+  for (;;) {
+    DWORD n = GetModuleFileNameW(nullptr, buf.data(), DWORD(buf.size()));
+    if (n == 0) return std::nullopt;
+    if (n < buf.size()) return fs::path(buf.substr(0, n));
+    buf.resize(buf.size() * 2);  // a long path: the name was cut short
+  }
+#else
+  std::error_code ec;
+  fs::path p = fs::read_symlink("/proc/self/exe", ec);
+  if (ec) return std::nullopt;
+  return p;
+#endif
+}
+
 HelperSearch find_helper(const std::string& name, const char* env_var, const std::string& libexec_dir) {
   HelperSearch search;
-  std::optional<fs::path> self = self_path();
+  std::optional<fs::path> self = this_executable();
   auto is_self = [&](const fs::path& p) {
     std::error_code ec;
     return self && fs::equivalent(p, *self, ec);
@@ -60,16 +69,19 @@ HelperSearch find_helper(const std::string& name, const char* env_var, const std
   return search;
 }
 
-Error exec_helper(const fs::path& path, const std::vector<std::string>& argv) {
-#ifdef _WIN32
-  (void)argv;
-  return make_error(ErrorKind::Unsupported, display_path(path) + " を起動できません（Windows では未対応）",
-                    "cannot start " + display_path(path) + ": not supported on Windows");
-#else
+Expected<int> run_helper(const fs::path& path, const std::vector<std::string>& argv) {
   // Whatever this process buffered must come out before the helper's output.
   std::cout.flush();
   std::cerr.flush();
   std::fflush(nullptr);
+#ifdef _WIN32
+  // Windows has no exec: the helper runs as a child on this console, with this
+  // process's standard handles, and its exit code becomes this one's. It gets this
+  // process's own command line, so its arguments arrive exactly as typed (argv
+  // here went through the ANSI code page).
+  (void)argv;
+  return run_attached(path, GetCommandLineW());
+#else
   std::vector<char*> args;
   for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);

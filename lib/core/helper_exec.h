@@ -22,8 +22,13 @@ struct HelperSearch {
 // so that a helper pointed back at its caller cannot start itself forever.
 HelperSearch find_helper(const std::string& name, const char* env_var, const std::string& libexec_dir);
 
-// Replaces this process with `path` run on `argv` (argv[0] passed as given, so that
-// the helper's messages name the command people typed). Returns only on failure.
-Error exec_helper(const fs::path& path, const std::vector<std::string>& argv);
+// Runs `path` on `argv` (argv[0] passed as given, so that the helper's messages name
+// the command people typed) in this process's place: on POSIX the process is
+// replaced and this returns only on failure; on Windows the helper runs attached to
+// this console and its exit code is returned, for this process to exit with.
+Expected<int> run_helper(const fs::path& path, const std::vector<std::string>& argv);
+
+// This program's own file, when the system says.
+std::optional<fs::path> this_executable();
 
 }  // namespace caora

@@ -30,4 +30,11 @@ Expected<ProcessResult> run_process(const std::vector<std::string>& argv, double
 // The program's exit code; an error only when it could not be started or waited for.
 Expected<int> run_program(const fs::path& program, const std::vector<std::string>& args, bool elevated);
 
+#ifdef _WIN32
+// Runs `program` with `command_line` (its argv as Windows passes it, argv[0] included)
+// on this console and this process's standard handles, to its end: its exit code.
+// An error only when it could not be started.
+Expected<int> run_attached(const fs::path& program, const std::wstring& command_line);
+#endif
+
 }  // namespace caora

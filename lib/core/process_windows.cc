@@ -120,4 +120,32 @@ Expected<int> run_program(const fs::path& program, const std::vector<std::string
   return static_cast<int>(code);
 }
 
+Expected<int> run_attached(const fs::path& program, const std::wstring& command_line) {
+  std::wstring cmd = command_line;  // CreateProcessW may write into it
+  STARTUPINFOW si{};
+  si.cb = sizeof si;
+  si.dwFlags = STARTF_USESTDHANDLES;
+  si.hStdInput = GetStdHandle(STD_INPUT_HANDLE);
+  si.hStdOutput = GetStdHandle(STD_OUTPUT_HANDLE);
+  si.hStdError = GetStdHandle(STD_ERROR_HANDLE);
+  PROCESS_INFORMATION pi{};
+  std::wstring app = program.wstring();
+  if (!CreateProcessW(app.c_str(), cmd.data(), nullptr, nullptr, TRUE, 0, nullptr, nullptr, &si, &pi)) {
+    DWORD err = GetLastError();
+    return make_error(ErrorKind::Io, "起動できません（エラー " + std::to_string(err) + "）: " + display_path(program),
+                      "cannot start (error " + std::to_string(err) + "): " + display_path(program));
+  }
+  // Ctrl+C reaches both on a shared console: the child stops as it would alone,
+  // and this process stays to pass its exit code on.
+  SetConsoleCtrlHandler(nullptr, TRUE);
+  WaitForSingleObject(pi.hProcess, INFINITE);
+  SetConsoleCtrlHandler(nullptr, FALSE);
+  DWORD code = 0;
+  BOOL got = GetExitCodeProcess(pi.hProcess, &code);
+  CloseHandle(pi.hProcess);
+  CloseHandle(pi.hThread);
+  if (!got) return make_error(ErrorKind::Io, "終了コードを読めません", "cannot read the exit code");
+  return static_cast<int>(code);
+}
+
 }  // namespace caora

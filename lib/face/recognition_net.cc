@@ -4,7 +4,9 @@
 #include <cmath>
 #include <cstring>
 
+#ifdef CAORA_FACE_BLAS
 #include <cblas.h>
+#endif
 
 #include <array>
 #include <utility>
@@ -15,7 +17,7 @@
 #include <cstdlib>
 #include <mutex>
 
-#if defined(__GNUC__) && !defined(_WIN32)
+#if defined(CAORA_FACE_BLAS) && defined(__GNUC__) && !defined(_WIN32)
 // OpenBLAS's thread control, when the BLAS behind cblas.h is OpenBLAS (a weak
 // reference: null with the reference BLAS).
 extern "C" void openblas_set_num_threads(int) __attribute__((weak));
@@ -29,7 +31,7 @@ namespace {
 // thread took 10 ms per embedding, two took 8 ms when the machine was idle but 29 ms
 // when other work shared the cores -- and a self-test never runs alone.
 void limit_blas_threads() {
-#if defined(__GNUC__) && !defined(_WIN32)
+#if defined(CAORA_FACE_BLAS) && defined(__GNUC__) && !defined(_WIN32)
   static std::once_flag once;
   std::call_once(once, [] {
     if (openblas_set_num_threads && !std::getenv("OPENBLAS_NUM_THREADS")) openblas_set_num_threads(1);
@@ -73,6 +75,27 @@ inline void finish(const float* acc, int n, const float* b, const float* residua
     for (int c = 0; c < n; ++c) out[c] = std::max(out[c], 0.0f);
 }
 
+// C = A * B, row-major, A rows x k, B k x n. Through BLAS where the build has one
+// (Linux); without (the Windows build), a plain loop the compiler vectorises over
+// C's row. Either way it only runs on a CPU without AVX2 (or when asked for), since
+// the direct kernels below take every other case.
+void sgemm(int rows, int n, int k, const float* a, const float* b, float* c) {
+#ifdef CAORA_FACE_BLAS
+  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, rows, n, k, 1.0f, a, k, b, n, 0.0f, c, n);
+#else
+  for (int i = 0; i < rows; ++i) {
+    float* ci = c + size_t(i) * n;
+    std::fill(ci, ci + n, 0.0f);
+    const float* ai = a + size_t(i) * k;
+    for (int p = 0; p < k; ++p) {
+      const float ap = ai[p];
+      const float* bp = b + size_t(p) * n;
+      for (int j = 0; j < n; ++j) ci[j] += ap * bp[j];
+    }
+  }
+#endif
+}
+
 // im2col + one GEMM against the [k*k*cin][cout] filter matrix: the portable path.
 void conv_blas(const Map& x, const RecognitionNet::Conv& layer, bool relu, const Map* residual, Map& out,
                std::vector<float>& cols, std::vector<float>& product) {
@@ -85,8 +108,7 @@ void conv_blas(const Map& x, const RecognitionNet::Conv& layer, bool relu, const
       for (int ky = 0; ky < layer.k; ++ky)
         std::memcpy(dst + ky * kc, x.at(oy * layer.stride + ky - pad, ox * layer.stride - pad), sizeof(float) * kc);
     }
-  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, rows, layer.cout, kdim, 1.0f, cols.data(), kdim,
-              layer.w.data(), layer.cout, 0.0f, product.data(), layer.cout);
+  sgemm(rows, layer.cout, kdim, cols.data(), layer.w.data(), product.data());
   for (int oy = 0; oy < out.h; ++oy)
     for (int ox = 0; ox < out.w; ++ox)
       finish(&product[(size_t(oy) * out.w + ox) * layer.cout], layer.cout, layer.b.data(),

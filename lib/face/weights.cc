@@ -11,6 +11,7 @@
 
 #include "core/embedded.h"
 #include "core/fs.h"
+#include "core/helper_exec.h"
 #include "core/sha256.h"
 
 namespace caora::face {
@@ -217,14 +218,21 @@ Expected<std::string> find_models_dir() {
                       std::string("CAORA_MODELS_DIR (") + env + ") has no " + kRecognitionWeights +
                           "; install the models with scripts/face-models.sh --dest " + env);
   }
-  const char* places[] = {"/usr/local/share/caora/models", "/usr/share/caora/models"};
-  for (const char* p : places)
-    if (fs::exists(fs::path(p) / kRecognitionWeights)) return std::string(p);
+  // Beside the executable first: the Windows build ships its models in a folder
+  // next to caora-selftest.exe.
+  std::vector<fs::path> places;
+  if (auto self = this_executable()) places.push_back(self->parent_path() / "models");
+  places.insert(places.end(), {"/usr/local/share/caora/models", "/usr/share/caora/models"});
+  std::string tried;
+  for (const auto& p : places) {
+    if (fs::exists(p / kRecognitionWeights)) return p.u8string();
+    tried += (tried.empty() ? "" : ", ") + display_path(p);
+  }
   return make_error(ErrorKind::NotFound,
-                    "顔認識モデルが見つかりません（/usr/local/share/caora/models, /usr/share/caora/models）。"
-                    "scripts/face-models.sh で入れるか、CAORA_MODELS_DIR で場所を指定してください",
-                    "face models not found (/usr/local/share/caora/models, /usr/share/caora/models); "
-                    "install them with scripts/face-models.sh or point CAORA_MODELS_DIR at them");
+                    "顔認識モデルが見つかりません（" + tried +
+                        "）。scripts/face-models.sh で入れるか、CAORA_MODELS_DIR で場所を指定してください",
+                    "face models not found (" + tried +
+                        "); install them with scripts/face-models.sh or point CAORA_MODELS_DIR at them");
 }
 
 }  // namespace caora::face

@@ -13,8 +13,9 @@ TEST_CASE("the batch manifest resolves paths against its folder", "[selftest]") 
                           "/data/set");
   REQUIRE(m);
   REQUIRE(m->cases.size() == 3);
-  CHECK(*m->cases[0].card == "/data/set/cards/a.jpg");
-  CHECK(*m->cases[1].reference == "/abs/y.png");
+  // As paths: Windows writes the joined one with its own separator.
+  CHECK(fs::path(*m->cases[0].card) == fs::path("/data/set/cards/a.jpg"));
+  CHECK(fs::path(*m->cases[1].reference) == fs::path("/abs/y.png"));
   CHECK(*m->cases[1].expect_match == true);
   CHECK(*m->cases[2].reader == "PFU Caora");
   CHECK(*m->cases[2].expect_number == "55021720352285");

@@ -8,6 +8,8 @@
 #include <tesseract/baseapi.h>
 #include <tesseract/resultiterator.h>
 
+#include "core/helper_exec.h"
+
 namespace caora::card {
 
 namespace {
@@ -52,11 +54,14 @@ Expected<std::string> find_tessdata_dir(const std::optional<std::string>& overri
       tried.push_back(v);
       tried.push_back(std::filesystem::path(v) / "tessdata");
     }
+  // Beside the executable: the Windows build ships Debian's data in a folder next to
+  // caora-selftest.exe.
+  if (auto self = this_executable()) tried.push_back(self->parent_path() / "tessdata");
   for (const char* d : {"/usr/share/tesseract-ocr/5/tessdata", "/usr/share/tesseract-ocr/4.00/tessdata",
                         "/usr/share/tessdata", "/usr/local/share/tessdata"})
     tried.push_back(d);
   for (const auto& dir : tried)
-    if (has_data(dir)) return dir.string();
+    if (has_data(dir)) return dir.u8string();
   return make_error(ErrorKind::NotFound,
                     "Tesseract の学習データ（jpn.traineddata、Japanese.traineddata、eng.traineddata）が見つかりません。"
                     "Debian では tesseract-ocr-jpn、tesseract-ocr-script-jpan、tesseract-ocr-eng を入れるか、"
