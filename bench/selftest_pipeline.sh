@@ -12,6 +12,8 @@
 # faces from dlib's johns pictures. With CAORA_BENCH_READER naming a PC/SC reader
 # that holds the virtual card (pcscd + vpcd, as tests/e2e sets up), the chip
 # stage is in the run too; without it the chip is left out and said so.
+# A Windows build (a path ending in .exe: build-win/dist/caora.exe) runs under Wine
+# on the same inputs, for its figures beside the Linux build's.
 #   bench/selftest_pipeline.sh [build/caora] [CASES] [REPEAT]
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -42,10 +44,29 @@ for i, card in enumerate(cards[:n]):
     cases.append(case)
 (work / "m.json").write_text(json.dumps({"schema": "caora.selftest-batch/1", "cases": cases}))
 PY
+# caora as built: a Windows build under Wine, its path arguments as Z:/... (Windows
+# reads an argument starting with '/' as an option).
+case $caora in
+  *.exe)
+    # The Windows test step's prefix, and one wineserver kept up for every run, so
+    # that the cold figure does not include Wine's own start.
+    export WINEPREFIX=${WINEPREFIX:-${XDG_CACHE_HOME:-/var/cache}/caora-wine} WINEDEBUG=-all
+    wineserver -p
+    trap 'wineserver -k >/dev/null 2>&1; rm -rf "$work"' EXIT ;;
+esac
+run_caora() {
+  case $caora in
+    *.exe)
+      local a args=()
+      for a in "$@"; do case $a in /*) args+=("Z:$a") ;; *) args+=("$a") ;; esac; done
+      "$(command -v wine64 || echo /usr/lib/wine/wine64)" "$caora" "${args[@]}" ;;
+    *) "$caora" "$@" ;;
+  esac
+}
 echo "pipeline: $cases cases (cardgen seed $seed, johns faces), repeat $repeat; $(nproc) cores; chip: ${CAORA_BENCH_READER:-not in this run (no CAORA_BENCH_READER)}"
 
 # Hot: the batch's per-case stage medians, then their median across cases.
-"$caora" --json --state-dir "$work/state" selftest batch "$work/m.json" --repeat "$repeat" >"$work/hot.json" || true
+run_caora --json --state-dir "$work/state" selftest batch "$work/m.json" --repeat "$repeat" >"$work/hot.json" || true
 # Cold: a new process, a new state folder (no decoded-model cache).
 first=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["cases"][0]["card"])' "$work/m.json")
 capture=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["cases"][0]["capture"])' "$work/m.json")
@@ -53,11 +74,11 @@ other=$(python3 -c 'import json,sys; c = json.load(open(sys.argv[1]))["cases"][0
 cold_args=(--card "$first" --capture "$capture")
 if [ -n "${CAORA_BENCH_READER:-}" ]; then cold_args+=(--reader "$CAORA_BENCH_READER"); else cold_args+=(--reference "$other"); fi
 start=$(date +%s.%N)
-"$caora" --json --state-dir "$work/cold-state" selftest run "${cold_args[@]}" >"$work/cold.json" || true
+run_caora --json --state-dir "$work/cold-state" selftest run "${cold_args[@]}" >"$work/cold.json" || true
 end=$(date +%s.%N)
 # Cold again: a new process, the cache the first run left (every later start).
 start2=$(date +%s.%N)
-"$caora" --json --state-dir "$work/cold-state" selftest run "${cold_args[@]}" >"$work/cold2.json" || true
+run_caora --json --state-dir "$work/cold-state" selftest run "${cold_args[@]}" >"$work/cold2.json" || true
 end2=$(date +%s.%N)
 python3 - "$work/hot.json" "$work/cold.json" "$start" "$end" "$work/cold2.json" "$start2" "$end2" <<'PY'
 import json, statistics, sys

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Cross-builds the libraries caora.exe links, as static mingw-w64 libraries,
 # from Debian 12's own source packages (apt-get source): zlib, libusb-1.0,
-# libzip, fmt, spdlog, curl (Schannel, no OpenSSL) and libsodium. CLI11, nlohmann/json
+# libzip, fmt, spdlog, curl (Schannel, no OpenSSL), libsodium and libdeflate. CLI11, nlohmann/json
 # and Catch2 are header-only: the prefix gets links to their headers and
 # copies of their CMake package files, and nothing else from /usr/include.
 #
-# The prefix is cached, keyed by this script and the toolchain file, so a
+# The prefix is cached, keyed by this script, scripts/windows-lib.sh (what it
+# shares with scripts/windows-selftest-deps.sh) and the toolchain file, so a
 # second run only prints its path:
 #   scripts/windows-deps.sh                 # build if needed; prints the prefix
 #   scripts/windows-deps.sh --print-prefix  # the prefix, without building

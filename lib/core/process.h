@@ -2,7 +2,8 @@
 // so that one collector that hangs cannot hold up the rest (killed on timeout,
 // output capped). run_program: to its end, keeping its exit code (an installer);
 // on Windows an elevated run asks for administrator rights through the shell
-// ("runas"), as double-clicking an installer would.
+// ("runas"), as double-clicking an installer would. run_attached (Windows): a
+// companion program in this one's place on the same console (core/helper_exec).
 // POSIX in process.cc, Windows in process_windows.cc.
 #pragma once
 

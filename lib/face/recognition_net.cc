@@ -17,7 +17,7 @@
 #include <cstdlib>
 #include <mutex>
 
-#if defined(CAORA_FACE_BLAS) && defined(__GNUC__) && !defined(_WIN32)
+#if defined(CAORA_FACE_BLAS) && defined(__GNUC__)
 // OpenBLAS's thread control, when the BLAS behind cblas.h is OpenBLAS (a weak
 // reference: null with the reference BLAS).
 extern "C" void openblas_set_num_threads(int) __attribute__((weak));
@@ -31,7 +31,7 @@ namespace {
 // thread took 10 ms per embedding, two took 8 ms when the machine was idle but 29 ms
 // when other work shared the cores -- and a self-test never runs alone.
 void limit_blas_threads() {
-#if defined(CAORA_FACE_BLAS) && defined(__GNUC__) && !defined(_WIN32)
+#if defined(CAORA_FACE_BLAS) && defined(__GNUC__)
   static std::once_flag once;
   std::call_once(once, [] {
     if (openblas_set_num_threads && !std::getenv("OPENBLAS_NUM_THREADS")) openblas_set_num_threads(1);
