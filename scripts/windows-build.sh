@@ -14,11 +14,15 @@ base=$("$top/scripts/windows-deps.sh" | tail -1)
 selftest=$("$top/scripts/windows-selftest-deps.sh" | tail -1)
 mkdir -p "$build"
 cat "$base/share/caora/dependencies.tsv" "$selftest/share/caora/dependencies.tsv" >"$build/dependencies.tsv"
+# A build folder configured against other prefixes (rebuilt under a new key) keeps
+# pkg-config's answers about them in its cache: it is configured anew.
+if [ "$(cat "$build/.caora-prefixes" 2>/dev/null)" != "$base;$selftest" ]; then rm -f "$build/CMakeCache.txt"; fi
 launcher=()
 command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 cmake -S "$top" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DCMAKE_TOOLCHAIN_FILE="$top/cmake/mingw-w64-x86_64.cmake" -DCAORA_WIN_PREFIX="$base;$selftest" \
   -DCAORA_DEPENDENCIES_TSV="$build/dependencies.tsv" -DCAORA_FACE=ON -DCAORA_CARD_OCR=ON "${launcher[@]}" >/dev/null
+echo "$base;$selftest" >"$build/.caora-prefixes"
 cmake --build "$build" -j "$(nproc)" --target caora caora-selftest caora_unit_tests
 
 # What goes onto a terminal: the programs without their debug information, and

@@ -20,6 +20,28 @@ inline bool same_value(const JapaneseDate& a, const JapaneseDate& b) {
 inline bool same_value(int a, int b) { return a == b; }
 inline bool same_value(const std::string& a, const std::string& b) { return a == b; }
 
+// Whether two digit strings are one and the same but for one repeated digit written
+// once more in one of them ("20621" and "220621").
+inline bool doubled_digit_apart(const std::string& a, const std::string& b) {
+  const std::string& longer = a.size() > b.size() ? a : b;
+  const std::string& shorter = a.size() > b.size() ? b : a;
+  if (longer.size() != shorter.size() + 1) return false;
+  for (size_t i = 0; i + 1 < longer.size(); ++i)
+    if (longer[i] == longer[i + 1] && longer.compare(0, i, shorter, 0, i) == 0 &&
+        longer.compare(i + 1, std::string::npos, shorter, i, std::string::npos) == 0)
+      return true;
+  return false;
+}
+inline bool one_digit_doubled(const JapaneseDate& a, const JapaneseDate& b) {
+  auto digits = [](const JapaneseDate& d) {
+    return std::to_string(d.year) + std::to_string(d.month / 10) + std::to_string(d.month % 10) +
+           std::to_string(d.day / 10) + std::to_string(d.day % 10);
+  };
+  return a.era == b.era && doubled_digit_apart(digits(a), digits(b));
+}
+inline bool one_digit_doubled(int a, int b) { return doubled_digit_apart(std::to_string(a), std::to_string(b)); }
+inline bool one_digit_doubled(const std::string& a, const std::string& b) { return doubled_digit_apart(a, b); }
+
 inline const char* model_name(OcrModel m) {
   return m == OcrModel::Japanese ? "jpn" : m == OcrModel::JapaneseScript ? "Japanese" : "digits";
 }
@@ -108,6 +130,17 @@ struct Ballot {
       if (w.model == model && w.value && !same_value(*w.value, value))
         if (int n = by_model(*w.value); n > most) most = n, against = &w;
     return most >= 2 && most > for_value ? against : nullptr;
+  }
+  // A reading that gives `value` with one repeated digit written once more or once
+  // less (平成22年 against 平成2年). Recognisers drop and double repeated glyphs, and
+  // two models can share the slip (measured: jpn and the digit model both read 平成22年
+  // as 平成2年 on two cards of 3003 in the third font, outvoting the one model that
+  // read it right), so either value may be what is printed: the field is then left
+  // unread rather than risk a wrong 照合番号B.
+  const Vote* doubled_digit_dissent(const Value& value) const {
+    for (const Vote& w : votes)
+      if (w.value && !same_value(*w.value, value) && one_digit_doubled(*w.value, value)) return &w;
+    return nullptr;
   }
   // Why no value was taken: every reading failed the same way (an invalid date is
   // reported as such), else the readings disagree.

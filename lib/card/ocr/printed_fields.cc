@@ -150,6 +150,19 @@ void settle(const Ballot<Value>& ballot, const typename Ballot<Value>::Vote* cho
   list_votes(ballot, field);
   int n = 0, runner_up = 0;
   auto* lead = ballot.leader(&n, &runner_up);
+  if (chosen)
+    if (const auto* other = ballot.doubled_digit_dissent(*chosen->value)) {
+      value.reset();
+      field.agreeing = ballot.count(*chosen->value);
+      field.text = chosen->line.text;
+      field.confidence = chosen->line.confidence;
+      field.error = make_error(ErrorKind::NotFound,
+                               "読み取りが繰り返しの数字1つだけ食い違います（「" + chosen->line.text + "」と「" +
+                                   other->line.text + "」）。誤った値を出さないよう、読めなかったものとします",
+                               "the readings differ by one repeated digit ('" + chosen->line.text + "' against '" +
+                                   other->line.text + "'): left unread rather than risk a wrong value");
+      return;
+    }
   if (chosen) {
     value = *chosen->value;
     field.agreeing = ballot.count(*chosen->value);
