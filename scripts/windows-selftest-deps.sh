@@ -5,7 +5,7 @@
 # parts of dlib the face stage uses (the rest of dlib is headers). No BLAS: the
 # face net's own kernels stand in for it (lib/face/recognition_net.cc).
 #
-# Cut down to what the self-test calls, which keeps this under four minutes on
+# Cut down to what the self-test calls, which keeps this to about four minutes on
 # two cores: Leptonica without image codecs (caora hands Tesseract raw pixels),
 # Tesseract with its LSTM engine only (caora asks for nothing else), no OpenMP
 # (caora reads two lines at once on its own threads; see cmd/selftest_helper.cc),
