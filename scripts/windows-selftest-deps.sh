@@ -6,7 +6,7 @@
 # face net's own kernels stand in for it (lib/face/recognition_net.cc).
 #
 # Cut down to what the self-test calls, which keeps this to about four minutes on
-# two cores: Leptonica without image codecs (caora hands Tesseract raw pixels),
+# two cores: Leptonica with no image codec but PNG (caora hands Tesseract raw pixels),
 # Tesseract with its LSTM engine only (caora asks for nothing else), no OpenMP
 # (caora reads two lines at once on its own threads; see cmd/selftest_helper.cc),
 # no training tools; libjpeg-turbo without its assembly (no nasm needed; its C
@@ -49,10 +49,10 @@ cmake_dep libpng "$(srcdir libpng1.6)" -DPNG_SHARED=OFF -DPNG_STATIC=ON -DPNG_TE
 # Static OpenJPEG: its users must say so (OPJ_STATIC) or they look for DLL imports.
 cmake_dep openjpeg "$(srcdir openjpeg2)" -DBUILD_CODEC=OFF -DBUILD_STATIC_LIBS=ON
 sed -i 's/^Cflags: \(.*\)$/Cflags: \1 -DOPJ_STATIC/' "$prefix/lib/pkgconfig/libopenjp2.pc"
-# Leptonica looks for every codec it knows; none is wanted.
+# Leptonica looks for every codec it knows. Only PNG (with zlib) is wanted: Tesseract
+# keeps each text line's image as a PNG in memory and warns on stderr without it.
 cmake_dep leptonica "$(srcdir leptonlib)" -DSW_BUILD=OFF -DBUILD_PROG=OFF -DCMAKE_DISABLE_FIND_PACKAGE_GIF=ON \
-  -DCMAKE_DISABLE_FIND_PACKAGE_JPEG=ON -DCMAKE_DISABLE_FIND_PACKAGE_PNG=ON -DCMAKE_DISABLE_FIND_PACKAGE_TIFF=ON \
-  -DCMAKE_DISABLE_FIND_PACKAGE_ZLIB=ON -DCMAKE_DISABLE_FIND_PACKAGE_PkgConfig=ON
+  -DCMAKE_DISABLE_FIND_PACKAGE_JPEG=ON -DCMAKE_DISABLE_FIND_PACKAGE_TIFF=ON -DCMAKE_DISABLE_FIND_PACKAGE_PkgConfig=ON
 # Tesseract links its own tesseract.exe against "Ws2_32", which only a
 # case-insensitive file system finds as mingw's libws2_32.a.
 mkdir -p "$work/winlibs"
@@ -60,7 +60,10 @@ ln -s "/usr/$cross/lib/libws2_32.a" "$work/winlibs/libWs2_32.a"
 # Its generic dot product would be compiled for the build machine's CPU
 # (-march=native): a terminal without that CPU's instructions would fault where
 # it falls back to it. Left to the compiler's default target instead.
-cmake_dep tesseract "$(srcdir tesseract)" -DCOMPILER_SUPPORTS_MARCH_NATIVE=OFF -DSW_BUILD=OFF -DBUILD_TRAINING_TOOLS=OFF -DBUILD_TESTS=OFF \
+# Its debug-image helper builds Leptonica's bitmap fonts from TIFF data at every
+# start, which a Leptonica without codecs reports on stderr: caora makes no debug
+# images, so the fonts are left out (TESSERACT_DISABLE_DEBUG_FONTS).
+CXXFLAGS=-DTESSERACT_DISABLE_DEBUG_FONTS cmake_dep tesseract "$(srcdir tesseract)" -DCOMPILER_SUPPORTS_MARCH_NATIVE=OFF -DSW_BUILD=OFF -DBUILD_TRAINING_TOOLS=OFF -DBUILD_TESTS=OFF \
   -DGRAPHICS_DISABLED=ON -DDISABLE_ARCHIVE=ON -DDISABLE_CURL=ON -DOPENMP_BUILD=OFF -DENABLE_LTO=OFF \
   -DDISABLED_LEGACY_ENGINE=ON -DLeptonica_DIR="$prefix/lib/cmake/leptonica" -DCMAKE_EXE_LINKER_FLAGS="-L$work/winlibs"
 # Its static library needs Windows' sockets library too, which tesseract.pc leaves out.
