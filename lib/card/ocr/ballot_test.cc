@@ -20,6 +20,10 @@ void code(Ballot<std::string>& b, OcrModel model, const std::string& text) {
   b.add(line(text), parse_security_code(text), model);
 }
 
+void birth(Ballot<JapaneseDate>& b, OcrModel model, const std::string& text) {
+  b.add(line(text), parse_birth_line(text), model);
+}
+
 }  // namespace
 
 TEST_CASE("a value is taken when two models read it alike", "[card][ocr][ballot]") {
@@ -57,7 +61,7 @@ TEST_CASE("readings that parse to nothing count for no value", "[card][ocr][ball
   // time): that failure is the reason, reported as invalid.
   Ballot<JapaneseDate> dates;
   for (OcrModel m : {OcrModel::Japanese, OcrModel::JapaneseScript})
-    dates.add(line("昭和40年19月17日生"), parse_birth_line("昭和40年19月17日生"), m);
+    birth(dates, m, "昭和40年19月17日生");
   CHECK(dates.agreed() == nullptr);
   CHECK(dates.why_not().kind == ErrorKind::Parse);
   CHECK(dates.why_not().message.en.find("month") != std::string::npos);
@@ -76,13 +80,12 @@ TEST_CASE("readings that parse to nothing count for no value", "[card][ocr][ball
 
 TEST_CASE("another line's witness stands in for a second model", "[card][ocr][ballot]") {
   Ballot<JapaneseDate> b;
-  auto birth = [&](OcrModel m, const std::string& text) { b.add(line(text), parse_birth_line(text), m); };
   // 令和3年9月10日: jpn read 16日 and 1日, the script model 10日 three times.
-  birth(OcrModel::Japanese, "令和3年9月16日生");
-  birth(OcrModel::JapaneseScript, "令和3年9月10日生");
-  birth(OcrModel::Japanese, "令和3年9月16日生");
-  birth(OcrModel::JapaneseScript, "令和3年9月10日生");
-  birth(OcrModel::JapaneseScript, "令和3年9月10日生");
+  birth(b, OcrModel::Japanese, "令和3年9月16日生");
+  birth(b, OcrModel::JapaneseScript, "令和3年9月10日生");
+  birth(b, OcrModel::Japanese, "令和3年9月16日生");
+  birth(b, OcrModel::JapaneseScript, "令和3年9月10日生");
+  birth(b, OcrModel::JapaneseScript, "令和3年9月10日生");
   CHECK(b.agreed() == nullptr);  // 10日 was read by one model only
   auto expiry_says = [](int month, int day) {
     return [=](const JapaneseDate& d) { return d.month == month && d.day == day; };
@@ -91,32 +94,31 @@ TEST_CASE("another line's witness stands in for a second model", "[card][ocr][ba
   REQUIRE(v != nullptr);
   CHECK(v->value->day == 10);
   // A witness for the less common value is not enough.
-  birth(OcrModel::Japanese, "令和3年9月16日生");
-  birth(OcrModel::Japanese, "令和3年9月16日生");
+  birth(b, OcrModel::Japanese, "令和3年9月16日生");
+  birth(b, OcrModel::Japanese, "令和3年9月16日生");
   CHECK(b.confirmed(expiry_says(9, 10)) == nullptr);
   // Nor is a value read once.
   Ballot<JapaneseDate> once;
-  once.add(line("令和3年9月10日生"), parse_birth_line("令和3年9月10日生"), OcrModel::Japanese);
+  birth(once, OcrModel::Japanese, "令和3年9月10日生");
   CHECK(once.confirmed(expiry_says(9, 10)) == nullptr);
 }
 
 TEST_CASE("a third model stands against a misreading two models share", "[card][ocr][ballot]") {
   // Both Japanese models took 11月 for 1月; the digit model, on the digits alone, read 11.
   Ballot<JapaneseDate> b;
-  auto date = [&](OcrModel m, const std::string& text) { b.add(line(text), parse_birth_line(text), m); };
-  date(OcrModel::Japanese, "大正13年1月26日生");
-  date(OcrModel::JapaneseScript, "大正13年1月26日生");
+  birth(b, OcrModel::Japanese, "大正13年1月26日生");
+  birth(b, OcrModel::JapaneseScript, "大正13年1月26日生");
   REQUIRE(b.agreed() != nullptr);
   const JapaneseDate shared = *b.agreed()->value;
-  date(OcrModel::Digits, "大正13年11月26日生");
+  birth(b, OcrModel::Digits, "大正13年11月26日生");
   CHECK(b.contradiction(shared, OcrModel::Digits) == nullptr);  // once may be its own slip
-  date(OcrModel::Digits, "大正13年11月26日生");
+  birth(b, OcrModel::Digits, "大正13年11月26日生");
   const auto* against = b.contradiction(shared, OcrModel::Digits);
   REQUIRE(against != nullptr);
   CHECK(against->value->month == 11);
   // Once it reads the shared value as often, it no longer stands against it.
-  date(OcrModel::Digits, "大正13年1月26日生");
-  date(OcrModel::Digits, "大正13年1月26日生");
+  birth(b, OcrModel::Digits, "大正13年1月26日生");
+  birth(b, OcrModel::Digits, "大正13年1月26日生");
   CHECK(b.contradiction(shared, OcrModel::Digits) == nullptr);
   // The other models' readings are no contradiction of their own.
   CHECK(b.contradiction(shared, OcrModel::Japanese) == nullptr);
@@ -141,10 +143,9 @@ TEST_CASE("a reading one repeated digit apart from the value stands against it",
   // model read it right. Two models agree, the expiry's 6月21日 fits both: without the
   // dissent this was a wrong 照合番号B.
   Ballot<JapaneseDate> b;
-  auto birth = [&](OcrModel m, const std::string& text) { b.add(line(text), parse_birth_line(text), m); };
-  birth(OcrModel::Japanese, "平成2年 6月21日生");
-  birth(OcrModel::JapaneseScript, "平成 22 年 6 月 21 日 生");
-  birth(OcrModel::Digits, "平成2年6月21日生");
+  birth(b, OcrModel::Japanese, "平成2年 6月21日生");
+  birth(b, OcrModel::JapaneseScript, "平成 22 年 6 月 21 日 生");
+  birth(b, OcrModel::Digits, "平成2年6月21日生");
   const auto* lead = b.agreed();
   REQUIRE(lead != nullptr);
   CHECK(lead->value->year == 2);
@@ -153,8 +154,8 @@ TEST_CASE("a reading one repeated digit apart from the value stands against it",
   CHECK(other->value->year == 22);
   // Another misreading is not this: 平成3年 against 平成2年 is left to the vote.
   Ballot<JapaneseDate> c;
-  c.add(line("平成2年6月21日生"), parse_birth_line("平成2年6月21日生"), OcrModel::Japanese);
-  c.add(line("平成3年6月21日生"), parse_birth_line("平成3年6月21日生"), OcrModel::JapaneseScript);
+  birth(c, OcrModel::Japanese, "平成2年6月21日生");
+  birth(c, OcrModel::JapaneseScript, "平成3年6月21日生");
   CHECK(c.doubled_digit_dissent(*c.votes[0].value) == nullptr);
   CHECK(doubled_digit_apart("5555", "555"));
   CHECK(doubled_digit_apart("20621", "220621"));
