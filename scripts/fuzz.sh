@@ -79,6 +79,8 @@ printf '\x8e\x81\x96\xbc\x81\x46\x8e\x52\x93\x63 \x82\x50\x82\x51\r\n' > "$corpu
 printf '{"schema":"caora.doctor/1","status":"problem","summary":{"present":1,"absent":0,"unknown":0},"findings":[{"recipe":"error-008","code":"008","cause":"rdp","title":{"ja":"リモート","en":"remote"},"status":"present","evidence":["x"],"probes":["host.rdp.enabled"]}],"terminal":{"run_at":"2026-12-04T10:00:00Z","versions":{"reader_software":"1.5.2.0","firmware":"CAORA_MSN_P2.11.7_A16.5.4","face_dll":null},"units":["2113001"]}}' > "$corpus/fleet_result/doctor"
 printf '{"schema":"caora.diagnose/1","code":"FUJ906","recipe":"error-fuj906","status":"escalate","causes":[{"id":"c1","title":{"ja":"a","en":"b"},"status":"present","evidence":[]}]}' > "$corpus/fleet_result/diagnose"
 printf '{"schema":"caora.error/1","error":{"ja":"あ","en":"a"},"exit_code":2}' > "$corpus/fleet_result/error"
+# A finding whose recipe is empty: once accepted and reported blank, now refused.
+printf '{"schema":"caora.doctor/1","status":"problem","findings":[{"recipe":"","cause":"x","status":"present","title":{"ja":"a","en":"b"}}]}' > "$corpus/fleet_result/empty-recipe"
 # json_prune: the same documents, a recipe, and escapes, surrogates and numbers at their edges.
 cp "$corpus/fleet_result/"* "$corpus/json_prune/"
 cp "$(ls recipes/errors/*.json | head -n 1)" "$corpus/json_prune/recipe"

@@ -48,6 +48,10 @@ std::string string_field(const json& doc, const char* key, bool required, const 
   }
   if (!it->is_string())
     throw bad(std::string(where) + " の \"" + key + "\" が文字列ではありません", std::string(where) + ": \"" + key + "\" is not a string");
+  // A required field that is empty names nothing (a finding without a recipe
+  // cannot be grouped or looked up), so it is refused like a missing one.
+  if (required && it->get_ref<const std::string&>().empty())
+    throw bad(std::string(where) + " の \"" + key + "\" が空です", std::string(where) + ": \"" + key + "\" is empty");
   return it->get<std::string>();
 }
 

@@ -157,3 +157,16 @@ TEST_CASE("fleet: a number no double holds is refused with a reason, not thrown"
   CHECK(t.error().kind == ErrorKind::Parse);
   CHECK_FALSE(t.error().message.ja.empty());
 }
+
+TEST_CASE("fleet: a finding or cause with an empty recipe, cause or id is refused, not reported blank") {
+  auto doctor = R"({"schema": "caora.doctor/1", "status": "problem", "findings": [
+    {"recipe": "", "cause": "rdp", "status": "present", "title": {"ja": "a", "en": "b"}}]})";
+  auto t = parse_terminal_result("h", doctor);
+  REQUIRE_FALSE(t.ok());
+  CHECK(t.error().message.en == "finding: \"recipe\" is empty");
+  auto diagnose = R"({"schema": "caora.diagnose/1", "code": "008", "recipe": "error-008", "status": "problem",
+    "causes": [{"id": "", "status": "present", "title": {"ja": "a", "en": "b"}}]})";
+  t = parse_terminal_result("h", diagnose);
+  REQUIRE_FALSE(t.ok());
+  CHECK(t.error().message.ja == "cause の \"id\" が空です");
+}
