@@ -98,4 +98,9 @@ Expected<JapaneseDate> parse_japanese_date(const std::string& raw) {
   return make_japanese_date(era->era, y, m, d);
 }
 
+bool expires_on_birthday(int month, int day, int expiry_year, int expiry_month, int expiry_day) {
+  if (month == 2 && day == 29 && !leap(expiry_year)) return expiry_month == 2 && expiry_day == 28;
+  return month == expiry_month && day == expiry_day;
+}
+
 }  // namespace caora

@@ -36,4 +36,10 @@ Expected<JapaneseDate> make_japanese_date(Era era, int year, int month, int day)
 // spaces anywhere. Text after the day (生) is ignored.
 Expected<JapaneseDate> parse_japanese_date(const std::string& text);
 
+// Whether a card expiring on `expiry_month`/`expiry_day` of `expiry_year` expires on
+// the birthday of one born on `month`/`day`. The card runs to the holder's birthday; one
+// born on 29 February has none in a common year, and the card is taken to run to the
+// 28th then (the project's assumption: the vendor's documents do not say).
+bool expires_on_birthday(int month, int day, int expiry_year, int expiry_month, int expiry_day);
+
 }  // namespace caora

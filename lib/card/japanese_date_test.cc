@@ -60,3 +60,13 @@ TEST_CASE("verification number B is era date + expiry year + security code") {
   CHECK_FALSE(VerificationNumberB::make(*birth, 2035, "228").ok());
   CHECK_FALSE(VerificationNumberB::make(*birth, 35, "2285").ok());
 }
+
+TEST_CASE("japanese_date: a card expires on the birthday, the 28th of February in a common year for one born on the 29th") {
+  CHECK(expires_on_birthday(2, 17, 2035, 2, 17));
+  CHECK_FALSE(expires_on_birthday(2, 17, 2035, 2, 18));
+  CHECK(expires_on_birthday(2, 29, 2029, 2, 28));
+  CHECK_FALSE(expires_on_birthday(2, 29, 2029, 3, 1));
+  CHECK(expires_on_birthday(2, 29, 2028, 2, 29));
+  CHECK_FALSE(expires_on_birthday(2, 29, 2028, 2, 28));
+  CHECK_FALSE(expires_on_birthday(2, 28, 2029, 2, 29));
+}

@@ -137,10 +137,19 @@ struct Ballot {
   // as 平成2年 on two cards of 3003 in the third font, outvoting the one model that
   // read it right), so either value may be what is printed: the field is then left
   // unread rather than risk a wrong 照合番号B.
-  const Vote* doubled_digit_dissent(const Value& value) const {
+  // `as_printed` says whether a value has as many digits as the print has glyphs, where
+  // the glyphs could be told apart: a dissent the print rules out (平成2年 where two
+  // digits stand before 年) does not hold back a value the print allows.
+  template <typename AsPrinted>
+  const Vote* doubled_digit_dissent(const Value& value, AsPrinted as_printed) const {
     for (const Vote& w : votes)
-      if (w.value && !same_value(*w.value, value) && one_digit_doubled(*w.value, value)) return &w;
+      if (w.value && !same_value(*w.value, value) && one_digit_doubled(*w.value, value) &&
+          !(as_printed(value) && !as_printed(*w.value)))
+        return &w;
     return nullptr;
+  }
+  const Vote* doubled_digit_dissent(const Value& value) const {
+    return doubled_digit_dissent(value, [](const Value&) { return true; });
   }
   // Why no value was taken: every reading failed the same way (an invalid date is
   // reported as such), else the readings disagree.

@@ -138,14 +138,20 @@ TEST_CASE("which model read a value", "[card][ocr][ballot]") {
   CHECK(b.read_by("3711", OcrModel::Digits));
 }
 
-TEST_CASE("a reading one repeated digit apart from the value stands against it", "[card][ocr][ballot]") {
-  // 平成22年6月21日 in the third font: jpn and the digit model dropped a 2, the script
-  // model read it right. Two models agree, the expiry's 6月21日 fits both: without the
-  // dissent this was a wrong 照合番号B.
+// 平成22年6月21日 in the third font: jpn dropped a 2, the script model read it right,
+// and the digit model read what it was given (`digits`).
+static Ballot<JapaneseDate> third_font_card(const std::string& digits) {
   Ballot<JapaneseDate> b;
   birth(b, OcrModel::Japanese, "平成2年 6月21日生");
   birth(b, OcrModel::JapaneseScript, "平成 22 年 6 月 21 日 生");
-  birth(b, OcrModel::Digits, "平成2年6月21日生");
+  birth(b, OcrModel::Digits, digits);
+  return b;
+}
+
+TEST_CASE("a reading one repeated digit apart from the value stands against it", "[card][ocr][ballot]") {
+  // The digit model, given one glyph, dropped the 2 too. Two models agree, the expiry's
+  // 6月21日 fits both: without the dissent this was a wrong 照合番号B.
+  auto b = third_font_card("平成2年6月21日生");
   const auto* lead = b.agreed();
   REQUIRE(lead != nullptr);
   CHECK(lead->value->year == 2);
@@ -163,4 +169,20 @@ TEST_CASE("a reading one repeated digit apart from the value stands against it",
   CHECK_FALSE(doubled_digit_apart("20621", "320621"));  // added, not repeated
   CHECK_FALSE(doubled_digit_apart("1234", "1234"));
   CHECK_FALSE(doubled_digit_apart("12", "1233"));
+}
+
+TEST_CASE("a dissent the print's glyphs rule out does not hold back the value they allow", "[card][ocr][ballot]") {
+  // The digit model given both glyphs before 年 reads 22, and two narrow glyphs stand
+  // there, so jpn's 平成2年 is a digit dropped, not a doubt.
+  auto b = third_font_card("平成22年6月21日生");
+  const auto* lead = b.agreed();
+  REQUIRE(lead != nullptr);
+  CHECK(lead->value->year == 22);
+  auto two_digit_year = [](const JapaneseDate& d) { return d.year >= 10; };
+  CHECK(b.doubled_digit_dissent(*lead->value, two_digit_year) == nullptr);
+  // Printed with one digit, the dissent stands against 22 ...
+  auto one_digit_year = [](const JapaneseDate& d) { return d.year < 10; };
+  CHECK(b.doubled_digit_dissent(*lead->value, one_digit_year) != nullptr);
+  // ... and where the glyphs could not be told apart, it stands as before.
+  CHECK(b.doubled_digit_dissent(*lead->value) != nullptr);
 }

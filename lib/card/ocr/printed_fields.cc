@@ -68,19 +68,6 @@ double ink_share(const GrayImage& card, const Box& b, int threshold) {
   return n ? double(ink) / n : 0;
 }
 
-// The box narrowed to its rows with ink (unchanged when it has none).
-Box ink_rows(const GrayImage& img, Box b, int threshold) {
-  int y0 = b.y1, y1 = b.y0;
-  for (int y = b.y0; y < b.y1; ++y)
-    for (int x = b.x0; x < b.x1; ++x)
-      if (img.at(x, y) < threshold) {
-        y0 = std::min(y0, y), y1 = std::max(y1, y + 1);
-        break;
-      }
-  if (y1 > y0) b.y0 = y0, b.y1 = y1;
-  return b;
-}
-
 // A band's leading run: the text up to the first wide gap (so that 性別 女 beside the
 // birth date is not read with it).
 Box leading_run(const GrayImage& card, const Box& band, int threshold) {
@@ -144,14 +131,15 @@ void list_votes(const Ballot<Value>& ballot, FieldReading& field) {
 
 // Fills `field` from the ballot: the value `chosen` gave, with the best confidence
 // among the readings that gave it, else the reason there is none.
-template <typename Value>
+// `as_printed` (see Ballot::doubled_digit_dissent) tells values the print's glyphs allow.
+template <typename Value, typename AsPrinted>
 void settle(const Ballot<Value>& ballot, const typename Ballot<Value>::Vote* chosen, FieldReading& field,
-            std::optional<Value>& value) {
+            std::optional<Value>& value, AsPrinted as_printed) {
   list_votes(ballot, field);
   int n = 0, runner_up = 0;
   auto* lead = ballot.leader(&n, &runner_up);
   if (chosen)
-    if (const auto* other = ballot.doubled_digit_dissent(*chosen->value)) {
+    if (const auto* other = ballot.doubled_digit_dissent(*chosen->value, as_printed)) {
       value.reset();
       field.agreeing = ballot.count(*chosen->value);
       field.text = chosen->line.text;
@@ -183,6 +171,11 @@ void settle(const Ballot<Value>& ballot, const typename Ballot<Value>::Vote* cho
   else if (!ballot.votes.empty()) field.text = ballot.votes.front().line.text, field.confidence = ballot.votes.front().line.confidence;
   field.error = ballot.why_not();
 }
+template <typename Value>
+void settle(const Ballot<Value>& ballot, const typename Ballot<Value>::Vote* chosen, FieldReading& field,
+            std::optional<Value>& value) {
+  settle(ballot, chosen, field, value, [](const Value&) { return true; });
+}
 
 // Readings of a date line before it is given up as unread (the birth date, checked
 // against the expiry, may go on through every rendering).
@@ -196,12 +189,9 @@ constexpr size_t kEveryReading = 3 * std::size(kRenderings);  // the three model
 // glyphs do not fall into the expected pattern, give no numbers rather than wrong ones.
 using Number = std::vector<Box>;
 
-std::vector<Number> numbers_by_glyph_shape(const GrayImage& lines, const Box& line_box, int t, const std::regex& pattern) {
-  std::vector<Box> glyphs = column_runs(lines, line_box, t, 2);
-  int em = 0;  // the tallest glyph's height: a kanji's, whatever the line's skew
-  for (const Box& g : glyphs) em = std::max(em, ink_rows(lines, g, t).height());
-  std::string shapes;
-  for (const Box& g : glyphs) shapes += g.width() >= em * 0.62 ? 'K' : 'D';  // digits measured 0.42-0.55 em, 日 0.72
+std::vector<Number> numbers_by_glyph_shape(const LineGlyphs& line, const std::regex& pattern) {
+  const std::vector<Box>& glyphs = line.boxes;
+  const std::string& shapes = line.shapes;
   std::smatch m;
   if (!std::regex_search(shapes, m, pattern)) return {};
   std::vector<Number> out;
@@ -281,6 +271,8 @@ struct DateLine {
   std::vector<Number> numbers;  // year, month, day (the expiry's month and day when told apart)
   OcrModel first_model = OcrModel::Japanese;
   bool numbers_read_plain = false;
+  LineGlyphs glyphs;                  // of the field's own extent
+  std::optional<size_t> year_digits;  // the birth year's digits as printed, when its glyphs tell
   size_t next = 0;  // the next (rendering, model) pair of read_more()
 };
 
@@ -310,11 +302,20 @@ std::optional<ReadLine> digit_reading(TextReader& reader, int instance, const Gr
     marks.erase(marks.begin());
     before += "元年";
   } else {
-    size_t year_digits = japanese->year < 10 ? 1 : 2;
+    size_t year_digits = line.year_digits.value_or(japanese->year < 10 ? 1 : 2);
     if (numbers[0].size() < year_digits) return std::nullopt;
     numbers[0].erase(numbers[0].begin(), numbers[0].end() - year_digits);
   }
   return read_numbers(reader, instance, card, lines, numbers, line.own, how, before, marks);
+}
+
+// Whether a birth date has as many digits in each number as the line's glyphs (true
+// where they could not be counted).
+bool as_printed(const DateLine<JapaneseDate>& line, const JapaneseDate& d) {
+  auto digits = [](int v) { return std::to_string(v).size(); };
+  if (line.year_digits && digits(d.year) != *line.year_digits) return false;
+  if (line.numbers.size() != 3) return true;
+  return digits(d.month) == line.numbers[1].size() && digits(d.day) == line.numbers[2].size();
 }
 
 // Finds the line of the date column, nearest `want_mm`, whose reading `looks` like
@@ -349,7 +350,8 @@ std::optional<DateLine<Value>> find_date_line(TextReader& reader, int instance, 
     for (size_t i = 0; i + 1 < first.symbols.size(); ++i)
       if (first.symbols[i].text == last_mark)
         line.own.x1 = std::min(line.lead.x1, line.lead.x0 + (first.symbols[i].x1 - mm(1.0)) + mm(0.6));
-    line.numbers = numbers_by_glyph_shape(lines, line.own, t, number_pattern);
+    line.glyphs = line_glyphs(lines, line.own, t);
+    line.numbers = numbers_by_glyph_shape(line.glyphs, number_pattern);
     line.ballot.add(first, parse(first.text), line.first_model);
     if (year_first)
       if (auto digits = digit_reading(reader, instance, card, lines, line, Rendering::Plain)) {
@@ -499,6 +501,11 @@ PrintedFields read_printed_fields(TextReader& reader, const GrayImage& card, con
     auto start = Clock::now();
     birth_line = find_date_line<JapaneseDate>(reader, 0, card, lines, kBirthY, "生", kBirthNumbers, false, looks_like_birth_line,
                                               parse_birth_line, out.birth);
+    // How many digits the birth year has as printed: the narrow glyphs after the era
+    // name's two kanji. Without it the digit model would be given as many glyphs as a
+    // Japanese reading has digits, and repeat that reading's dropped digit (平成22年 read
+    // 平成2年 by jpn, then by the digit model on the one glyph it was given).
+    if (birth_line) birth_line->year_digits = narrow_glyphs_after_kanji(birth_line->glyphs, 2);
     // Read on, on this thread, until the digit model concurs too: the birth date is
     // only ever taken with it (see `decided` below), so these readings would otherwise
     // be made after the expiry, with the other thread idle. They are the same readings
@@ -545,7 +552,9 @@ PrintedFields read_printed_fields(TextReader& reader, const GrayImage& card, con
     out.birth.error = not_found("生年月日の行（「…日生」）が見つかりません", "no birth-date line (ending in 生) was found");
   } else {
     start = Clock::now();
-    auto fits = [&](const JapaneseDate& d) { return md && d.month == md->first && d.day == md->second; };
+    auto fits = [&](const JapaneseDate& d) {
+      return md && expires_on_birthday(d.month, d.day, *out.expiry_year, md->first, md->second);
+    };
     auto& ballot = birth_line->ballot;
     auto decided = [&](const Ballot<JapaneseDate>& b) {
       const auto* lead = md ? b.agreed() : b.agreed(3);
@@ -561,7 +570,8 @@ PrintedFields read_printed_fields(TextReader& reader, const GrayImage& card, con
     }
     std::optional<Error> why;
     const auto* chosen = unless_contradicted(*birth_line, md ? ballot.confirmed(fits) : ballot.agreed(3), why);
-    settle(ballot, chosen, out.birth, out.birth_date);
+    settle(ballot, chosen, out.birth, out.birth_date,
+           [&](const JapaneseDate& d) { return as_printed(*birth_line, d); });
     if (why)
       out.birth.error = why;
     else if (!chosen && md && ballot.agreed())

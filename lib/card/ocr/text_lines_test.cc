@@ -76,3 +76,25 @@ TEST_CASE("the photo block: a continuous-tone photo against the back's QR code",
   // Turned round, the photo's place is empty paper.
   CHECK(photo_block(rotate180(card(false)), s).filled < 0.1);
 }
+
+TEST_CASE("the year's digits are counted between the era name's two kanji and 年", "[card][ocr]") {
+  // Solid glyphs 40 px high (the em) with 4 px between them, given by their widths.
+  auto line = [](std::initializer_list<int> widths) {
+    GrayImage g = make_gray(600, 60, 240);
+    int x = 10;
+    for (int w : widths) fill(g, x, 10, x + w, 50, 20), x += w + 4;
+    return line_glyphs(g, {0, 0, 600, 60}, ink_threshold(g, {0, 0, 600, 60}));
+  };
+  auto two = line({38, 38, 19, 19, 38, 19, 38});  // 平成22年 6月
+  CHECK(two.shapes == "KKDDKDK");
+  CHECK(narrow_glyphs_after_kanji(two, 2) == size_t(2));
+  CHECK(narrow_glyphs_after_kanji(line({38, 38, 19, 38, 19, 38}), 2) == size_t(1));  // 平成2年
+  // 昭和2年 with each era kanji in two narrow halves (together 32 and 34 px wide).
+  CHECK(narrow_glyphs_after_kanji(line({12, 16, 16, 14, 19, 38}), 2) == size_t(1));
+  // Halves too narrow together to be one kanji: not counted.
+  CHECK(narrow_glyphs_after_kanji(line({8, 8, 38, 19, 38}), 2) == std::nullopt);
+  // Two digits run together into one wide glyph, three narrow glyphs, no 年 after them.
+  CHECK(narrow_glyphs_after_kanji(line({38, 38, 40, 38}), 2) == std::nullopt);
+  CHECK(narrow_glyphs_after_kanji(line({38, 38, 19, 19, 19, 38}), 2) == std::nullopt);
+  CHECK(narrow_glyphs_after_kanji(line({38, 38, 19, 19}), 2) == std::nullopt);
+}
