@@ -33,14 +33,18 @@ inline bool doubled_digit_apart(const std::string& a, const std::string& b) {
   return false;
 }
 inline bool one_digit_doubled(const JapaneseDate& a, const JapaneseDate& b) {
-  auto digits = [](const JapaneseDate& d) {
-    return std::to_string(d.year) + std::to_string(d.month / 10) + std::to_string(d.month % 10) +
-           std::to_string(d.day / 10) + std::to_string(d.day % 10);
-  };
+  // The year as read, unpadded (平成2年 is "2", not 照合番号B's "02"), then MMDD.
+  auto digits = [](const JapaneseDate& d) { return std::to_string(d.year) + d.yymmdd().substr(2); };
   return a.era == b.era && doubled_digit_apart(digits(a), digits(b));
 }
 inline bool one_digit_doubled(int a, int b) { return doubled_digit_apart(std::to_string(a), std::to_string(b)); }
 inline bool one_digit_doubled(const std::string& a, const std::string& b) { return doubled_digit_apart(a, b); }
+
+// The print's answer where its glyphs could not be counted: any value.
+struct AnyPrint {
+  template <typename Value>
+  bool operator()(const Value&) const { return true; }
+};
 
 inline const char* model_name(OcrModel m) {
   return m == OcrModel::Japanese ? "jpn" : m == OcrModel::JapaneseScript ? "Japanese" : "digits";
@@ -140,16 +144,13 @@ struct Ballot {
   // `as_printed` says whether a value has as many digits as the print has glyphs, where
   // the glyphs could be told apart: a dissent the print rules out (平成2年 where two
   // digits stand before 年) does not hold back a value the print allows.
-  template <typename AsPrinted>
-  const Vote* doubled_digit_dissent(const Value& value, AsPrinted as_printed) const {
+  template <typename AsPrinted = AnyPrint>
+  const Vote* doubled_digit_dissent(const Value& value, AsPrinted as_printed = {}) const {
     for (const Vote& w : votes)
       if (w.value && !same_value(*w.value, value) && one_digit_doubled(*w.value, value) &&
           !(as_printed(value) && !as_printed(*w.value)))
         return &w;
     return nullptr;
-  }
-  const Vote* doubled_digit_dissent(const Value& value) const {
-    return doubled_digit_dissent(value, [](const Value&) { return true; });
   }
   // Why no value was taken: every reading failed the same way (an invalid date is
   // reported as such), else the readings disagree.

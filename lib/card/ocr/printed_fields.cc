@@ -132,9 +132,9 @@ void list_votes(const Ballot<Value>& ballot, FieldReading& field) {
 // Fills `field` from the ballot: the value `chosen` gave, with the best confidence
 // among the readings that gave it, else the reason there is none.
 // `as_printed` (see Ballot::doubled_digit_dissent) tells values the print's glyphs allow.
-template <typename Value, typename AsPrinted>
+template <typename Value, typename AsPrinted = AnyPrint>
 void settle(const Ballot<Value>& ballot, const typename Ballot<Value>::Vote* chosen, FieldReading& field,
-            std::optional<Value>& value, AsPrinted as_printed) {
+            std::optional<Value>& value, AsPrinted as_printed = {}) {
   list_votes(ballot, field);
   int n = 0, runner_up = 0;
   auto* lead = ballot.leader(&n, &runner_up);
@@ -170,11 +170,6 @@ void settle(const Ballot<Value>& ballot, const typename Ballot<Value>::Vote* cho
   if (lead) field.text = lead->line.text, field.confidence = lead->line.confidence;
   else if (!ballot.votes.empty()) field.text = ballot.votes.front().line.text, field.confidence = ballot.votes.front().line.confidence;
   field.error = ballot.why_not();
-}
-template <typename Value>
-void settle(const Ballot<Value>& ballot, const typename Ballot<Value>::Vote* chosen, FieldReading& field,
-            std::optional<Value>& value) {
-  settle(ballot, chosen, field, value, [](const Value&) { return true; });
 }
 
 // Readings of a date line before it is given up as unread (the birth date, checked
@@ -271,8 +266,7 @@ struct DateLine {
   std::vector<Number> numbers;  // year, month, day (the expiry's month and day when told apart)
   OcrModel first_model = OcrModel::Japanese;
   bool numbers_read_plain = false;
-  LineGlyphs glyphs;                  // of the field's own extent
-  std::optional<size_t> year_digits;  // the birth year's digits as printed, when its glyphs tell
+  LineGlyphs glyphs;            // of the field's own extent
   size_t next = 0;  // the next (rendering, model) pair of read_more()
 };
 
@@ -283,9 +277,17 @@ std::optional<ReadLine> digit_reading(TextReader& reader, int instance, const Gr
   return read_numbers(reader, instance, card, lines, line.numbers, line.lead, how, "", {"年", "月", "日"});
 }
 
-// The digit model's reading of the birth line, with the era (which it cannot read) and
-// the year's number of digits taken from the first Japanese reading that parsed. None
-// before there is one.
+// How many digits the birth year has as printed: the narrow glyphs after the era name's
+// two kanji. Without it the digit model would be given as many glyphs as a Japanese
+// reading has digits, and repeat that reading's dropped digit (平成22年 read 平成2年 by
+// jpn, then by the digit model on the one glyph it was given).
+std::optional<size_t> printed_year_digits(const DateLine<JapaneseDate>& line) {
+  return narrow_glyphs_after_kanji(line.glyphs, 2);
+}
+
+// The digit model's reading of the birth line, with the era (which it cannot read)
+// taken from the first Japanese reading that parsed, and the year's number of digits
+// from the print, else from that reading. None before there is one.
 std::optional<ReadLine> digit_reading(TextReader& reader, int instance, const GrayImage& card, const GrayImage& lines,
                                       const DateLine<JapaneseDate>& line, Rendering how) {
   if (line.numbers.size() != 3) return std::nullopt;
@@ -302,7 +304,7 @@ std::optional<ReadLine> digit_reading(TextReader& reader, int instance, const Gr
     marks.erase(marks.begin());
     before += "元年";
   } else {
-    size_t year_digits = line.year_digits.value_or(japanese->year < 10 ? 1 : 2);
+    size_t year_digits = printed_year_digits(line).value_or(japanese->year < 10 ? 1 : 2);
     if (numbers[0].size() < year_digits) return std::nullopt;
     numbers[0].erase(numbers[0].begin(), numbers[0].end() - year_digits);
   }
@@ -313,7 +315,8 @@ std::optional<ReadLine> digit_reading(TextReader& reader, int instance, const Gr
 // where they could not be counted).
 bool as_printed(const DateLine<JapaneseDate>& line, const JapaneseDate& d) {
   auto digits = [](int v) { return std::to_string(v).size(); };
-  if (line.year_digits && digits(d.year) != *line.year_digits) return false;
+  auto year_digits = printed_year_digits(line);
+  if (year_digits && digits(d.year) != *year_digits) return false;
   if (line.numbers.size() != 3) return true;
   return digits(d.month) == line.numbers[1].size() && digits(d.day) == line.numbers[2].size();
 }
@@ -501,11 +504,6 @@ PrintedFields read_printed_fields(TextReader& reader, const GrayImage& card, con
     auto start = Clock::now();
     birth_line = find_date_line<JapaneseDate>(reader, 0, card, lines, kBirthY, "生", kBirthNumbers, false, looks_like_birth_line,
                                               parse_birth_line, out.birth);
-    // How many digits the birth year has as printed: the narrow glyphs after the era
-    // name's two kanji. Without it the digit model would be given as many glyphs as a
-    // Japanese reading has digits, and repeat that reading's dropped digit (平成22年 read
-    // 平成2年 by jpn, then by the digit model on the one glyph it was given).
-    if (birth_line) birth_line->year_digits = narrow_glyphs_after_kanji(birth_line->glyphs, 2);
     // Read on, on this thread, until the digit model concurs too: the birth date is
     // only ever taken with it (see `decided` below), so these readings would otherwise
     // be made after the expiry, with the other thread idle. They are the same readings
